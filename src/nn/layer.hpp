@@ -1,0 +1,55 @@
+// The layer contract: one forward/backward pair over a population.
+// Shapes: input [Q, B, in] with Q = P, or Q = 1 when every member sees the same batch
+// (the input is shared, not copied); output [P, B, out]. Parameters are [P, ...].
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace nnlab {
+
+enum class Mode { train, eval };
+
+// What a forward pass needs besides the input: train/eval behaviour and, for layers
+// that draw random numbers (dropout), the optimiser step that keys their stream.
+struct ForwardContext {
+  Mode mode = Mode::train;
+  std::int64_t step = 0;
+};
+
+// A named parameter and its gradient; both [P, ...] with identical layout, so that
+// optimisers, clipping and checkpoints are flat loops over members and elements.
+template <typename T>
+struct ParameterRef {
+  std::string name;          // "layers.0.weight", index = the layer's place in model.layers
+  TensorT<T>* value = nullptr;  // non-owning: the layer owns it
+  TensorT<T>* grad = nullptr;
+  int layer_index = 0;
+  bool is_bias = false;
+};
+
+template <typename T>
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  virtual std::string kind() const = 0;
+  virtual Index population() const = 0;
+  virtual Index output_features(Index input_features) const = 0;
+
+  // Returns the output, owned by the layer and valid until the next forward.
+  // The layer may keep a pointer to `input` for backward: keep it alive until then.
+  virtual const TensorT<T>& forward(const TensorT<T>& input, const ForwardContext& context) = 0;
+
+  // grad_output: [P, B, out]. Adds parameter gradients into the grad tensors (callers
+  // zero them between steps). Returns the input gradient [P, B, in] when
+  // need_input_grad, else an empty tensor (the first layer skips that product).
+  virtual const TensorT<T>& backward(const TensorT<T>& grad_output, bool need_input_grad) = 0;
+
+  virtual std::vector<ParameterRef<T>> parameters() { return {}; }
+};
+
+}  // namespace nnlab

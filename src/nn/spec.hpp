@@ -1,0 +1,59 @@
+// Plain option structs describing one member's model; a population is built from one
+// spec per member, which must agree in structure and may differ in scalar values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace nnlab {
+
+enum class ActivationKind { identity, sigmoid, tanh, relu, leaky_relu, elu, silu, hard_sigmoid, hard_tanh, softmax };
+
+// Parameters of an activation; only the ones its kind uses matter.
+struct ActivationSpec {
+  ActivationKind kind = ActivationKind::identity;
+  double steepness = 1.0;  // sigmoid: 1 / (1 + exp(-k x)); k > 0
+  double slope = 0.01;     // leaky ReLU negative slope (PyTorch default)
+  double alpha = 1.0;      // ELU
+};
+
+enum class InitKind {
+  torch_default,   // PyTorch nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias
+  zeros,
+  constant,        // value
+  uniform,         // U(low, high)
+  normal,          // N(mean, std)
+  xavier_uniform,  // gain * sqrt(6 / (fan_in + fan_out))
+  xavier_normal,   // gain * sqrt(2 / (fan_in + fan_out))
+  he_uniform,      // Kaiming, fan_in, ReLU gain: sqrt(6 / fan_in)
+  he_normal,       // sqrt(2 / fan_in)
+  lecun_uniform,   // sqrt(3 / fan_in)
+  lecun_normal,    // sqrt(1 / fan_in)
+  orthogonal,      // gain * (semi-)orthogonal matrix from QR of a Gaussian matrix
+};
+
+struct InitSpec {
+  InitKind kind = InitKind::torch_default;
+  double low = 0.0, high = 0.0;   // uniform
+  double mean = 0.0, std = 1.0;   // normal
+  double value = 0.0;             // constant
+  double gain = 1.0;              // xavier_*, orthogonal; also scales he_/lecun_ (default 1)
+};
+
+struct LayerSpec {
+  std::string type = "dense";  // the only kind for now
+  Index units = 0;
+  bool bias = true;
+  ActivationSpec activation;
+  InitSpec weight_init;
+  InitSpec bias_init;
+};
+
+struct ModelSpec {
+  Index inputs = 0;
+  std::vector<LayerSpec> layers;
+};
+
+}  // namespace nnlab

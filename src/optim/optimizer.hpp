@@ -1,0 +1,39 @@
+// Optimisers see named (parameter, gradient) pairs laid out [P, ...] and one options
+// struct per member; never layers. State is keyed by the parameter's position in the
+// list passed to step, which must be the same list (same order, same shapes) every call.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+#include "optim/options.hpp"
+
+namespace nnlab {
+
+struct ParameterSlot {
+  Tensor* value = nullptr;       // [P, ...], updated in place
+  const Tensor* grad = nullptr;  // [P, ...]
+  int layer_index = 0;           // for per-layer learning-rate multipliers
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  virtual OptimizerKind kind() const = 0;
+  // One update. learning_rates[m] is member m's rate for this step (its schedule applied);
+  // the per-layer multiplier of its options is applied on top. `active[m] == 0` skips
+  // member m entirely (a diverged member is frozen); empty = all active.
+  virtual void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
+                    std::span<const std::uint8_t> active = {}) = 0;
+  // Updates taken so far by member m (Adam's bias correction uses it).
+  virtual std::int64_t steps_taken(Index member) const = 0;
+};
+
+// members: one options struct per member; their `kind` must agree.
+std::unique_ptr<Optimizer> make_optimizer(std::span<const OptimizerOptions> members);
+
+}  // namespace nnlab

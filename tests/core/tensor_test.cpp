@@ -1,0 +1,48 @@
+#include "core/tensor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+namespace nnlab {
+namespace {
+
+TEST(Tensor, ShapeSizeSlicesAndAlignment) {
+  Tensor t({3, 4, 5});
+  EXPECT_EQ(t.size(), 60);
+  EXPECT_EQ(t.rank(), 3);
+  EXPECT_EQ(t.slice_size(), 20);
+  EXPECT_EQ(t.slice(2), t.data() + 40);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(t.data()) % 64, 0u);
+  for (const float value : t.span()) EXPECT_EQ(value, 0.0f);
+}
+
+TEST(Tensor, CopyIsDeepMoveIsCheap) {
+  Tensor a({2, 2}, {1, 2, 3, 4});
+  Tensor b = a;
+  b[0] = 9;
+  EXPECT_EQ(a[0], 1);
+  const float* storage = a.data();
+  Tensor c = std::move(a);
+  EXPECT_EQ(c.data(), storage);
+}
+
+TEST(Tensor, ReshapeKeepsCountResizeReuses) {
+  Tensor a({2, 6});
+  a.reshape({3, 4});
+  EXPECT_EQ(a.dim(0), 3);
+  EXPECT_THROW(a.reshape({5, 5}), std::invalid_argument);
+  const float* storage = a.data();
+  a.resize({2, 2});
+  EXPECT_EQ(a.data(), storage);
+  EXPECT_EQ(a.size(), 4);
+}
+
+TEST(Tensor, BadShapesThrow) {
+  EXPECT_THROW(Tensor({-1, 3}), std::invalid_argument);
+  EXPECT_THROW(Tensor({1LL << 40, 1LL << 40}), std::length_error);
+  EXPECT_EQ(to_string({2, 3}), "[2, 3]");
+}
+
+}  // namespace
+}  // namespace nnlab
