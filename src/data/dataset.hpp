@@ -11,13 +11,13 @@ namespace nnlab {
 
 struct Dataset {
   std::string name;
-  Tensor inputs;                      // [N, F], float
-  std::vector<std::int32_t> labels;   // [N], class index in [0, classes)
+  Tensor inputs;                     // [N, F], float
+  std::vector<std::int32_t> labels;  // [N], class index in [0, classes)
   Index classes = 0;
   // Explicit targets [N, C] (e.g. the n-m-n encoder reproduces its input); empty = derive
   // them from the labels with encode_targets.
   Tensor targets;
-  Shape example_shape;                // shape of one example, e.g. {28, 28}; {F} when flat
+  Shape example_shape;  // shape of one example, e.g. {28, 28}; {F} when flat
 
   Index size() const { return inputs.rank() == 0 ? 0 : inputs.dim(0); }
   Index features() const { return inputs.rank() < 2 ? 0 : inputs.dim(1); }

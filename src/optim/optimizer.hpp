@@ -25,15 +25,19 @@ class Optimizer {
   virtual ~Optimizer() = default;
   virtual OptimizerKind kind() const = 0;
   // One update. learning_rates[m] is member m's rate for this step (its schedule applied);
-  // the per-layer multiplier of its options is applied on top. `active[m] == 0` skips
-  // member m entirely (a diverged member is frozen); empty = all active.
-  virtual void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
+  // empty = each member's options.lr. The per-layer multiplier of its options is applied on
+  // top. `active[m] == 0` skips member m entirely (a diverged member is frozen: parameters,
+  // state and step count untouched); empty = all active. Member m's arithmetic depends only
+  // on its own slices, options and step count, never on P, other members or threads.
+  // Throws std::invalid_argument on mismatched sizes or shapes.
+  virtual void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates = {},
                     std::span<const std::uint8_t> active = {}) = 0;
   // Updates taken so far by member m (Adam's bias correction uses it).
   virtual std::int64_t steps_taken(Index member) const = 0;
 };
 
-// members: one options struct per member; their `kind` must agree.
+// members: one options struct per member (P = members.size() >= 1); their `kind` must agree
+// and each must pass validate(), else std::invalid_argument naming the member.
 std::unique_ptr<Optimizer> make_optimizer(std::span<const OptimizerOptions> members);
 
 }  // namespace nnlab

@@ -2,6 +2,8 @@
 // `defaults_for(kind)` gives PyTorch's defaults for that kind.
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace nnlab {
@@ -19,10 +21,10 @@ struct OptimizerOptions {
   // adam, adamw, radam
   double beta1 = 0.9;
   double beta2 = 0.999;
-  bool amsgrad = false;
+  bool amsgrad = false;  // adam, adamw
   // every adaptive method
   double eps = 1e-8;
-  // rmsprop (alpha = smoothing constant), adadelta (rho)
+  // rmsprop (alpha = smoothing constant, momentum, centered), adadelta (rho)
   double alpha = 0.99;
   bool centered = false;
   double rho = 0.9;
@@ -31,9 +33,21 @@ struct OptimizerOptions {
   double initial_accumulator_value = 0.0;
   // Per-layer learning-rate multipliers, indexed by the layer's place in model.layers;
   // missing entries are 1.
-  std::vector<double> layer_lr_multipliers;
+  std::vector<double> layer_lr_multipliers{};
 };
 
+// PyTorch 2.x defaults for `kind`: lr sgd 1e-3, adagrad 1e-2, adadelta 1.0, rmsprop 1e-2,
+// adam/adamw/radam 1e-3; eps adagrad 1e-10, adadelta 1e-6, else 1e-8; adamw weight_decay 1e-2.
 OptimizerOptions defaults_for(OptimizerKind kind);
+
+// Throws std::invalid_argument "<key>: <reason>" (key = the field name, e.g. "beta2: must be
+// in [0, 1), got 1") on values torch.optim rejects; callers add the file and key prefix.
+void validate(const OptimizerOptions& options);
+
+// options.layer_lr_multipliers[layer_index], or 1 when the list is shorter.
+double layer_lr_multiplier(const OptimizerOptions& options, int layer_index);
+
+std::string_view optimizer_kind_name(OptimizerKind kind);  // "sgd", "adagrad", ... as torch.optim names them
+std::optional<OptimizerKind> parse_optimizer_kind(std::string_view name);
 
 }  // namespace nnlab

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace nnlab {
 
@@ -9,7 +11,7 @@ enum class ScheduleKind {
   constant,      // lr
   step,          // lr * gamma^floor(t / step_size)                     (StepLR)
   exponential,   // lr * gamma^t                                        (ExponentialLR)
-  inverse_time,  // lr / (1 + decay * t)
+  inverse_time,  // lr / (1 + decay * t)                                (decay >= 0)
   linear,        // lr * max(0, 1 - decay * t); decay < 0 makes the rate grow: lr (1 + |decay| t)
   cosine,        // eta_min + (lr - eta_min) (1 + cos(pi t / period)) / 2 (CosineAnnealingLR; t clamped to period)
 };
@@ -26,6 +28,15 @@ struct ScheduleSpec {
   double eta_min = 0.0;
 };
 
+// Throws std::invalid_argument "<key>: <reason>" (e.g. "step_size: must be > 0, got 0") on a
+// spec that defines no schedule; only the fields `kind` uses are checked.
+void validate(const ScheduleSpec& schedule);
+
+// The rate at t = 0, 1, 2, ... (t counts from 0: the first epoch or step gets t = 0).
+// Validates the spec, base_lr (finite, >= 0) and t (>= 0): std::invalid_argument otherwise.
 double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
+
+std::string_view schedule_kind_name(ScheduleKind kind);  // "constant", "step", ..., "inverse_time", ...
+std::optional<ScheduleKind> parse_schedule_kind(std::string_view name);
 
 }  // namespace nnlab

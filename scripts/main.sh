@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: install what nnlab needs, build it, run the bundled Rumelhart (1986)
+# mirror-symmetry experiment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+build_dir="${NNLAB_BUILD_DIR:-build}"
+"$build_dir/nnlab" run experiments/rumelhart1986-mirror.yaml "$@"

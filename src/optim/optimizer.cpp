@@ -1,0 +1,151 @@
+// The one Optimizer implementation: per-parameter state tensors laid out like the
+// parameters, per-member step counts, and a loop that hands each member's slices to the
+// kind's update rule (update_rules.hpp).
+#include "optim/optimizer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "optim/update_rules.hpp"
+
+namespace nnlab {
+namespace {
+
+// Below this many elements per step, threads cost more than they save.
+constexpr Index parallel_threshold = Index{1} << 15;
+
+class PopulationOptimizer final : public Optimizer {
+ public:
+  explicit PopulationOptimizer(std::span<const OptimizerOptions> members)
+      : options_(members.begin(), members.end()), steps_(members.size(), 0) {}
+
+  OptimizerKind kind() const override { return options_.front().kind; }
+
+  std::int64_t steps_taken(Index member) const override {
+    if (member < 0 || member >= population())
+      throw std::out_of_range(fmt::format("steps_taken: member {} of {}", member, population()));
+    return steps_[static_cast<std::size_t>(member)];
+  }
+
+  void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
+            std::span<const std::uint8_t> active) override {
+    check_arguments(parameters, learning_rates, active);
+    if (state_.empty()) allocate_state(parameters);
+    check_same_parameters(parameters);
+
+    const Index members = population();
+    const auto is_active = [&](Index m) { return active.empty() || active[static_cast<std::size_t>(m)] != 0; };
+    const auto rate = [&](Index m) {
+      return learning_rates.empty() ? options_[static_cast<std::size_t>(m)].lr
+                                    : learning_rates[static_cast<std::size_t>(m)];
+    };
+    // The update count includes this step (PyTorch increments before updating).
+    for (Index m = 0; m < members; ++m)
+      if (is_active(m)) ++steps_[static_cast<std::size_t>(m)];
+
+    for (std::size_t p = 0; p < parameters.size(); ++p) {
+      const ParameterSlot& slot = parameters[p];
+      std::array<Tensor, max_state_buffers>& buffers = state_[p];
+      const Index count = slot.value->slice_size();
+      // Members are independent, so how they are spread over threads cannot change a result.
+#pragma omp parallel for schedule(static) if (slot.value->size() >= parallel_threshold)
+      for (Index m = 0; m < members; ++m) {
+        if (!is_active(m)) continue;
+        const OptimizerOptions& options = options_[static_cast<std::size_t>(m)];
+        MemberSlice slice{.value = slot.value->slice(m), .grad = slot.grad->slice(m), .state = {}, .count = count};
+        for (int b = 0; b < max_state_buffers; ++b) {
+          Tensor& buffer = buffers[static_cast<std::size_t>(b)];
+          if (!buffer.empty()) slice.state[static_cast<std::size_t>(b)] = buffer.slice(m);
+        }
+        const double lr = rate(m) * layer_lr_multiplier(options, slot.layer_index);
+        apply_update(slice, MemberStep{.options = options, .lr = lr, .step = steps_[static_cast<std::size_t>(m)]});
+      }
+    }
+  }
+
+ private:
+  Index population() const { return static_cast<Index>(options_.size()); }
+
+  void check_arguments(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
+                       std::span<const std::uint8_t> active) const {
+    const auto members = static_cast<std::size_t>(population());
+    if (!learning_rates.empty() && learning_rates.size() != members)
+      throw std::invalid_argument(
+          fmt::format("Optimizer::step: {} learning rates for {} members", learning_rates.size(), members));
+    if (!active.empty() && active.size() != members)
+      throw std::invalid_argument(
+          fmt::format("Optimizer::step: {} active flags for {} members", active.size(), members));
+    for (std::size_t p = 0; p < parameters.size(); ++p) {
+      const ParameterSlot& slot = parameters[p];
+      if (slot.value == nullptr || slot.grad == nullptr)
+        throw std::invalid_argument(fmt::format("Optimizer::step: parameter {} has no value or gradient", p));
+      if (slot.value->shape() != slot.grad->shape())
+        throw std::invalid_argument(fmt::format("Optimizer::step: parameter {} is {} but its gradient is {}", p,
+                                                to_string(slot.value->shape()), to_string(slot.grad->shape())));
+      if (slot.value->rank() == 0 || slot.value->dim(0) != population())
+        throw std::invalid_argument(fmt::format("Optimizer::step: parameter {} is {}, expected leading dimension {}", p,
+                                                to_string(slot.value->shape()), population()));
+      if (slot.layer_index < 0)
+        throw std::invalid_argument(
+            fmt::format("Optimizer::step: parameter {} has layer index {}", p, slot.layer_index));
+    }
+  }
+
+  // State buffers exist for a parameter when any member uses them; each member's slice
+  // starts at that member's initial value.
+  void allocate_state(std::span<const ParameterSlot> parameters) {
+    state_.resize(parameters.size());
+    shapes_.clear();
+    for (std::size_t p = 0; p < parameters.size(); ++p) {
+      shapes_.push_back(parameters[p].value->shape());
+      for (int b = 0; b < max_state_buffers; ++b) {
+        const bool used = std::any_of(options_.begin(), options_.end(),
+                                      [b](const OptimizerOptions& options) { return uses_state_buffer(options, b); });
+        if (!used) continue;
+        Tensor buffer(parameters[p].value->shape());
+        for (Index m = 0; m < population(); ++m)
+          std::fill_n(buffer.slice(m), buffer.slice_size(),
+                      initial_state_value(options_[static_cast<std::size_t>(m)], b));
+        state_[p][static_cast<std::size_t>(b)] = std::move(buffer);
+      }
+    }
+  }
+
+  void check_same_parameters(std::span<const ParameterSlot> parameters) const {
+    if (parameters.size() != shapes_.size())
+      throw std::invalid_argument(fmt::format("Optimizer::step: {} parameters, but the state was built for {}",
+                                              parameters.size(), shapes_.size()));
+    for (std::size_t p = 0; p < parameters.size(); ++p)
+      if (parameters[p].value->shape() != shapes_[p])
+        throw std::invalid_argument(fmt::format("Optimizer::step: parameter {} changed shape from {} to {}", p,
+                                                to_string(shapes_[p]), to_string(parameters[p].value->shape())));
+  }
+
+  std::vector<OptimizerOptions> options_;
+  std::vector<std::int64_t> steps_;                           // per member
+  std::vector<std::array<Tensor, max_state_buffers>> state_;  // per parameter; empty tensors = unused buffer
+  std::vector<Shape> shapes_;                                 // per parameter, checked every step
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_optimizer(std::span<const OptimizerOptions> members) {
+  if (members.empty()) throw std::invalid_argument("make_optimizer: no members");
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    if (members[m].kind != members.front().kind)
+      throw std::invalid_argument(fmt::format("make_optimizer: member {} is {} but member 0 is {}", m,
+                                              optimizer_kind_name(members[m].kind),
+                                              optimizer_kind_name(members.front().kind)));
+    try {
+      validate(members[m]);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(fmt::format("make_optimizer: member {}: {}", m, error.what()));
+    }
+  }
+  return std::make_unique<PopulationOptimizer>(members);
+}
+
+}  // namespace nnlab

@@ -1,0 +1,49 @@
+// RMSprop as torch.optim.RMSprop (Hinton's lecture 6e), eps outside the square root:
+//   g = g + wd p
+//   v = alpha v + (1 - alpha) g^2
+//   centered: a = alpha a + (1 - alpha) g;  avg = sqrt(v - a^2) + eps;  else avg = sqrt(v) + eps
+//   momentum > 0: b = momentum b + g / avg;  p = p - lr b      (b starts at 0)
+//   otherwise:    p = p - lr g / avg
+#include "optim/update_rules.hpp"
+
+#include <cmath>
+
+namespace nnlab {
+
+void rmsprop_update(const MemberSlice& slice, const MemberStep& step) {
+  const OptimizerOptions& options = step.options;
+  const auto alpha = static_cast<float>(options.alpha);
+  const auto one_minus_alpha = static_cast<float>(1.0 - options.alpha);
+  const auto eps = static_cast<float>(options.eps);
+  const auto momentum = static_cast<float>(options.momentum);
+  const auto minus_lr = static_cast<float>(-step.lr);
+  const auto weight_decay = static_cast<float>(options.weight_decay);
+  const bool decay = options.weight_decay != 0, centered = options.centered, use_momentum = options.momentum > 0;
+  float* const value = slice.value;
+  const float* const grad = slice.grad;
+  float* const square_avg = slice.state[0];
+  float* const momentum_buffer = slice.state[1];
+  float* const grad_avg = slice.state[2];
+
+  for (Index i = 0; i < slice.count; ++i) {
+    float g = grad[i];
+    if (decay) g = g + weight_decay * value[i];
+    square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
+    float avg;
+    if (centered) {
+      grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
+      avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
+    } else {
+      avg = std::sqrt(square_avg[i]);
+    }
+    avg = avg + eps;
+    if (use_momentum) {
+      momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
+      value[i] = value[i] + minus_lr * momentum_buffer[i];
+    } else {
+      value[i] = value[i] + minus_lr * g / avg;
+    }
+  }
+}
+
+}  // namespace nnlab

@@ -1,0 +1,85 @@
+#include "optim/schedule.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace nnlab {
+namespace {
+
+constexpr std::array<std::pair<ScheduleKind, std::string_view>, 6> kind_names{{
+    {ScheduleKind::constant, "constant"},
+    {ScheduleKind::step, "step"},
+    {ScheduleKind::exponential, "exponential"},
+    {ScheduleKind::inverse_time, "inverse_time"},
+    {ScheduleKind::linear, "linear"},
+    {ScheduleKind::cosine, "cosine"},
+}};
+
+template <typename Value>
+void require(bool condition, std::string_view key, std::string_view rule, Value value) {
+  if (!condition) throw std::invalid_argument(fmt::format("{}: must be {}, got {}", key, rule, value));
+}
+
+}  // namespace
+
+void validate(const ScheduleSpec& schedule) {
+  switch (schedule.kind) {
+    case ScheduleKind::constant: break;
+    case ScheduleKind::step:
+      require(std::isfinite(schedule.gamma) && schedule.gamma > 0, "gamma", "> 0", schedule.gamma);
+      require(schedule.step_size > 0, "step_size", "> 0", schedule.step_size);
+      break;
+    case ScheduleKind::exponential:
+      require(std::isfinite(schedule.gamma) && schedule.gamma > 0, "gamma", "> 0", schedule.gamma);
+      break;
+    case ScheduleKind::inverse_time:
+      require(std::isfinite(schedule.decay) && schedule.decay >= 0, "decay", ">= 0", schedule.decay);
+      break;
+    case ScheduleKind::linear: require(std::isfinite(schedule.decay), "decay", "finite", schedule.decay); break;
+    case ScheduleKind::cosine:
+      require(schedule.period > 0, "period", "> 0", schedule.period);
+      require(std::isfinite(schedule.eta_min) && schedule.eta_min >= 0, "eta_min", ">= 0", schedule.eta_min);
+      break;
+  }
+}
+
+double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t) {
+  validate(schedule);
+  require(std::isfinite(base_lr) && base_lr >= 0, "lr", ">= 0", base_lr);
+  require(t >= 0, "t", ">= 0", t);
+  const auto time = static_cast<double>(t);
+  switch (schedule.kind) {
+    case ScheduleKind::constant: return base_lr;
+    case ScheduleKind::step: return base_lr * std::pow(schedule.gamma, static_cast<double>(t / schedule.step_size));
+    case ScheduleKind::exponential: return base_lr * std::pow(schedule.gamma, time);
+    case ScheduleKind::inverse_time: return base_lr / (1.0 + schedule.decay * time);
+    case ScheduleKind::linear: return base_lr * std::max(0.0, 1.0 - schedule.decay * time);
+    case ScheduleKind::cosine: {
+      // CosineAnnealingLR's closed form, held at eta_min once t reaches the period.
+      const auto clamped = static_cast<double>(std::min(t, schedule.period));
+      const double angle = std::numbers::pi * clamped / static_cast<double>(schedule.period);
+      return schedule.eta_min + (base_lr - schedule.eta_min) * (1.0 + std::cos(angle)) / 2.0;
+    }
+  }
+  throw std::logic_error("scheduled_learning_rate: unknown schedule kind");
+}
+
+std::string_view schedule_kind_name(ScheduleKind kind) {
+  for (const auto& [candidate, name] : kind_names)
+    if (candidate == kind) return name;
+  throw std::logic_error("schedule_kind_name: unknown kind");
+}
+
+std::optional<ScheduleKind> parse_schedule_kind(std::string_view name) {
+  for (const auto& [kind, candidate] : kind_names)
+    if (candidate == name) return kind;
+  return std::nullopt;
+}
+
+}  // namespace nnlab

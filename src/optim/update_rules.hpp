@@ -1,0 +1,56 @@
+// The update rules of torch.optim, one member's slice of one parameter at a time: plain
+// element-wise loops over contiguous floats, whose arithmetic sees only that member's
+// values and scalars (population invariance). Scalars PyTorch computes in Python (bias
+// corrections, step sizes) are computed here in double and rounded to float where PyTorch
+// hands them to a float kernel; tensor arithmetic follows PyTorch's operation order.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "core/tensor.hpp"
+#include "optim/options.hpp"
+
+namespace nnlab {
+
+// Per-parameter state buffers a rule may keep, each laid out like the parameter.
+inline constexpr int max_state_buffers = 3;
+
+// Member m's view of one parameter: its value, gradient and state slices (`count` floats
+// each; a state pointer is null when no member of the population uses that buffer).
+struct MemberSlice {
+  float* value = nullptr;
+  const float* grad = nullptr;
+  std::array<float*, max_state_buffers> state{};
+  Index count = 0;
+};
+
+// What one update of one member needs besides its slices.
+struct MemberStep {
+  const OptimizerOptions& options;
+  double lr;          // this step's rate: schedule and layer multiplier applied
+  std::int64_t step;  // the member's update count including this one (1 on the first update)
+};
+
+// Whether `options` needs state buffer `buffer` of its kind (see each rule for the list).
+bool uses_state_buffer(const OptimizerOptions& options, int buffer);
+// Value a fresh state buffer starts at (Adagrad's initial_accumulator_value; else 0).
+float initial_state_value(const OptimizerOptions& options, int buffer);
+
+// state: [momentum_buffer]
+void sgd_update(const MemberSlice& slice, const MemberStep& step);
+// state: [sum]
+void adagrad_update(const MemberSlice& slice, const MemberStep& step);
+// state: [square_avg, acc_delta]
+void adadelta_update(const MemberSlice& slice, const MemberStep& step);
+// state: [square_avg, momentum_buffer, grad_avg]
+void rmsprop_update(const MemberSlice& slice, const MemberStep& step);
+// Adam and AdamW (decoupled weight decay). state: [exp_avg, exp_avg_sq, max_exp_avg_sq]
+void adam_update(const MemberSlice& slice, const MemberStep& step);
+// state: [exp_avg, exp_avg_sq]
+void radam_update(const MemberSlice& slice, const MemberStep& step);
+
+// Dispatches on options.kind.
+void apply_update(const MemberSlice& slice, const MemberStep& step);
+
+}  // namespace nnlab

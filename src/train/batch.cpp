@@ -1,0 +1,29 @@
+#include "train/batch.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace nnlab {
+
+void gather_batch(const Dataset& dataset, const Tensor& targets, std::span<const std::span<const Index>> rows, Batch& batch) {
+  const auto slices = static_cast<Index>(rows.size());
+  const auto batch_rows = static_cast<Index>(rows.front().size());
+  const Index features = dataset.features(), outputs = targets.dim(1);
+  batch.inputs.resize({slices, batch_rows, features});
+  batch.targets.resize({slices, batch_rows, outputs});
+  batch.labels.resize(static_cast<std::size_t>(slices * batch_rows));
+  for (Index q = 0; q < slices; ++q) {
+    const auto slice_rows = rows[static_cast<std::size_t>(q)];
+    if (static_cast<Index>(slice_rows.size()) != batch_rows) throw std::invalid_argument("gather_batch: ragged slices");
+    float* inputs = batch.inputs.slice(q);
+    float* target_rows = batch.targets.slice(q);
+    for (Index b = 0; b < batch_rows; ++b) {
+      const Index row = slice_rows[static_cast<std::size_t>(b)];
+      std::copy_n(dataset.inputs.data() + row * features, features, inputs + b * features);
+      std::copy_n(targets.data() + row * outputs, outputs, target_rows + b * outputs);
+      batch.labels[static_cast<std::size_t>(q * batch_rows + b)] = dataset.labels[static_cast<std::size_t>(row)];
+    }
+  }
+}
+
+}  // namespace nnlab

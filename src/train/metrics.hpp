@@ -1,0 +1,32 @@
+// What is measured about a member at the end of an epoch.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace nnlab {
+
+inline constexpr double not_measured = std::numeric_limits<double>::quiet_NaN();
+
+// Per config layer (model.layers[i]) of one member.
+struct LayerStats {
+  double weight_norm = not_measured;         // ‖W‖_F after the epoch
+  double gradient_norm = not_measured;       // ‖∂L/∂W‖_F of the epoch's last step
+  double update_ratio = not_measured;        // ‖ΔW‖_F / ‖W‖_F of the epoch's last step
+};
+
+struct EpochMetrics {
+  std::int64_t epoch = 0;                    // 0 = before training, e = after e epochs
+  double train_loss = not_measured;
+  double train_accuracy = not_measured;
+  double validation_loss = not_measured;
+  double validation_accuracy = not_measured;
+  double test_loss = not_measured;
+  double test_accuracy = not_measured;
+  double learning_rate = not_measured;       // the member's base rate at the epoch's last step
+  double gradient_norm = not_measured;       // global, the epoch's last step, before clipping
+  std::vector<LayerStats> layers;
+};
+
+}  // namespace nnlab

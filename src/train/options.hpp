@@ -1,0 +1,31 @@
+// How a population is trained and when a member counts as successful.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "core/tensor.hpp"
+#include "data/order.hpp"
+
+namespace nnlab {
+
+struct TrainConfig {
+  std::int64_t epochs = 10;          // > 0
+  Index batch = 0;                   // examples per update; 0 = full batch ("full"), 1 = online
+  OrderKind order = OrderKind::shuffled;
+  double clip_norm = 0.0;            // per-member global gradient L2 norm limit; 0 = off
+  double clip_value = 0.0;           // per-element gradient limit; 0 = off
+  std::int64_t log_every = 1;        // record metrics every this many epochs (and the last)
+};
+
+// When is a member successful? Every given criterion must hold at the end of an epoch.
+struct SuccessConfig {
+  std::optional<double> train_accuracy;       // >= this
+  std::optional<double> test_accuracy;        // >= this
+  std::optional<double> validation_accuracy;  // >= this
+  std::optional<double> train_loss;           // <= this
+  bool stop = false;                           // stop a member once it has succeeded
+  bool any() const { return train_accuracy || test_accuracy || validation_accuracy || train_loss; }
+};
+
+}  // namespace nnlab

@@ -1,0 +1,71 @@
+// The training loop over a population: epochs of batches, per-member schedules,
+// clipping, divergence and success, metrics at the end of every epoch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "nn/loss.hpp"
+#include "nn/model.hpp"
+#include "optim/optimizer.hpp"
+#include "optim/schedule.hpp"
+#include "train/metrics.hpp"
+#include "train/options.hpp"
+
+namespace nnlab {
+
+// What differs between members besides model/loss/optimiser options.
+struct MemberSetup {
+  std::uint64_t seed = 0;       // keys the member's data order (and dropout)
+  double base_lr = 0.01;        // the optimiser's lr, before the schedule
+  ScheduleSpec schedule;
+  double clip_norm = 0.0;       // 0 = off
+  double clip_value = 0.0;      // 0 = off
+};
+
+struct MemberResult {
+  std::int64_t epochs_run = 0;
+  bool diverged = false;
+  std::int64_t diverged_epoch = -1;            // first epoch whose loss was NaN/Inf
+  std::optional<std::int64_t> success_epoch;   // first epoch meeting the success criterion
+  EpochMetrics final_metrics;
+  std::vector<EpochMetrics> history;           // epoch 0, every log_every-th epoch, and the last
+};
+
+struct TrainingData {
+  const Dataset* train = nullptr;       // required
+  const Dataset* validation = nullptr;  // optional
+  const Dataset* test = nullptr;        // optional
+};
+
+// Receives progress; every method has a no-op default.
+class TrainObserver {
+ public:
+  virtual ~TrainObserver() = default;
+  virtual void on_train_begin(Index /*members*/, std::int64_t /*epochs*/, Index /*batches_per_epoch*/) {}
+  virtual void on_batch_end(std::int64_t /*epoch*/, Index /*batch*/) {}
+  // `metrics[m]` is member m's record; `active[m]` is 0 once it diverged or stopped.
+  virtual void on_epoch_end(std::int64_t /*epoch*/, std::span<const EpochMetrics> /*metrics*/, std::span<const std::uint8_t> /*active*/) {}
+  virtual void on_train_end() {}
+};
+
+class Trainer {
+ public:
+  Trainer(Sequential<float>& model, const Loss<float>& loss, Optimizer& optimizer, std::vector<MemberSetup> members,
+          TrainConfig config, SuccessConfig success);
+
+  std::vector<MemberResult> fit(const TrainingData& data, TrainObserver* observer = nullptr);
+
+ private:
+  Sequential<float>& model_;
+  const Loss<float>& loss_;
+  Optimizer& optimizer_;
+  std::vector<MemberSetup> members_;
+  TrainConfig config_;
+  SuccessConfig success_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,199 @@
+// The nnlab command as a user meets it: exit codes, one-line messages, --json, --help.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nnlab_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  Outcome nnlab(const std::string& arguments) const {
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string command = std::string(NNLAB_BINARY) + " " + arguments + " >" + out.string() + " 2>" + err.string() + " </dev/null";
+    const int status = std::system(command.c_str());
+    Outcome outcome;
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    outcome.out = read_file(out);
+    outcome.err = read_file(err);
+    return outcome;
+  }
+
+  // An experiment that trains in milliseconds, with `extra` appended (YAML).
+  fs::path tiny_experiment(const std::string& extra = "", const std::string& name = "tiny.yaml") const {
+    return write(name,
+                 "name: tiny\nseed: 3\ndata:\n  train: xor\nmodel:\n  layers:\n"
+                 "    - {type: dense, units: 2, activation: sigmoid}\n    - {type: dense, units: 1, activation: sigmoid}\n"
+                 "loss: sse\noptimizer: {type: sgd, lr: 0.5, momentum: 0.9}\ntrain: {epochs: 20, batch: full}\n" +
+                     extra);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpListsCommandsAndFlagsWithDefaults) {
+  const auto top = nnlab("--help");
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("run"), std::string::npos);
+  EXPECT_NE(top.out.find("summary"), std::string::npos);
+  const auto run = nnlab("run --help");
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* flag : {"--set", "--threads", "--json", "--quiet", "--save-model"}) EXPECT_NE(run.out.find(flag), std::string::npos) << flag;
+  EXPECT_NE(run.out.find("default"), std::string::npos) << run.out;
+}
+
+TEST_F(Cli, RunPrintsJsonSummary) {
+  const auto outcome = nnlab("run " + tiny_experiment("replicates: 3\nsuccess: {train_accuracy: 1.0}\n").string() + " --json --quiet");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_TRUE(outcome.err.empty()) << "--quiet: " << outcome.err;
+  const auto summary = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(summary["name"], "tiny");
+  ASSERT_EQ(summary["members"].size(), 3u);
+  EXPECT_EQ(summary["members"][1]["seed"], 4);
+  EXPECT_EQ(summary["members"][0]["epochs"], 20);
+  EXPECT_TRUE(summary["members"][0].contains("train_loss"));
+  EXPECT_TRUE(summary["members"][0].contains("succeeded"));
+  EXPECT_TRUE(summary["members"][0].contains("diverged"));
+  EXPECT_EQ(summary["members"][0]["hyperparameters"]["optimizer.lr"], 0.5);
+  EXPECT_TRUE(summary["aggregate"].contains("success_rate"));
+}
+
+TEST_F(Cli, SetOverridesAKey) {
+  const auto outcome = nnlab("run " + tiny_experiment().string() + " --set optimizer.lr=0.25 --set train.epochs=5 --json --quiet");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto summary = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(summary["members"][0]["hyperparameters"]["optimizer.lr"], 0.25);
+  EXPECT_EQ(summary["members"][0]["epochs"], 5);
+}
+
+TEST_F(Cli, SameSeedSameResultAnyThreadCount) {
+  const auto experiment = tiny_experiment("replicates: 4\n").string();
+  const auto one = nnlab("run " + experiment + " --threads 1 --json --quiet");
+  const auto two = nnlab("run " + experiment + " --threads 2 --json --quiet");
+  ASSERT_EQ(one.exit_code, 0);
+  ASSERT_EQ(two.exit_code, 0);
+  auto a = nlohmann::json::parse(one.out), b = nlohmann::json::parse(two.out);
+  for (std::size_t m = 0; m < 4; ++m) EXPECT_EQ(a["members"][m]["train_loss"], b["members"][m]["train_loss"]);
+}
+
+TEST_F(Cli, SummaryPrintsParameterCounts) {
+  const auto experiment = write("mlp.yaml",
+                                "data: {train: xor}\nmodel:\n  inputs: 784\n  layers:\n    - {type: dense, units: 300, activation: relu}\n"
+                                "    - {type: dense, units: 10}\n");
+  const auto outcome = nnlab("summary " + experiment.string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("238,510"), std::string::npos) << outcome.out;
+}
+
+// Bad input: exit code 2 and exactly one line on stderr naming where and why.
+void expect_bad_input(const Outcome& outcome, std::initializer_list<const char*> needles) {
+  EXPECT_EQ(outcome.exit_code, 2) << outcome.err;
+  EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
+  for (const char* needle : needles) EXPECT_NE(outcome.err.find(needle), std::string::npos) << "missing '" << needle << "' in: " << outcome.err;
+}
+
+TEST_F(Cli, MissingExperimentFile) { expect_bad_input(nnlab("run " + (dir_ / "nope.yaml").string()), {"nope.yaml"}); }
+
+TEST_F(Cli, MalformedYaml) {
+  expect_bad_input(nnlab("run " + write("bad.yaml", "name: [unclosed\nseed: 1\n").string() + " --quiet"), {"bad.yaml"});
+}
+
+TEST_F(Cli, UnknownKeyWithSuggestion) {
+  const auto experiment = tiny_experiment("optimiser: {lr: 0.1}\n");
+  expect_bad_input(nnlab("run " + experiment.string() + " --quiet"), {"tiny.yaml", "optimiser", "optimizer"});
+}
+
+TEST_F(Cli, NegativeLearningRate) {
+  expect_bad_input(nnlab("run " + tiny_experiment().string() + " --set optimizer.lr=-0.1 --quiet"), {"optimizer.lr"});
+}
+
+TEST_F(Cli, ZeroUnits) {
+  expect_bad_input(nnlab("run " + tiny_experiment().string() + " --set model.layers.0.units=0 --quiet"), {"model.layers.0.units"});
+}
+
+TEST_F(Cli, NonPositiveSteepness) {
+  expect_bad_input(nnlab("run " + tiny_experiment().string() + " --set model.layers.0.steepness=0 --quiet"), {"steepness"});
+}
+
+TEST_F(Cli, UnknownFlag) { EXPECT_EQ(nnlab("run " + tiny_experiment().string() + " --bogus").exit_code, 2); }
+
+TEST_F(Cli, MissingDataFile) {
+  const auto experiment = write("csv.yaml", "data: {train: {source: csv, path: missing.csv}}\nmodel: {layers: [{type: dense, units: 2}]}\n");
+  expect_bad_input(nnlab("run " + experiment.string() + " --quiet"), {"missing.csv"});
+}
+
+TEST_F(Cli, CsvWithRaggedRowAndNonNumericCell) {
+  write("ragged.csv", "1,2,0\n3,4\n");
+  write("text.csv", "1,2,0\n3,abc,1\n");
+  const auto ragged = write("ragged.yaml", "data: {train: {source: csv, path: ragged.csv}}\nmodel: {layers: [{type: dense, units: 2}]}\n");
+  const auto text = write("text.yaml", "data: {train: {source: csv, path: text.csv}}\nmodel: {layers: [{type: dense, units: 2}]}\n");
+  expect_bad_input(nnlab("run " + ragged.string() + " --quiet"), {"ragged.csv", "2"});
+  expect_bad_input(nnlab("run " + text.string() + " --quiet"), {"text.csv", "abc"});
+}
+
+TEST_F(Cli, IdxWithWrongMagic) {
+  write("images.idx", std::string("\x00\x00\x08\x04\x00\x00\x00\x01", 8));
+  write("labels.idx", std::string("\x00\x00\x08\x01\x00\x00\x00\x01\x00", 9));
+  const auto experiment = write("idx.yaml",
+                                "data: {train: {source: idx, images: images.idx, labels: labels.idx}}\n"
+                                "model: {layers: [{type: dense, units: 2}]}\n");
+  expect_bad_input(nnlab("run " + experiment.string() + " --quiet"), {"images.idx", "magic"});
+}
+
+TEST_F(Cli, BrokenModelFile) {
+  write("broken.safetensors", std::string("\xff\xff\xff\xff\x00\x00\x00\x00{}", 10));
+  const auto experiment = tiny_experiment("", "from.yaml");
+  expect_bad_input(nnlab("run " + experiment.string() + " --set model.from=broken.safetensors --quiet"), {"broken.safetensors"});
+}
+
+TEST_F(Cli, SaveModelThenStartFromIt) {
+  const auto experiment = tiny_experiment();
+  const auto saved = dir_ / "weights.safetensors";
+  ASSERT_EQ(nnlab("run " + experiment.string() + " --save-model " + saved.string() + " --quiet").exit_code, 0);
+  ASSERT_TRUE(fs::exists(saved));
+  // Zero epochs are not allowed; one epoch at lr→0 must start where the file left off.
+  const auto outcome = nnlab("run " + experiment.string() + " --set model.from=" + saved.string() +
+                             " --set train.epochs=1 --set optimizer.lr=1e-30 --set optimizer.momentum=0 --json --quiet");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto original = nlohmann::json::parse(nnlab("run " + experiment.string() + " --json --quiet").out);
+  const auto resumed = nlohmann::json::parse(outcome.out);
+  EXPECT_NEAR(resumed["members"][0]["train_loss"].get<double>(), original["members"][0]["train_loss"].get<double>(), 1e-6);
+}
+
+}  // namespace

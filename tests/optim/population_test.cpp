@@ -1,0 +1,217 @@
+// Population invariance: member m of a population follows, bit for bit, the trajectory it
+// follows alone; inactive members are frozen; per-layer multipliers; argument checks.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "optim/optimizer.hpp"
+
+namespace nnlab {
+namespace {
+
+// Parameter shapes per member: a small weight, a bias, and one large enough that the
+// population's update runs on several threads while a lone member's does not.
+const std::vector<Shape> member_shapes{{5, 3}, {5}, {16384}};
+constexpr int steps = 8;
+constexpr int frozen_step = 3;  // member 1 sits this step out
+
+// A pseudo-random gradient element in [-1, 1) from (member identity, step, parameter, element),
+// plus a pull towards 0 so that the gradient depends on the trajectory.
+float gradient_element(int identity, int step, std::size_t parameter, Index element, float value) {
+  std::uint64_t x = (static_cast<std::uint64_t>(identity) << 48) ^ (static_cast<std::uint64_t>(step) << 32) ^
+                    (static_cast<std::uint64_t>(parameter) << 24) ^ static_cast<std::uint64_t>(element);
+  x ^= x >> 33, x *= 0xff51afd7ed558ccdULL, x ^= x >> 33, x *= 0xc4ceb9fe1a85ec53ULL, x ^= x >> 33;
+  return static_cast<float>(static_cast<double>(x >> 11) * 0x1.0p-52 - 1.0) + 0.1f * value;
+}
+
+// Member m's own rate schedule, as the trainer would hand it over.
+double member_rate(const OptimizerOptions& options, int identity, int step) {
+  return options.lr / (1.0 + 0.05 * step * (identity + 1));
+}
+
+struct Population {
+  std::vector<int> identities;  // which members these are
+  std::vector<Tensor> values, grads;
+  std::vector<ParameterSlot> slots;
+
+  explicit Population(std::vector<int> who) : identities(std::move(who)) {
+    const auto members = static_cast<Index>(identities.size());
+    for (std::size_t p = 0; p < member_shapes.size(); ++p) {
+      Shape shape{members};
+      shape.insert(shape.end(), member_shapes[p].begin(), member_shapes[p].end());
+      values.emplace_back(shape);
+      grads.emplace_back(shape);
+      for (Index m = 0; m < members; ++m)
+        for (Index i = 0; i < values[p].slice_size(); ++i)
+          values[p].slice(m)[i] = gradient_element(identities[static_cast<std::size_t>(m)], -1, p, i, 0.0f);
+    }
+    for (std::size_t p = 0; p < values.size(); ++p) slots.push_back({&values[p], &grads[p], static_cast<int>(p)});
+  }
+
+  void fill_gradients(int step) {
+    for (std::size_t p = 0; p < values.size(); ++p)
+      for (Index m = 0; m < values[p].dim(0); ++m)
+        for (Index i = 0; i < values[p].slice_size(); ++i)
+          grads[p].slice(m)[i] =
+              gradient_element(identities[static_cast<std::size_t>(m)], step, p, i, values[p].slice(m)[i]);
+  }
+};
+
+// Three members of one kind that differ in every scalar the kind reads.
+std::vector<OptimizerOptions> three_members(OptimizerKind kind) {
+  std::vector<OptimizerOptions> members(3, defaults_for(kind));
+  const std::vector<std::vector<double>> multipliers{{1.0, 0.5}, {}, {2.0, 1.0, 0.25}};
+  for (std::size_t m = 0; m < 3; ++m) {
+    OptimizerOptions& options = members[m];
+    const double k = static_cast<double>(m);
+    options.lr = options.lr * (1.0 + k);
+    options.weight_decay = 0.01 * k;
+    options.momentum = 0.45 * k;  // 0, 0.45, 0.9
+    options.dampening = m == 2 ? 0.1 : 0.0;
+    options.nesterov = m == 1;
+    options.beta1 = 0.9 - 0.05 * k;
+    options.beta2 = 0.999 - 0.01 * k;
+    options.amsgrad = m == 1 && kind != OptimizerKind::radam;
+    options.eps = options.eps * (1.0 + 9.0 * k);
+    options.alpha = 0.99 - 0.05 * k;
+    options.centered = m != 1;
+    options.rho = 0.9 + 0.04 * k;
+    options.lr_decay = 0.01 * k;
+    options.initial_accumulator_value = 0.1 * k;
+    options.layer_lr_multipliers = multipliers[m];
+  }
+  return members;
+}
+
+class PopulationInvariance : public ::testing::TestWithParam<OptimizerKind> {};
+
+TEST_P(PopulationInvariance, EachMemberMatchesItselfTrainedAloneBitForBit) {
+  const std::vector<OptimizerOptions> members = three_members(GetParam());
+  Population together({0, 1, 2});
+  const auto optimizer = make_optimizer(members);
+  for (int step = 0; step < steps; ++step) {
+    together.fill_gradients(step);
+    std::vector<double> rates;
+    for (int m = 0; m < 3; ++m) rates.push_back(member_rate(members[static_cast<std::size_t>(m)], m, step));
+    const std::vector<std::uint8_t> active{1, static_cast<std::uint8_t>(step == frozen_step ? 0 : 1), 1};
+    optimizer->step(together.slots, rates, active);
+  }
+  EXPECT_EQ(optimizer->steps_taken(0), steps);
+  EXPECT_EQ(optimizer->steps_taken(1), steps - 1);
+
+  for (int m = 0; m < 3; ++m) {
+    SCOPED_TRACE(testing::Message() << "member " << m);
+    const std::vector<OptimizerOptions> alone_options{members[static_cast<std::size_t>(m)]};
+    Population alone({m});
+    const auto alone_optimizer = make_optimizer(alone_options);
+    for (int step = 0; step < steps; ++step) {
+      alone.fill_gradients(step);
+      // Alone, the frozen member simply takes no step: inactive must mean "as if it never happened".
+      if (m == 1 && step == frozen_step) continue;
+      const std::vector<double> rate{member_rate(alone_options[0], m, step)};
+      alone_optimizer->step(alone.slots, rate);
+    }
+    EXPECT_EQ(alone_optimizer->steps_taken(0), optimizer->steps_taken(m));
+    for (std::size_t p = 0; p < alone.values.size(); ++p) {
+      const auto bytes = static_cast<std::size_t>(alone.values[p].size()) * sizeof(float);
+      EXPECT_EQ(std::memcmp(alone.values[p].data(), together.values[p].slice(m), bytes), 0) << "parameter " << p;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKind, PopulationInvariance,
+                         ::testing::Values(OptimizerKind::sgd, OptimizerKind::adagrad, OptimizerKind::adadelta,
+                                           OptimizerKind::rmsprop, OptimizerKind::adam, OptimizerKind::adamw,
+                                           OptimizerKind::radam),
+                         [](const ::testing::TestParamInfo<OptimizerKind>& info) {
+                           return std::string(optimizer_kind_name(info.param));
+                         });
+
+TEST(Population, InactiveMemberIsUntouched) {
+  const std::vector<OptimizerOptions> members = three_members(OptimizerKind::adam);
+  Population population({0, 1, 2});
+  const auto optimizer = make_optimizer(members);
+  population.fill_gradients(0);
+  optimizer->step(population.slots);
+  const std::vector<Tensor> before = population.values;
+  population.fill_gradients(1);
+  const std::vector<std::uint8_t> active{1, 0, 1};
+  optimizer->step(population.slots, {}, active);
+  for (std::size_t p = 0; p < before.size(); ++p) {
+    const auto bytes = static_cast<std::size_t>(before[p].slice_size()) * sizeof(float);
+    EXPECT_EQ(std::memcmp(before[p].slice(1), population.values[p].slice(1), bytes), 0);
+    EXPECT_NE(std::memcmp(before[p].slice(0), population.values[p].slice(0), bytes), 0);
+  }
+  EXPECT_EQ(optimizer->steps_taken(0), 2);
+  EXPECT_EQ(optimizer->steps_taken(1), 1);
+}
+
+TEST(Population, LayerMultipliersScaleTheRate) {
+  // SGD, lr 0.2, multipliers {0.5} (layer 1 has none: 1). g = 1 everywhere:
+  // layer 0 moves by 0.2 * 0.5 = 0.1, layer 1 by 0.2; a multiplier of 0 freezes layer 2.
+  Tensor w0({1, 2}), w1({1, 2}), w2({1, 2});
+  Tensor g({1, 2}, 1.0f);
+  const std::vector<ParameterSlot> slots{{&w0, &g, 0}, {&w1, &g, 1}, {&w2, &g, 3}};
+  const std::vector<OptimizerOptions> members{
+      {.kind = OptimizerKind::sgd, .lr = 0.2, .layer_lr_multipliers = {0.5, 1.0, 7.0, 0.0}}};
+  const auto optimizer = make_optimizer(members);
+  optimizer->step(slots);  // no rates: options.lr
+  EXPECT_FLOAT_EQ(w0[0], -0.1f);
+  EXPECT_FLOAT_EQ(w1[1], -0.2f);
+  EXPECT_EQ(w2[0], 0.0f);
+  const std::vector<double> rates{1.0};  // the schedule's rate replaces options.lr
+  optimizer->step(slots, rates);
+  EXPECT_FLOAT_EQ(w0[0], -0.6f);
+  EXPECT_FLOAT_EQ(w1[1], -1.2f);
+  EXPECT_EQ(w2[0], 0.0f);
+}
+
+TEST(Population, AdamWithMultiplierZeroFreezesTheLayer) {
+  Tensor frozen({1, 3}, 1.0f), moving({1, 3}, 1.0f);
+  Tensor g({1, 3}, 0.5f);
+  const std::vector<ParameterSlot> slots{{&frozen, &g, 0}, {&moving, &g, 1}};
+  const std::vector<OptimizerOptions> members{
+      {.kind = OptimizerKind::adamw, .lr = 0.1, .weight_decay = 0.1, .layer_lr_multipliers = {0.0}}};
+  const auto optimizer = make_optimizer(members);
+  for (int step = 0; step < 3; ++step) optimizer->step(slots);
+  EXPECT_EQ(frozen[0], 1.0f);  // neither the update nor the decoupled decay (lr * wd = 0) moves it
+  EXPECT_LT(moving[0], 1.0f);
+}
+
+TEST(Population, RejectsBadArguments) {
+  EXPECT_THROW(make_optimizer(std::vector<OptimizerOptions>{}), std::invalid_argument);
+  const std::vector<OptimizerOptions> mixed{{.kind = OptimizerKind::sgd}, {.kind = OptimizerKind::adam}};
+  EXPECT_THROW(make_optimizer(mixed), std::invalid_argument);
+  const std::vector<OptimizerOptions> negative{{.kind = OptimizerKind::sgd}, {.kind = OptimizerKind::sgd, .lr = -1.0}};
+  try {
+    make_optimizer(negative);
+    ADD_FAILURE() << "accepted a negative lr";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("member 1: lr"), std::string::npos) << error.what();
+  }
+
+  const std::vector<OptimizerOptions> two(2, OptimizerOptions{});
+  const auto optimizer = make_optimizer(two);
+  Tensor value({2, 3}), grad({2, 3}), wrong_population({3, 3}), other_shape({2, 4});
+  const std::vector<ParameterSlot> slots{{&value, &grad, 0}};
+  EXPECT_THROW(optimizer->step(std::vector<ParameterSlot>{{&wrong_population, &wrong_population, 0}}),
+               std::invalid_argument);
+  EXPECT_THROW(optimizer->step(std::vector<ParameterSlot>{{&value, &other_shape, 0}}), std::invalid_argument);
+  EXPECT_THROW(optimizer->step(std::vector<ParameterSlot>{{&value, nullptr, 0}}), std::invalid_argument);
+  EXPECT_THROW(optimizer->step(slots, std::vector<double>{0.1}), std::invalid_argument);
+  EXPECT_THROW(optimizer->step(slots, {}, std::vector<std::uint8_t>{1, 1, 1}), std::invalid_argument);
+  optimizer->step(slots);
+  // State is keyed by position: a different list is a programming error.
+  EXPECT_THROW(optimizer->step(std::vector<ParameterSlot>{{&other_shape, &other_shape, 0}}), std::invalid_argument);
+  EXPECT_THROW(optimizer->step(std::vector<ParameterSlot>{{&value, &grad, 0}, {&value, &grad, 0}}),
+               std::invalid_argument);
+  EXPECT_THROW(optimizer->steps_taken(2), std::out_of_range);
+  EXPECT_EQ(optimizer->steps_taken(1), 1);
+}
+
+}  // namespace
+}  // namespace nnlab
