@@ -56,27 +56,25 @@ int run_cli(int argc, char** argv) {
                "Docs: docs/config.md (every experiment key), README.md (a tour)."};
   app.set_version_flag("--version", std::string("nnlab 0.1.0"));
   app.require_subcommand(1);
-  app.option_defaults()->always_capture_default();
   app.get_formatter()->column_width(34);
 
   RunFlags run_flags;
   CLI::App* run = app.add_subcommand("run", "Train everything EXPERIMENT.yaml asks for and print its summary");
   run->add_option("experiment", run_flags.experiment, "The experiment file (YAML)")->required();
-  run->add_option("--set", run_flags.overrides, "Override a config key, e.g. --set optimizer.lr=0.5 (repeatable)")
+  run->add_option("--set", run_flags.overrides, "Override a config key, e.g. --set optimizer.lr=0.5 (repeatable; default: none)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  run->add_option("--threads", run_flags.threads, "Threads for the kernels; 0 = all cores (results never depend on it)")
-      ->default_val(0)
+  run->add_option("--threads", run_flags.threads, "Threads for the kernels (default: 0 = all cores); results never depend on it")
       ->check(CLI::NonNegativeNumber);
-  run->add_flag("--json", run_flags.json, "Print the final summary as one JSON object on stdout");
-  run->add_flag("--quiet,-q", run_flags.quiet, "No progress line and no summary table on stderr");
-  run->add_option("--save-model", run_flags.save_model, "Write every member's final weights (safetensors)")->type_name("FILE");
+  run->add_flag("--json", run_flags.json, "Print the final summary as one JSON object on stdout (default: off)");
+  run->add_flag("--quiet,-q", run_flags.quiet, "No progress line and no summary table on stderr (default: off; the progress line also stays quiet when stderr is not a terminal)");
+  run->add_option("--save-model", run_flags.save_model, "Write every member's final weights as safetensors (default: none)")->type_name("FILE");
 
   std::string summary_experiment;
   std::vector<std::string> summary_overrides;
   CLI::App* summary = app.add_subcommand("summary", "Print the model of EXPERIMENT.yaml: layers, output shapes, parameter counts");
   summary->add_option("experiment", summary_experiment, "The experiment file (YAML)")->required();
-  summary->add_option("--set", summary_overrides, "Override a config key (repeatable)")->type_name("KEY=VALUE")->allow_extra_args(false);
+  summary->add_option("--set", summary_overrides, "Override a config key (repeatable; default: none)")->type_name("KEY=VALUE")->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);

@@ -19,17 +19,18 @@ enum class LossKind {
 
 struct LossSpec {
   LossKind kind = LossKind::cross_entropy;
-  // Per-class weights (empty = all 1). An example is weighted by the weight of its label.
-  // sse/bce/mse: each example's term is multiplied by it (sums stay sums, means divide by the
-  // example count); cross_entropy: PyTorch's weighted mean Σ w_y l / Σ w_y.
+  // Per-class weights (empty = all 1). An example is weighted by the weight of its label, so
+  // labels are needed whenever weights are given. sse/bce/mse: each example's terms are multiplied
+  // by it; sse stays a sum, mse/bce still divide by the plain element count B·C (like PyTorch's
+  // `weight` argument of BCELoss). cross_entropy: PyTorch's weighted mean Σ w_y l / Σ w_y.
   std::vector<double> class_weights;
 };
 
 // The targets of one batch, for Q = 1 (shared by all members) or Q = P.
 template <typename T>
 struct Targets {
-  const TensorT<T>* values = nullptr;      // [Q, B, C]: one-hot or real targets (not used by cross_entropy)
-  std::span<const std::int32_t> labels;    // [Q * B]: class of each example
+  const TensorT<T>* values = nullptr;    // [Q, B, C]: one-hot or real targets (not used by cross_entropy)
+  std::span<const std::int32_t> labels;  // [Q * B]: class of each example
 };
 
 template <typename T>
@@ -41,7 +42,8 @@ class Loss {
   virtual bool takes_logits() const = 0;
   // output: [P, B, C]. Writes member m's loss into loss[m] and, when grad is given,
   // d loss[m] / d output into grad ([P, B, C], overwritten).
-  virtual void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss, TensorT<T>* grad) const = 0;
+  virtual void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
+                        TensorT<T>* grad) const = 0;
 };
 
 // One spec per member: kind must agree, class weights may differ.

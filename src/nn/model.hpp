@@ -35,7 +35,8 @@ class Sequential {
   std::vector<ParameterRef<T>> parameters();
 
   // The output of each config layer (after its activation) from the last forward, for
-  // introspection: index i = model.layers[i].
+  // introspection: index i = model.layers[i]. With a folded final softmax the last entry
+  // is the logits (the softmax is not computed). Null pointers before the first forward.
   std::vector<const TensorT<T>*> layer_outputs() const;
 
   // Parameters of one member (all members have the same count).
@@ -43,10 +44,13 @@ class Sequential {
   // Keras-style table: layer, output shape, parameters, and the total.
   std::string summary() const;
 
+  // The members' specs as given (for saving, reports and weight loading).
+  const std::vector<ModelSpec>& specs() const { return specs_; }
+
  private:
-  struct Block;  // one config layer: dense + activation
   std::vector<std::unique_ptr<Layer<T>>> layers_;
-  std::vector<int> config_index_;  // layers_[j] belongs to model.layers[config_index_[j]]
+  std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
+  std::vector<const TensorT<T>*> layer_outputs_;  // per config layer, set by forward
   std::vector<ModelSpec> specs_;
   Index population_ = 0;
 };

@@ -1,0 +1,112 @@
+#include "experiment/overrides.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <utility>
+
+namespace nnlab {
+namespace {
+
+// Sections that may be written as one name; the key that name stands for.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 5> shorthand_keys{{
+    {"data.train", "source"},
+    {"data.test", "source"},
+    {"loss", "type"},
+    {"optimizer", "type"},
+    {"schedule", "type"},
+}};
+
+std::string_view trim(std::string_view text) {
+  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<std::size_t> list_index(std::string_view segment) {
+  std::size_t index = 0;
+  const auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
+  if (error != std::errc() || end != segment.data() + segment.size()) return std::nullopt;
+  return index;
+}
+
+}  // namespace
+
+Override parse_override(std::string_view text, const YamlOrigin& origin) {
+  const std::string where = fmt::format("--set '{}'", text);
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos) fail_at(origin, where, "expected dotted.key=value, e.g. optimizer.lr=0.5");
+  Override result;
+  result.key = std::string(trim(text.substr(0, equals)));
+  if (result.key.empty()) fail_at(origin, where, "empty key before '='");
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = result.key.find('.', start);
+    const std::string segment = result.key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (segment.empty()) fail_at(origin, where, "empty segment in the key");
+    result.path.push_back(segment);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  const std::string value(text.substr(equals + 1));
+  try {
+    result.value = YAML::Load(value);
+  } catch (const YAML::Exception& error) {
+    fail_at(origin, where, fmt::format("the value is not valid YAML: {}", error.msg));
+  }
+  return result;
+}
+
+void apply_override(YAML::Node root, const Override& override_, const YamlOrigin& origin) {
+  const std::string where = fmt::format("--set {}", override_.key);
+  if (!root.IsMap() && !root.IsNull()) fail_at(origin, where, "the file's top level is not a map of keys");
+  // `current` walks down the tree; yaml-cpp's Node::operator= would overwrite the node it
+  // refers to, so the handle is moved on with reset().
+  YAML::Node current = root;
+  std::string walked;
+  for (std::size_t i = 0; i < override_.path.size(); ++i) {
+    const std::string& segment = override_.path[i];
+    const bool last = i + 1 == override_.path.size();
+    const std::string here = join_key(walked, segment);
+    if (current.IsScalar())
+      fail_at(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", walked, current.Scalar()));
+    if (current.IsSequence()) {
+      const std::optional<std::size_t> index = list_index(segment);
+      if (!index) fail_at(origin, where, fmt::format("{} is a list; '{}' is not an index", walked, segment));
+      if (*index >= current.size())
+        fail_at(origin, where,
+                fmt::format("{} has {} entries; index {} is out of range", walked, current.size(), *index));
+      if (last) {
+        current[*index] = override_.value;
+        return;
+      }
+      YAML::Node next = current[*index];
+      current.reset(next);
+    } else {
+      if (last) {
+        current[segment] = override_.value;
+        return;
+      }
+      YAML::Node next = current[segment];
+      if (!next.IsDefined() || next.IsNull()) {
+        current[segment] = YAML::Node(YAML::NodeType::Map);
+      } else if (next.IsScalar()) {
+        const auto shorthand =
+            std::ranges::find(shorthand_keys, std::string_view(here), [](const auto& entry) { return entry.first; });
+        if (shorthand == shorthand_keys.end())
+          fail_at(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", here, next.Scalar()));
+        YAML::Node expanded(YAML::NodeType::Map);
+        expanded[std::string(shorthand->second)] = next.Scalar();
+        current[segment] = expanded;
+      }
+      YAML::Node child = current[segment];
+      current.reset(child);
+    }
+    walked = here;
+  }
+}
+
+}  // namespace nnlab

@@ -1,0 +1,24 @@
+// Runs an experiment: builds the population the config asks for, trains it and
+// returns the summary. The one place where config meets nn, optim, data and train.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "experiment/config.hpp"
+#include "experiment/summary.hpp"
+#include "train/trainer.hpp"
+
+namespace nnlab {
+
+struct RunOptions {
+  std::filesystem::path save_model;      // write every member's final weights here (safetensors)
+  TrainObserver* observer = nullptr;     // progress
+};
+
+RunSummary run_experiment(const ExperimentConfig& config, const RunOptions& options = {});
+
+// The model table of `nnlab summary`: layers, output shapes, parameter counts.
+std::string describe_model(const ExperimentConfig& config);
+
+}  // namespace nnlab

@@ -1,0 +1,31 @@
+#include "experiment/weights_file.hpp"
+
+#include <algorithm>
+
+#include "io/model_file.hpp"
+#include "io/safetensors.hpp"
+
+namespace nnlab {
+
+void load_weights_into(Sequential<float>& model, const std::filesystem::path& file) {
+  std::vector<ParameterRef<float>> parameters = model.parameters();
+  std::vector<ExpectedTensor> expected;
+  for (const auto& parameter : parameters) {
+    Shape one_member(parameter.value->shape().begin() + 1, parameter.value->shape().end());
+    expected.push_back(ExpectedTensor{parameter.name, std::move(one_member)});
+  }
+  const std::map<std::string, Tensor> loaded = read_model_file(file, expected);
+  for (auto& parameter : parameters) {
+    const Tensor& source = loaded.at(parameter.name);  // [1, ...]
+    const Index per_member = parameter.value->slice_size();
+    for (Index m = 0; m < parameter.value->dim(0); ++m) std::copy_n(source.data(), per_member, parameter.value->slice(m));
+  }
+}
+
+void save_weights(Sequential<float>& model, const std::filesystem::path& file) {
+  std::vector<NamedTensor> tensors;
+  for (const auto& parameter : model.parameters()) tensors.push_back(NamedTensor{parameter.name, *parameter.value});
+  write_model_file(file, tensors);
+}
+
+}  // namespace nnlab

@@ -1,0 +1,189 @@
+#include "nn/activation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace nnlab {
+
+std::string activation_name(ActivationKind kind) {
+  switch (kind) {
+    case ActivationKind::identity: return "identity";
+    case ActivationKind::sigmoid: return "sigmoid";
+    case ActivationKind::tanh: return "tanh";
+    case ActivationKind::relu: return "relu";
+    case ActivationKind::leaky_relu: return "leaky_relu";
+    case ActivationKind::elu: return "elu";
+    case ActivationKind::silu: return "silu";
+    case ActivationKind::hard_sigmoid: return "hard_sigmoid";
+    case ActivationKind::hard_tanh: return "hard_tanh";
+    case ActivationKind::softmax: return "softmax";
+  }
+  throw std::invalid_argument("activation_name: unknown kind");
+}
+
+namespace {
+
+// σ(z) = 1 / (1 + e^{-z}) without overflow: for z < 0 use e^{z} / (1 + e^{z}).
+template <typename T>
+T logistic(T z) {
+  if (z >= T{0}) return T{1} / (T{1} + std::exp(-z));
+  const T e = std::exp(z);
+  return e / (T{1} + e);
+}
+
+// y[i] = f(x[i]) over one member's block.
+template <typename T, typename F>
+void map(const T* x, T* y, Index count, F f) {
+  for (Index i = 0; i < count; ++i) y[i] = f(x[i]);
+}
+
+// dx[i] = dy[i] f'(x[i], y[i]) over one member's block.
+template <typename T, typename F>
+void map_grad(const T* x, const T* y, const T* dy, T* dx, Index count, F derivative) {
+  for (Index i = 0; i < count; ++i) dx[i] = dy[i] * derivative(x[i], y[i]);
+}
+
+}  // namespace
+
+template <typename T>
+Activation<T>::Activation(std::vector<ActivationSpec> members) : members_(std::move(members)) {
+  if (members_.empty()) throw std::invalid_argument("Activation: no members");
+  kind_ = members_.front().kind;
+  for (const ActivationSpec& spec : members_) {
+    if (spec.kind != kind_)
+      throw std::invalid_argument("Activation: members disagree on the kind (" + activation_name(kind_) + " vs " +
+                                  activation_name(spec.kind) + ")");
+    if (spec.kind == ActivationKind::sigmoid && !(spec.steepness > 0))
+      throw std::invalid_argument("Activation: sigmoid steepness must be > 0, got " + std::to_string(spec.steepness));
+  }
+}
+
+template <typename T>
+const TensorT<T>& Activation<T>::forward(const TensorT<T>& input, const ForwardContext& /*context*/) {
+  const Index population = this->population();
+  if (input.rank() != 3 || (input.dim(0) != 1 && input.dim(0) != population))
+    throw std::invalid_argument("Activation " + kind() + ": input " + to_string(input.shape()) + " is not [1 or " +
+                                std::to_string(population) + ", B, F]");
+  input_ = &input;
+  const bool shared = input.dim(0) == 1;
+  const Index batch = input.dim(1), features = input.dim(2), count = batch * features;
+  output_.resize({population, batch, features});
+  for (Index m = 0; m < population; ++m) {
+    const ActivationSpec& spec = members_[static_cast<std::size_t>(m)];
+    const T* x = input.slice(shared ? 0 : m);
+    T* y = output_.slice(m);
+    switch (kind_) {
+      case ActivationKind::identity: map(x, y, count, [](T v) { return v; }); break;
+      case ActivationKind::sigmoid: {
+        const T k = static_cast<T>(spec.steepness);
+        map(x, y, count, [k](T v) { return logistic(k * v); });  // 1 / (1 + e^{-k x})
+        break;
+      }
+      case ActivationKind::tanh: map(x, y, count, [](T v) { return std::tanh(v); }); break;
+      case ActivationKind::relu: map(x, y, count, [](T v) { return v > T{0} ? v : T{0}; }); break;
+      case ActivationKind::leaky_relu: {
+        const T slope = static_cast<T>(spec.slope);
+        map(x, y, count, [slope](T v) { return v > T{0} ? v : slope * v; });
+        break;
+      }
+      case ActivationKind::elu: {
+        const T alpha = static_cast<T>(spec.alpha);
+        map(x, y, count, [alpha](T v) { return v > T{0} ? v : alpha * std::expm1(v); });  // α (e^x − 1) for x ≤ 0
+        break;
+      }
+      case ActivationKind::silu: map(x, y, count, [](T v) { return v * logistic(v); }); break;
+      case ActivationKind::hard_sigmoid:  // relu6(x + 3) / 6
+        map(x, y, count, [](T v) { return std::clamp(v + T{3}, T{0}, T{6}) / T{6}; });
+        break;
+      case ActivationKind::hard_tanh: map(x, y, count, [](T v) { return std::clamp(v, T{-1}, T{1}); }); break;
+      case ActivationKind::softmax:
+        // y_j = e^{x_j − max} / Σ_k e^{x_k − max}: subtracting the row max keeps e^{...} ≤ 1.
+        for (Index row = 0; row < batch; ++row) {
+          const T* xr = x + row * features;
+          T* yr = y + row * features;
+          const T max = *std::max_element(xr, xr + features);
+          T sum{0};
+          for (Index j = 0; j < features; ++j) {
+            yr[j] = std::exp(xr[j] - max);
+            sum += yr[j];
+          }
+          for (Index j = 0; j < features; ++j) yr[j] /= sum;
+        }
+        break;
+    }
+  }
+  return output_;
+}
+
+template <typename T>
+const TensorT<T>& Activation<T>::backward(const TensorT<T>& grad_output, bool need_input_grad) {
+  if (input_ == nullptr) throw std::logic_error("Activation::backward before forward");
+  if (grad_output.shape() != output_.shape())
+    throw std::invalid_argument("Activation " + kind() + ": grad_output " + to_string(grad_output.shape()) +
+                                " does not match the output " + to_string(output_.shape()));
+  if (!need_input_grad) return no_grad_;
+  const TensorT<T>& input = *input_;
+  const bool shared = input.dim(0) == 1;
+  const Index population = this->population(), batch = output_.dim(1), features = output_.dim(2),
+              count = batch * features;
+  grad_input_.resize(output_.shape());
+  for (Index m = 0; m < population; ++m) {
+    const ActivationSpec& spec = members_[static_cast<std::size_t>(m)];
+    const T* x = input.slice(shared ? 0 : m);
+    const T* y = output_.slice(m);
+    const T* dy = grad_output.slice(m);
+    T* dx = grad_input_.slice(m);
+    switch (kind_) {
+      case ActivationKind::identity: map_grad(x, y, dy, dx, count, [](T, T) { return T{1}; }); break;
+      case ActivationKind::sigmoid: {
+        const T k = static_cast<T>(spec.steepness);
+        map_grad(x, y, dy, dx, count, [k](T, T v) { return k * v * (T{1} - v); });  // d/dx σ(kx) = k y (1 − y)
+        break;
+      }
+      case ActivationKind::tanh: map_grad(x, y, dy, dx, count, [](T, T v) { return T{1} - v * v; }); break;
+      // PyTorch's convention at the kink x = 0: relu' = 0, leaky' = slope, elu' = α.
+      case ActivationKind::relu: map_grad(x, y, dy, dx, count, [](T u, T) { return u > T{0} ? T{1} : T{0}; }); break;
+      case ActivationKind::leaky_relu: {
+        const T slope = static_cast<T>(spec.slope);
+        map_grad(x, y, dy, dx, count, [slope](T u, T) { return u > T{0} ? T{1} : slope; });
+        break;
+      }
+      case ActivationKind::elu: {
+        const T alpha = static_cast<T>(spec.alpha);
+        map_grad(x, y, dy, dx, count, [alpha](T u, T) { return u > T{0} ? T{1} : alpha * std::exp(u); });
+        break;
+      }
+      case ActivationKind::silu:
+        // d/dx x σ(x) = σ(x) (1 + x (1 − σ(x)))
+        map_grad(x, y, dy, dx, count, [](T u, T) {
+          const T s = logistic(u);
+          return s * (T{1} + u * (T{1} - s));
+        });
+        break;
+      case ActivationKind::hard_sigmoid:
+        map_grad(x, y, dy, dx, count, [](T u, T) { return u > T{-3} && u < T{3} ? T{1} / T{6} : T{0}; });
+        break;
+      case ActivationKind::hard_tanh:
+        map_grad(x, y, dy, dx, count, [](T u, T) { return u > T{-1} && u < T{1} ? T{1} : T{0}; });
+        break;
+      case ActivationKind::softmax:
+        // Jacobian-vector product: dx_j = y_j (dy_j − Σ_k dy_k y_k)
+        for (Index row = 0; row < batch; ++row) {
+          const T* yr = y + row * features;
+          const T* dyr = dy + row * features;
+          T* dxr = dx + row * features;
+          T dot{0};
+          for (Index j = 0; j < features; ++j) dot += dyr[j] * yr[j];
+          for (Index j = 0; j < features; ++j) dxr[j] = yr[j] * (dyr[j] - dot);
+        }
+        break;
+    }
+  }
+  return grad_input_;
+}
+
+template class Activation<float>;
+template class Activation<double>;
+
+}  // namespace nnlab

@@ -1,0 +1,231 @@
+#include "nn/model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "nn/activation.hpp"
+#include "nn/dense.hpp"
+#include "nn/init.hpp"
+
+namespace nnlab {
+namespace {
+
+// 238510 -> "238,510"
+std::string with_thousands(Index value) {
+  const std::string digits = std::to_string(value);
+  std::string text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    // A comma before every group of three digits counted from the right (not after a minus sign).
+    const std::size_t remaining = digits.size() - i;
+    if (i > 0 && remaining % 3 == 0 && digits[i - 1] != '-') text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
+std::string where(std::size_t layer, const char* key) { return fmt::format("model.layers.{}.{}", layer, key); }
+
+// Each member's spec alone, then agreement with member 0 on everything structural
+// (sizes, bias, activation kind); scalars (steepness, slope, alpha, init) may differ.
+void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t> seeds) {
+  if (members.empty()) throw std::invalid_argument("Sequential: no members");
+  if (seeds.size() != members.size())
+    throw std::invalid_argument(fmt::format("Sequential: {} seeds for {} members", seeds.size(), members.size()));
+  const ModelSpec& first = members.front();
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    const ModelSpec& spec = members[m];
+    if (spec.inputs <= 0) throw std::invalid_argument(fmt::format("model.inputs: must be > 0, got {}", spec.inputs));
+    if (spec.layers.empty()) throw std::invalid_argument("model.layers: at least one layer is required");
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+      const LayerSpec& layer = spec.layers[i];
+      if (layer.type != "dense")
+        throw std::invalid_argument(
+            fmt::format("{}: unknown layer type '{}' (known: dense)", where(i, "type"), layer.type));
+      if (layer.units <= 0)
+        throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "units"), layer.units));
+      if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
+        throw std::invalid_argument(
+            fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
+      if (layer.bias && layer.bias_init.kind == InitKind::orthogonal)
+        throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
+    }
+    const auto differs = [m](const std::string& key, auto mine, auto theirs) {
+      return std::invalid_argument(fmt::format(
+          "{}: member {} has {} but member 0 has {}; a population must share its structure", key, m, mine, theirs));
+    };
+    if (spec.inputs != first.inputs) throw differs("model.inputs", spec.inputs, first.inputs);
+    if (spec.layers.size() != first.layers.size())
+      throw differs("model.layers", spec.layers.size(), first.layers.size());
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+      const LayerSpec &mine = spec.layers[i], &theirs = first.layers[i];
+      if (mine.units != theirs.units) throw differs(where(i, "units"), mine.units, theirs.units);
+      if (mine.bias != theirs.bias) throw differs(where(i, "bias"), mine.bias, theirs.bias);
+      if (mine.activation.kind != theirs.activation.kind)
+        throw differs(where(i, "activation"), activation_name(mine.activation.kind),
+                      activation_name(theirs.activation.kind));
+    }
+  }
+}
+
+// "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
+std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
+  const ActivationSpec& first = specs.front().layers[layer].activation;
+  const auto same = [&](auto field) {
+    return std::all_of(specs.begin(), specs.end(),
+                       [&](const ModelSpec& s) { return s.layers[layer].activation.*field == first.*field; });
+  };
+  const auto with = [&](const char* name, double ActivationSpec::*field, double default_value) {
+    if (!same(field)) return fmt::format("{}({} per member)", activation_name(first.kind), name);
+    if (first.*field == default_value) return activation_name(first.kind);
+    return fmt::format("{}({}={})", activation_name(first.kind), name, first.*field);
+  };
+  switch (first.kind) {
+    case ActivationKind::sigmoid: return with("k", &ActivationSpec::steepness, 1.0);
+    case ActivationKind::leaky_relu: return with("slope", &ActivationSpec::slope, 0.01);
+    case ActivationKind::elu: return with("alpha", &ActivationSpec::alpha, 1.0);
+    default: return activation_name(first.kind);
+  }
+}
+
+}  // namespace
+
+template <typename T>
+Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const std::uint64_t> seeds,
+                          bool fold_final_softmax)
+    : specs_(members.begin(), members.end()), population_(static_cast<Index>(members.size())) {
+  validate(members, seeds);
+  const std::vector<LayerSpec>& structure = specs_.front().layers;
+  Index inputs = specs_.front().inputs;
+  for (std::size_t i = 0; i < structure.size(); ++i) {
+    const int index = static_cast<int>(i);
+    const Index units = structure[i].units;
+    auto dense = std::make_unique<Dense<T>>(population_, inputs, units, structure[i].bias, index);
+    for (Index m = 0; m < population_; ++m) {
+      const LayerSpec& layer = specs_[static_cast<std::size_t>(m)].layers[i];
+      const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
+      init_weight<T>(layer.weight_init, seed, index, units, inputs,
+                     {dense->weight().slice(m), static_cast<std::size_t>(units * inputs)});
+      if (layer.bias)
+        init_bias<T>(layer.bias_init, seed, index, units, inputs,
+                     {dense->bias().slice(m), static_cast<std::size_t>(units)});
+    }
+    layers_.push_back(std::move(dense));
+
+    const ActivationKind kind = structure[i].activation.kind;
+    const bool folded = fold_final_softmax && kind == ActivationKind::softmax && i + 1 == structure.size();
+    if (kind != ActivationKind::identity && !folded) {
+      std::vector<ActivationSpec> activations;
+      for (const ModelSpec& spec : specs_) activations.push_back(spec.layers[i].activation);
+      layers_.push_back(std::make_unique<Activation<T>>(std::move(activations)));
+    }
+    last_of_config_.push_back(layers_.size() - 1);
+    inputs = units;
+  }
+  layer_outputs_.assign(structure.size(), nullptr);
+}
+
+template <typename T>
+Index Sequential<T>::population() const {
+  return population_;
+}
+
+template <typename T>
+Index Sequential<T>::inputs() const {
+  return specs_.front().inputs;
+}
+
+template <typename T>
+Index Sequential<T>::outputs() const {
+  return specs_.front().layers.back().units;
+}
+
+template <typename T>
+const TensorT<T>& Sequential<T>::forward(const TensorT<T>& input, const ForwardContext& context) {
+  if (input.rank() != 3 || input.dim(2) != inputs() || (input.dim(0) != 1 && input.dim(0) != population_))
+    throw std::invalid_argument(
+        fmt::format("Sequential: input {} is not [1 or {}, B, {}]", to_string(input.shape()), population_, inputs()));
+  const TensorT<T>* x = &input;
+  std::vector<const TensorT<T>*> outputs(layers_.size());
+  for (std::size_t j = 0; j < layers_.size(); ++j) outputs[j] = x = &layers_[j]->forward(*x, context);
+  for (std::size_t i = 0; i < last_of_config_.size(); ++i) layer_outputs_[i] = outputs[last_of_config_[i]];
+  return *x;
+}
+
+template <typename T>
+void Sequential<T>::backward(const TensorT<T>& grad_output) {
+  const TensorT<T>* grad = &grad_output;
+  // The first layer's input gradient is never needed: skip its dX = dY W product.
+  for (std::size_t j = layers_.size(); j-- > 0;) grad = &layers_[j]->backward(*grad, j > 0);
+}
+
+template <typename T>
+void Sequential<T>::zero_grad() {
+  for (const auto& layer : layers_)
+    for (const ParameterRef<T>& parameter : layer->parameters()) parameter.grad->zero();
+}
+
+template <typename T>
+std::vector<ParameterRef<T>> Sequential<T>::parameters() {
+  std::vector<ParameterRef<T>> result;
+  for (const auto& layer : layers_)
+    for (ParameterRef<T>& parameter : layer->parameters()) result.push_back(std::move(parameter));
+  return result;
+}
+
+template <typename T>
+std::vector<const TensorT<T>*> Sequential<T>::layer_outputs() const {
+  return layer_outputs_;
+}
+
+template <typename T>
+Index Sequential<T>::parameter_count() const {
+  Index count = 0, inputs = this->inputs();
+  for (const LayerSpec& layer : specs_.front().layers) {
+    count += layer.units * inputs + (layer.bias ? layer.units : 0);
+    inputs = layer.units;
+  }
+  return count;
+}
+
+template <typename T>
+std::string Sequential<T>::summary() const {
+  const std::vector<LayerSpec>& structure = specs_.front().layers;
+  struct Row {
+    std::string layer, activation, shape, parameters;
+  };
+  std::vector<Row> rows{{"Layer (type)", "Activation", "Output Shape", "Param #"}};
+  Index inputs = this->inputs();
+  for (std::size_t i = 0; i < structure.size(); ++i) {
+    const LayerSpec& layer = structure[i];
+    rows.push_back({fmt::format("layers.{} (Dense{})", i, layer.bias ? "" : ", no bias"),
+                    describe_activation(specs_, i), fmt::format("(None, {})", layer.units),
+                    with_thousands(layer.units * inputs + (layer.bias ? layer.units : 0))});
+    inputs = layer.units;
+  }
+  std::size_t width_layer = 0, width_activation = 0, width_shape = 0, width_parameters = 0;
+  for (const Row& row : rows) {
+    width_layer = std::max(width_layer, row.layer.size());
+    width_activation = std::max(width_activation, row.activation.size());
+    width_shape = std::max(width_shape, row.shape.size());
+    width_parameters = std::max(width_parameters, row.parameters.size());
+  }
+  const std::size_t width = width_layer + width_activation + width_shape + width_parameters + 6;
+  const auto line = [&](const Row& row) {
+    return fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>{}}\n", row.layer, width_layer, row.activation, width_activation,
+                       row.shape, width_shape, row.parameters, width_parameters);
+  };
+  std::string text = fmt::format("Model: sequential, {} inputs, population of {}\n", this->inputs(), population_);
+  text += std::string(width, '_') + "\n" + line(rows.front()) + std::string(width, '=') + "\n";
+  for (std::size_t r = 1; r < rows.size(); ++r) text += line(rows[r]);
+  text += std::string(width, '=') + "\n";
+  text += fmt::format("Total params: {} per member", with_thousands(parameter_count()));
+  if (population_ > 1) text += fmt::format(" ({} in the population)", with_thousands(parameter_count() * population_));
+  return text + "\n";
+}
+
+template class Sequential<float>;
+template class Sequential<double>;
+
+}  // namespace nnlab

@@ -1,0 +1,99 @@
+// Helpers for the io tests: a scratch directory per test and safetensors files built by hand.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace nnlab::testing {
+
+using Bytes = std::vector<std::byte>;
+
+// A fresh directory named after the running test, removed afterwards.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::temp_directory_path() / ("nnlab_io_" + std::string(info->test_suite_name()) + "_" +
+                                                      info->name() + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void append(Bytes& bytes, std::string_view text) {
+  for (const char c : text) bytes.push_back(static_cast<std::byte>(c));
+}
+
+inline void append_hex(Bytes& bytes, std::initializer_list<unsigned> values) {
+  for (const unsigned value : values) bytes.push_back(static_cast<std::byte>(value));
+}
+
+// The 8-byte little-endian length, assembled byte by byte.
+inline void append_u64_le(Bytes& bytes, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xffu));
+}
+
+// length field + header text + data, exactly as given (no padding).
+inline Bytes safetensors_bytes(std::string_view header, const Bytes& data = {}) {
+  Bytes bytes;
+  append_u64_le(bytes, header.size());
+  append(bytes, header);
+  bytes.insert(bytes.end(), data.begin(), data.end());
+  return bytes;
+}
+
+inline Bytes zero_bytes(std::size_t count) { return Bytes(count, std::byte{0}); }
+
+inline void write_bytes(const std::filesystem::path& file, const Bytes& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  ASSERT_TRUE(out.good()) << file;
+}
+
+inline Bytes read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Bytes bytes(chars.size());
+  for (std::size_t i = 0; i < chars.size(); ++i) bytes[i] = static_cast<std::byte>(chars[i]);
+  return bytes;
+}
+
+// Runs `action`, expecting an InputError whose one-line message contains every fragment.
+template <typename Action>
+void expect_input_error(Action action, std::initializer_list<std::string_view> fragments) {
+  try {
+    action();
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    for (const std::string_view fragment : fragments)
+      EXPECT_NE(message.find(fragment), std::string::npos) << "message: " << message << "\nmissing: " << fragment;
+  }
+}
+
+}  // namespace nnlab::testing

@@ -1,0 +1,161 @@
+#include "nn/activation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gradient_check.hpp"
+
+namespace nnlab {
+namespace {
+
+using testing::check_layer_gradients;
+
+ActivationSpec spec(ActivationKind kind) { return ActivationSpec{.kind = kind}; }
+
+// f(x) for one member with `activation`, evaluated as a [1, 1, 1] forward.
+double apply(const ActivationSpec& activation, double x) {
+  Activation<double> layer({activation});
+  return layer.forward(TensorD({1, 1, 1}, {x}), {})[0];
+}
+
+// f'(x) from the layer's backward with dy = 1.
+double derivative(const ActivationSpec& activation, double x) {
+  Activation<double> layer({activation});
+  const TensorD input({1, 1, 1}, {x});
+  layer.forward(input, {});
+  return layer.backward(TensorD({1, 1, 1}, {1.0}), true)[0];
+}
+
+// Reference values from Python's math module, e.g. 1 / (1 + math.exp(-0.4)).
+TEST(Activation, ForwardMatchesClosedForms) {
+  EXPECT_DOUBLE_EQ(apply({.kind = ActivationKind::sigmoid, .steepness = 0.4}, 1.0), 0.598687660112452);
+  EXPECT_DOUBLE_EQ(apply({.kind = ActivationKind::sigmoid, .steepness = 2.5}, -0.8), 0.11920292202211755);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::tanh), 0.5), 0.46211715726000974);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::identity), -7.25), -7.25);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::relu), -1.0), 0.0);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::relu), 2.5), 2.5);
+  EXPECT_DOUBLE_EQ(apply({.kind = ActivationKind::leaky_relu, .slope = 0.1}, -2.0), -0.2);
+  EXPECT_DOUBLE_EQ(apply({.kind = ActivationKind::leaky_relu, .slope = 0.1}, 3.0), 3.0);
+  EXPECT_DOUBLE_EQ(apply({.kind = ActivationKind::elu, .alpha = 1.5}, -1.0), -0.9481808382428365);
+  EXPECT_DOUBLE_EQ(apply({.kind = ActivationKind::elu, .alpha = 1.5}, 0.7), 0.7);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::silu), 1.0), 0.7310585786300049);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::silu), -2.0), -0.2384058440442351);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::hard_sigmoid), 1.0), 4.0 / 6.0);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::hard_sigmoid), -3.0), 0.0);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::hard_sigmoid), 3.5), 1.0);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::hard_tanh), 2.0), 1.0);
+  EXPECT_DOUBLE_EQ(apply(spec(ActivationKind::hard_tanh), -0.3), -0.3);
+}
+
+TEST(Activation, DerivativesAtChosenPoints) {
+  // k y (1 − y) with y = σ(0.4)
+  const double y = 0.598687660112452;
+  EXPECT_NEAR(derivative({.kind = ActivationKind::sigmoid, .steepness = 0.4}, 1.0), 0.4 * y * (1 - y), 1e-15);
+  EXPECT_NEAR(derivative(spec(ActivationKind::tanh), 0.5), 1 - 0.46211715726000974 * 0.46211715726000974, 1e-15);
+  EXPECT_DOUBLE_EQ(derivative({.kind = ActivationKind::elu, .alpha = 1.5}, -1.0), 1.5 * std::exp(-1.0));
+  EXPECT_DOUBLE_EQ(derivative(spec(ActivationKind::hard_sigmoid), 0.5), 1.0 / 6.0);
+  EXPECT_DOUBLE_EQ(derivative(spec(ActivationKind::hard_tanh), 0.5), 1.0);
+}
+
+// PyTorch's choices at the kinks.
+TEST(Activation, DerivativesAtKinksFollowPyTorch) {
+  EXPECT_EQ(derivative(spec(ActivationKind::relu), 0.0), 0.0);
+  EXPECT_EQ(derivative({.kind = ActivationKind::leaky_relu, .slope = 0.2}, 0.0), 0.2);
+  EXPECT_EQ(derivative({.kind = ActivationKind::elu, .alpha = 1.5}, 0.0), 1.5);
+  EXPECT_EQ(derivative(spec(ActivationKind::hard_sigmoid), 3.0), 0.0);
+  EXPECT_EQ(derivative(spec(ActivationKind::hard_sigmoid), -3.0), 0.0);
+  EXPECT_EQ(derivative(spec(ActivationKind::hard_tanh), 1.0), 0.0);
+  EXPECT_EQ(derivative(spec(ActivationKind::hard_tanh), -1.0), 0.0);
+}
+
+TEST(Activation, SigmoidIsStableForLargeInputs) {
+  for (const double x : {-1000.0, -300.0, 300.0, 1000.0}) {
+    // σ(−3000) underflows to 0; σ(−900) ≈ 1e-391 is 0 in double too; σ(large) rounds to 1.
+    const double value = apply({.kind = ActivationKind::sigmoid, .steepness = 3.0}, x);
+    EXPECT_EQ(value, x > 0 ? 1.0 : 0.0) << x;
+    const double slope = derivative({.kind = ActivationKind::sigmoid, .steepness = 3.0}, x);
+    EXPECT_TRUE(std::isfinite(slope) && slope >= 0 && slope < 1e-100) << x;
+  }
+  // Float: exp(88+) overflows a float; the stable form must still give 0 and 1.
+  Activation<float> layer({spec(ActivationKind::sigmoid)});
+  const Tensor& y = layer.forward(Tensor({1, 1, 2}, {-200.0f, 200.0f}), {});
+  EXPECT_EQ(y[0], 0.0f);
+  EXPECT_EQ(y[1], 1.0f);
+  EXPECT_EQ(apply(spec(ActivationKind::silu), -1000.0), -0.0);
+}
+
+TEST(Activation, SoftmaxRowsSumToOneAndSurviveLargeInputs) {
+  Activation<double> layer({spec(ActivationKind::softmax)});
+  const TensorD input({1, 2, 3}, {1000, 1000, 999, -3, 0.5, 2});
+  const TensorD& y = layer.forward(input, {});
+  // e^0 / (2 + e^−1) and e^−1 / (2 + e^−1), from Python's math module
+  EXPECT_DOUBLE_EQ(y[0], 0.4223187982515182);
+  EXPECT_DOUBLE_EQ(y[1], 0.4223187982515182);
+  EXPECT_DOUBLE_EQ(y[2], 0.15536240349696362);
+  for (int row = 0; row < 2; ++row) EXPECT_NEAR(y[row * 3] + y[row * 3 + 1] + y[row * 3 + 2], 1.0, 1e-15);
+  Activation<float> single({spec(ActivationKind::softmax)});
+  const Tensor& yf = single.forward(Tensor({1, 1, 2}, {1000.0f, -1000.0f}), {});
+  EXPECT_EQ(yf[0], 1.0f);
+  EXPECT_EQ(yf[1], 0.0f);
+}
+
+TEST(Activation, MembersUseTheirOwnParameters) {
+  Activation<double> layer(
+      {{.kind = ActivationKind::sigmoid, .steepness = 0.4}, {.kind = ActivationKind::sigmoid, .steepness = 2.5}});
+  const TensorD& y = layer.forward(TensorD({1, 1, 1}, {1.0}), {});  // shared input
+  ASSERT_EQ(y.shape(), (Shape{2, 1, 1}));
+  EXPECT_DOUBLE_EQ(y[0], 0.598687660112452);
+  EXPECT_DOUBLE_EQ(y[1], 1.0 / (1.0 + std::exp(-2.5)));
+}
+
+TEST(Activation, RejectsBadSpecs) {
+  EXPECT_THROW(Activation<double>({{.kind = ActivationKind::sigmoid, .steepness = 0.0}}), std::invalid_argument);
+  EXPECT_THROW(Activation<double>({spec(ActivationKind::relu), spec(ActivationKind::tanh)}), std::invalid_argument);
+  EXPECT_THROW(Activation<double>(std::vector<ActivationSpec>{}), std::invalid_argument);
+  EXPECT_EQ(Activation<float>({spec(ActivationKind::leaky_relu)}).kind(), "leaky_relu");
+}
+
+// Inputs for the gradient check: Gaussian, but pushed at least `margin` away from every kink.
+TensorD input_away_from(const Shape& shape, std::vector<double> kinks, double margin, std::uint64_t seed) {
+  TensorD input = testing::random_tensor(shape, seed, 2.0);
+  for (double& x : input.span())
+    for (const double kink : kinks)
+      if (std::abs(x - kink) < margin) x = kink + (x < kink ? -margin : margin);
+  return input;
+}
+
+struct ActivationCase {
+  ActivationKind kind;
+  std::vector<double> kinks;
+};
+
+class ActivationGradient : public ::testing::TestWithParam<ActivationCase> {};
+
+// P = 3 with different k / slope / alpha per member; per-member input and shared input.
+TEST_P(ActivationGradient, MatchesFiniteDifferences) {
+  const ActivationCase c = GetParam();
+  std::vector<ActivationSpec> members{{.kind = c.kind, .steepness = 0.4, .slope = 0.01, .alpha = 1.0},
+                                      {.kind = c.kind, .steepness = 1.0, .slope = 0.2, .alpha = 0.5},
+                                      {.kind = c.kind, .steepness = 2.5, .slope = -0.3, .alpha = 2.0}};
+  for (const Index inputs : {Index{3}, Index{1}}) {
+    SCOPED_TRACE("Q = " + std::to_string(inputs));
+    Activation<double> layer(members);
+    TensorD input = input_away_from({inputs, 4, 5}, c.kinks, 0.05, 21 + static_cast<std::uint64_t>(inputs));
+    check_layer_gradients(layer, input);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, ActivationGradient,
+    ::testing::Values(ActivationCase{ActivationKind::identity, {}}, ActivationCase{ActivationKind::sigmoid, {}},
+                      ActivationCase{ActivationKind::tanh, {}}, ActivationCase{ActivationKind::relu, {0.0}},
+                      ActivationCase{ActivationKind::leaky_relu, {0.0}}, ActivationCase{ActivationKind::elu, {0.0}},
+                      ActivationCase{ActivationKind::silu, {}},
+                      ActivationCase{ActivationKind::hard_sigmoid, {-3.0, 3.0}},
+                      ActivationCase{ActivationKind::hard_tanh, {-1.0, 1.0}},
+                      ActivationCase{ActivationKind::softmax, {}}),
+    [](const auto& info) { return activation_name(info.param.kind); });
+
+}  // namespace
+}  // namespace nnlab

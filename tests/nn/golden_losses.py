@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+# Reference values for tests/nn/loss_test.cpp, from PyTorch (Debian python3-torch 1.13.1).
+# Run: /usr/bin/python3 tests/nn/golden_losses.py  -- and paste the printed numbers if a case changes.
+import torch
+
+torch.set_printoptions(precision=17)
+f64 = torch.float64
+
+def show(name, value):
+    print(f"{name}: {value.tolist() if value.dim() else repr(value.item())}")
+
+# Cross-entropy on logits, labels [0, 1]: plain mean and PyTorch's weighted mean.
+logits = torch.tensor([[2.0, -1.0, 0.5], [0.1, 0.2, 3.0]], dtype=f64, requires_grad=True)
+labels = torch.tensor([0, 1])
+loss = torch.nn.functional.cross_entropy(logits, labels)
+loss.backward()
+show("cross_entropy", loss)
+show("cross_entropy grad", logits.grad)
+logits.grad = None
+weights = torch.tensor([0.2, 1.5, 3.0], dtype=f64)
+loss = torch.nn.functional.cross_entropy(logits, labels, weight=weights)
+loss.backward()
+show("cross_entropy weighted", loss)
+show("cross_entropy weighted grad", logits.grad)
+
+# Extreme logits: the fused log-sum-exp must stay finite.
+extreme = torch.tensor([[1000.0, 0.0, -1000.0]], dtype=f64)
+show("cross_entropy extreme", torch.nn.functional.cross_entropy(extreme, torch.tensor([2])))
+
+# BCE and MSE; the weighted forms weight each example by its label's class weight, like
+# BCELoss(weight=...) with the weight broadcast over the example's outputs (mean over B*C).
+y = torch.tensor([[0.9, 0.2], [0.3, 0.6]], dtype=f64)
+t = torch.tensor([[1.0, 0.0], [0.0, 1.0]], dtype=f64)
+example_weight = torch.tensor([[0.5, 0.5], [2.0, 2.0]], dtype=f64)  # labels [0, 1], class weights [0.5, 2]
+show("bce", torch.nn.functional.binary_cross_entropy(y, t))
+show("bce weighted", torch.nn.functional.binary_cross_entropy(y, t, weight=example_weight))
+certain = torch.tensor([0.0, 1.0], dtype=f64)
+show("bce clamped", torch.nn.functional.binary_cross_entropy(certain, torch.ones(2, dtype=f64)))
+show("mse", torch.nn.functional.mse_loss(y, t))
+show("mse weighted", (example_weight * (y - t) ** 2).mean())

@@ -1,0 +1,159 @@
+#include "nn/loss.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gradient_check.hpp"
+
+namespace nnlab {
+namespace {
+
+using testing::check_loss_gradients;
+using testing::random_tensor;
+
+std::unique_ptr<Loss<double>> make(LossKind kind, std::vector<double> class_weights = {}) {
+  const std::vector<LossSpec> specs{LossSpec{kind, std::move(class_weights)}};
+  return make_loss<double>(specs);
+}
+
+// Loss of one member, with its gradient.
+double evaluate(const Loss<double>& loss, const TensorD& output, const TensorD* values,
+                std::vector<std::int32_t> labels, TensorD* grad = nullptr) {
+  std::vector<double> result(1);
+  loss.evaluate(output, Targets<double>{values, labels}, result, grad);
+  return result[0];
+}
+
+TEST(Loss, SumSquaredErrorByHand) {
+  // Two examples, one output: ½ ((0.2 − 0)² + (0.9 − 1)²) = ½ (0.04 + 0.01) = 0.025; gradient y − t.
+  const TensorD output({1, 2, 1}, {0.2, 0.9}), values({1, 2, 1}, {0.0, 1.0});
+  TensorD grad;
+  EXPECT_DOUBLE_EQ(evaluate(*make(LossKind::sse), output, &values, {}, &grad), 0.025);
+  EXPECT_DOUBLE_EQ(grad[0], 0.2);
+  EXPECT_DOUBLE_EQ(grad[1], 0.9 - 1.0);
+  // Class weights [3, 1] with labels [0, 1]: ½ (3 · 0.04 + 1 · 0.01) = 0.065
+  EXPECT_DOUBLE_EQ(evaluate(*make(LossKind::sse, {3.0, 1.0}), output, &values, {0, 1}, &grad), 0.065);
+  EXPECT_DOUBLE_EQ(grad[0], 3 * 0.2);
+}
+
+TEST(Loss, MeanSquaredErrorByHand) {
+  // (0.01 + 0.04 + 0.09 + 0.16) / 4 = 0.075; gradient 2 (y − t) / 4.
+  const TensorD output({1, 2, 2}, {0.9, 0.2, 0.3, 0.6}), values({1, 2, 2}, {1, 0, 0, 1});
+  TensorD grad;
+  EXPECT_DOUBLE_EQ(evaluate(*make(LossKind::mse), output, &values, {}, &grad), 0.075);
+  EXPECT_DOUBLE_EQ(grad[3], 2 * (0.6 - 1.0) / 4);
+}
+
+// Reference values: tests/nn/golden_losses.py (PyTorch 1.13.1, float64).
+TEST(Loss, MatchesPyTorch) {
+  const TensorD y({1, 2, 2}, {0.9, 0.2, 0.3, 0.6}), t({1, 2, 2}, {1, 0, 0, 1});
+  EXPECT_NEAR(evaluate(*make(LossKind::mse), y, &t, {}), 0.07500000000000001, 1e-15);
+  EXPECT_NEAR(evaluate(*make(LossKind::mse, {0.5, 2.0}), y, &t, {0, 1}), 0.13125, 1e-15);
+  EXPECT_NEAR(evaluate(*make(LossKind::bce), y, &t, {}), 0.2990011586691898, 1e-15);
+  EXPECT_NEAR(evaluate(*make(LossKind::bce, {0.5, 2.0}), y, &t, {0, 1}), 0.4748132922238661, 1e-15);
+  const TensorD certain({1, 1, 2}, {0.0, 1.0}), ones({1, 1, 2}, {1.0, 1.0});
+  TensorD grad;
+  EXPECT_DOUBLE_EQ(evaluate(*make(LossKind::bce), certain, &ones, {}, &grad), 50.0);  // log 0 clamped at −100
+  EXPECT_TRUE(std::isfinite(grad[0]));
+
+  const TensorD logits({1, 2, 3}, {2.0, -1.0, 0.5, 0.1, 0.2, 3.0});
+  EXPECT_NEAR(evaluate(*make(LossKind::cross_entropy), logits, nullptr, {0, 1}, &grad), 1.5754563805893111, 1e-14);
+  const double expected_grad[] = {-0.10720148270536206, 0.019556286635343725, 0.08764519607001835,
+                                  0.024655663579138246, -0.47275127764647945, 0.4480956140673412};
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(grad[i], expected_grad[i], 1e-15) << i;
+  EXPECT_NEAR(evaluate(*make(LossKind::cross_entropy, {0.2, 1.5, 3.0}), logits, nullptr, {0, 1}, &grad),
+              2.5956849741844876, 1e-14);
+  const double expected_weighted_grad[] = {-0.025223878283614606, 0.004601479208316171, 0.020622399075298437,
+                                           0.04350999455142043,   -0.8342669605526108,  0.7907569660011904};
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(grad[i], expected_weighted_grad[i], 1e-15) << i;
+  EXPECT_DOUBLE_EQ(evaluate(*make(LossKind::cross_entropy), TensorD({1, 1, 3}, {1000, 0, -1000}), nullptr, {2}),
+                   2000.0);
+}
+
+TEST(Loss, CrossEntropyInFloatSurvivesHugeLogits) {
+  const std::vector<LossSpec> specs{LossSpec{LossKind::cross_entropy, {}}};
+  const auto loss = make_loss<float>(specs);
+  const Tensor logits({1, 1, 3}, {1e30f, 0.0f, -1e30f});
+  const std::vector<std::int32_t> labels{0};
+  std::vector<double> value(1);
+  Tensor grad;
+  loss->evaluate(logits, Targets<float>{nullptr, labels}, value, &grad);
+  EXPECT_EQ(value[0], 0.0);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(std::isfinite(grad[i]));
+  EXPECT_TRUE(loss->takes_logits());
+}
+
+TEST(Loss, MembersGetTheirOwnClassWeights) {
+  const std::vector<LossSpec> specs{{LossKind::sse, {1.0, 1.0}}, {LossKind::sse, {2.0, 0.0}}};
+  const auto loss = make_loss<double>(specs);
+  const TensorD output({2, 2, 1}, {1, 1, 1, 1}), shared_values({1, 2, 1}, {0, 0});
+  const std::vector<std::int32_t> labels{0, 1};
+  std::vector<double> value(2);
+  loss->evaluate(output, Targets<double>{&shared_values, labels}, value, nullptr);
+  EXPECT_DOUBLE_EQ(value[0], 1.0);  // ½ (1 + 1)
+  EXPECT_DOUBLE_EQ(value[1], 1.0);  // ½ (2 · 1 + 0 · 1)
+}
+
+TEST(Loss, RejectsBadInput) {
+  const std::vector<LossSpec> mixed{{LossKind::sse, {}}, {LossKind::mse, {}}};
+  EXPECT_THROW(make_loss<double>(mixed), std::invalid_argument);
+  const std::vector<LossSpec> negative{{LossKind::sse, {-1.0}}};
+  EXPECT_THROW(make_loss<double>(negative), std::invalid_argument);
+  const auto ce = make(LossKind::cross_entropy);
+  EXPECT_THROW(evaluate(*ce, TensorD({1, 1, 3}), nullptr, {3}), std::invalid_argument);  // label out of range
+  EXPECT_THROW(evaluate(*ce, TensorD({1, 2, 3}), nullptr, {0}), std::invalid_argument);  // too few labels
+  const TensorD values({1, 2, 2});
+  EXPECT_THROW(evaluate(*make(LossKind::mse), TensorD({1, 2, 3}), &values, {}),
+               std::invalid_argument);  // shape mismatch
+  EXPECT_THROW(evaluate(*make(LossKind::mse, {1.0}), TensorD({1, 2, 2}), &values, {0, 1}),
+               std::invalid_argument);  // no weight for 1
+}
+
+struct LossCase {
+  LossKind kind;
+  bool weighted;
+  bool shared_targets;
+};
+
+std::string loss_case_name(const ::testing::TestParamInfo<LossCase>& info) {
+  const char* names[] = {"sse", "mse", "bce", "cross_entropy"};
+  return std::string(names[static_cast<int>(info.param.kind)]) + (info.param.weighted ? "_weighted" : "") +
+         (info.param.shared_targets ? "_shared" : "_per_member");
+}
+
+class LossGradient : public ::testing::TestWithParam<LossCase> {};
+
+// P = 2, B = 4, C = 3; per-member class weights differ; targets shared (Q = 1) or per member.
+TEST_P(LossGradient, MatchesFiniteDifferences) {
+  const LossCase c = GetParam();
+  constexpr Index population = 2, batch = 4, classes = 3;
+  std::vector<LossSpec> specs{{c.kind, {}}, {c.kind, {}}};
+  if (c.weighted) {
+    specs[0].class_weights = {0.5, 2.0, 1.0};
+    specs[1].class_weights = {3.0, 0.25, 1.5};
+  }
+  const auto loss = make_loss<double>(specs);
+  const Index slices = c.shared_targets ? 1 : population;
+  CounterRng rng(5, RngPurpose::data);
+  std::vector<std::int32_t> labels(static_cast<std::size_t>(slices * batch));
+  for (auto& label : labels) label = static_cast<std::int32_t>(rng.below(classes));
+  TensorD values({slices, batch, classes});
+  for (double& value : values.span()) value = rng.uniform(0.05, 0.95);  // soft targets exercise every term
+  TensorD output = random_tensor({population, batch, classes}, 6);
+  if (c.kind == LossKind::bce)
+    for (double& y : output.span()) y = 0.1 + 0.8 * rng.uniform();  // probabilities away from 0 and 1
+  check_loss_gradients(*loss, output, Targets<double>{&values, labels});
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, LossGradient,
+                         ::testing::Values(LossCase{LossKind::sse, false, true}, LossCase{LossKind::sse, true, false},
+                                           LossCase{LossKind::mse, false, false}, LossCase{LossKind::mse, true, true},
+                                           LossCase{LossKind::bce, false, true}, LossCase{LossKind::bce, true, false},
+                                           LossCase{LossKind::cross_entropy, false, true},
+                                           LossCase{LossKind::cross_entropy, true, false},
+                                           LossCase{LossKind::cross_entropy, true, true}),
+                         loss_case_name);
+
+}  // namespace
+}  // namespace nnlab
