@@ -51,7 +51,7 @@ class PopulationOptimizer final : public Optimizer {
       std::array<Tensor, max_state_buffers>& buffers = state_[p];
       const Index count = slot.value->slice_size();
       // Members are independent, so how they are spread over threads cannot change a result.
-#pragma omp parallel for schedule(static) if (slot.value->size() >= parallel_threshold)
+#pragma omp parallel for schedule(static) if (members > 1 && slot.value->size() >= parallel_threshold)
       for (Index m = 0; m < members; ++m) {
         if (!is_active(m)) continue;
         const OptimizerOptions& options = options_[static_cast<std::size_t>(m)];
