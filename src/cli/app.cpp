@@ -27,16 +27,22 @@ struct RunFlags {
   bool json = false;
   bool quiet = false;
   std::string save_model;
+  bool plan_only = false;
+  bool force = false;
 };
 
 int command_run(const RunFlags& flags) {
-  const ExperimentConfig config = load_experiment(flags.experiment, flags.overrides);
+  const Plan plan = plan_experiment(flags.experiment, flags.overrides, flags.force);
+  if (flags.plan_only) {
+    fmt::print("{}", describe_plan(plan));
+    return exit_ok;
+  }
   set_thread_count(flags.threads);
   const bool show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
   ProgressLine progress(stderr);
   RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr};
-  if (!flags.quiet) fmt::print(stderr, "nnlab: {} — {} member(s), {} epochs\n", config.name, config.replicates, config.train.epochs);
-  const RunSummary summary = run_experiment(config, options);
+  if (!flags.quiet) fmt::print(stderr, "nnlab: {}", describe_plan(plan));
+  const RunSummary summary = run_plan(plan, options);
   if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
   if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
   if (flags.json) fmt::print("{}\n", to_json(summary));
@@ -68,6 +74,8 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   run->add_flag("--json", run_flags.json, "Print the final summary as one JSON object on stdout (default: off)");
   run->add_flag("--quiet,-q", run_flags.quiet, "No progress line and no summary table on stderr (default: off; the progress line also stays quiet when stderr is not a terminal)");
+  run->add_flag("--plan", run_flags.plan_only, "Print how the trials are grouped into populations and stop (default: off)");
+  run->add_flag("--force", run_flags.force, "Allow a sweep larger than sweep.max_trials (default: off)");
   run->add_option("--save-model", run_flags.save_model, "Write every member's final weights as safetensors (default: none)")->type_name("FILE");
 
   std::string summary_experiment;

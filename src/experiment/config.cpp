@@ -542,28 +542,41 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
 
 }  // namespace
 
-ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& origin,
-                                  const std::vector<std::string>& overrides) {
-  YamlOrigin where{.file = origin, .overridden_keys = {}};
+YAML::Node resolve_experiment_tree(const std::string& yaml_text, YamlOrigin& origin, const std::vector<std::string>& overrides) {
   try {
-    YAML::Node root = load_tree(yaml_text, where);
+    YAML::Node root = load_tree(yaml_text, origin);
     if (root.IsNull()) root.reset(YAML::Node(YAML::NodeType::Map));  // an empty file: overrides may still fill it
     for (const std::string& text : overrides) {
-      const Override override_ = parse_override(text, where);
-      apply_override(root, override_, where);
-      where.overridden_keys.push_back(override_.key);
+      const Override override_ = parse_override(text, origin);
+      apply_override(root, override_, origin);
+      origin.overridden_keys.push_back(override_.key);
     }
-    ExperimentConfig config = read_experiment(Field(where, root, ""), fs::path(origin).parent_path());
+    return root;
+  } catch (const YAML::Exception& error) {  // a yaml-cpp surprise still becomes a one-line input error
+    fail_at(origin, "", fmt::format("cannot read the YAML: {}", error.msg));
+  }
+}
+
+ExperimentConfig experiment_from_tree(const YAML::Node& root, const YamlOrigin& origin) {
+  try {
+    ExperimentConfig config = read_experiment(Field(origin, root, ""), fs::path(origin.file).parent_path());
     YAML::Emitter emitter;
     emitter << root;
     config.resolved_yaml = emitter.c_str();
     return config;
-  } catch (const YAML::Exception& error) {  // a yaml-cpp surprise still becomes a one-line input error
-    fail_at(where, "", fmt::format("cannot read the YAML: {}", error.msg));
+  } catch (const YAML::Exception& error) {
+    fail_at(origin, "", fmt::format("cannot read the YAML: {}", error.msg));
   }
 }
 
-ExperimentConfig load_experiment(const fs::path& file, const std::vector<std::string>& overrides) {
+ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& origin,
+                                  const std::vector<std::string>& overrides) {
+  YamlOrigin where{.file = origin, .overridden_keys = {}};
+  const YAML::Node root = resolve_experiment_tree(yaml_text, where, overrides);
+  return experiment_from_tree(root, where);
+}
+
+std::string read_experiment_text(const fs::path& file) {
   std::error_code error;
   if (!fs::exists(file, error)) throw InputError(fmt::format("{}: no such file", file.string()));
   if (!fs::is_regular_file(file, error)) throw InputError(fmt::format("{}: not a regular file", file.string()));
@@ -571,7 +584,11 @@ ExperimentConfig load_experiment(const fs::path& file, const std::vector<std::st
   std::ostringstream text;
   text << stream.rdbuf();
   if (!stream) throw InputError(fmt::format("{}: cannot read the file", file.string()));
-  ExperimentConfig config = parse_experiment(text.str(), file.string(), overrides);
+  return text.str();
+}
+
+ExperimentConfig load_experiment(const fs::path& file, const std::vector<std::string>& overrides) {
+  ExperimentConfig config = parse_experiment(read_experiment_text(file), file.string(), overrides);
   config.file = file;
   return config;
 }

@@ -14,6 +14,7 @@
 #include "optim/options.hpp"
 #include "optim/schedule.hpp"
 #include "train/options.hpp"
+#include "experiment/yaml_fields.hpp"
 
 namespace nnlab {
 
@@ -69,5 +70,12 @@ struct ExperimentConfig {
 ExperimentConfig load_experiment(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& origin,
                                   const std::vector<std::string>& overrides = {});
+
+// The two halves of parse_experiment, for the sweep planner: the YAML tree after the
+// overrides (their keys are recorded in origin.overridden_keys), and a tree to a config.
+YAML::Node resolve_experiment_tree(const std::string& yaml_text, YamlOrigin& origin, const std::vector<std::string>& overrides);
+ExperimentConfig experiment_from_tree(const YAML::Node& root, const YamlOrigin& origin);
+// The file's text, or an InputError naming it.
+std::string read_experiment_text(const std::filesystem::path& file);
 
 }  // namespace nnlab

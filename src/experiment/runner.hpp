@@ -6,6 +6,7 @@
 #include <string>
 
 #include "experiment/config.hpp"
+#include "experiment/plan.hpp"
 #include "experiment/summary.hpp"
 #include "train/trainer.hpp"
 
@@ -16,6 +17,9 @@ struct RunOptions {
   TrainObserver* observer = nullptr;     // progress
 };
 
+// Trains every population of the plan, one after another.
+RunSummary run_plan(const Plan& plan, const RunOptions& options = {});
+// One config without a sweep: its replicates as one population.
 RunSummary run_experiment(const ExperimentConfig& config, const RunOptions& options = {});
 
 // The model table of `nnlab summary`: layers, output shapes, parameter counts.

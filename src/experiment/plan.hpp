@@ -1,0 +1,49 @@
+// Planning an experiment into populations: every trial of the sweep times every replicate
+// seed is a member; members that differ only in scalar hyper-parameters share a population,
+// structural differences (layer sizes, activation kind, optimiser kind, loss, batch size,
+// epochs, data order, ...) make separate populations (DESIGN §1).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "experiment/config.hpp"
+
+namespace nnlab {
+
+struct PlannedTrial {
+  Index index = 0;
+  std::vector<std::pair<std::string, std::string>> values;  // swept key -> value as text
+  ExperimentConfig config;                                  // the resolved config of this trial
+};
+
+struct PlannedPopulation {
+  Index index = 0;
+  std::vector<Index> trials;            // indices into Plan::trials
+  std::vector<std::string> varying;     // swept keys that differ between its trials
+};
+
+struct Plan {
+  std::string name;
+  Index replicates = 1;                 // seeds seed, seed+1, ... for every trial
+  std::vector<PlannedTrial> trials;
+  std::vector<PlannedPopulation> populations;
+  bool swept() const { return trials.size() > 1 || !trials.front().values.empty(); }
+  Index members() const { return static_cast<Index>(trials.size()) * replicates; }
+};
+
+// Reads `file` with `--set` overrides and plans it. `force` lifts sweep.max_trials.
+Plan plan_experiment(const std::filesystem::path& file, const std::vector<std::string>& overrides = {}, bool force = false);
+Plan plan_experiment_text(const std::string& yaml_text, const std::string& origin, const std::vector<std::string>& overrides = {},
+                          bool force = false);
+
+// What `nnlab run --plan` prints.
+std::string describe_plan(const Plan& plan);
+
+// The structural part of a config tree: the tree without the keys that may differ inside
+// one population (exposed for tests).
+std::string structure_key(const YAML::Node& tree);
+
+}  // namespace nnlab

@@ -1,0 +1,151 @@
+#include "experiment/sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/rng.hpp"
+
+namespace nnlab {
+namespace {
+
+SweepDistribution read_distribution(const Field& field) {
+  const std::string name = field.text();
+  if (name == "uniform") return SweepDistribution::uniform;
+  if (name == "log_uniform") return SweepDistribution::log_uniform;
+  if (name == "int_uniform") return SweepDistribution::int_uniform;
+  field.fail(fmt::format("unknown distribution '{}' (uniform, log_uniform or int_uniform)", name));
+}
+
+SweepParameter read_parameter(const Field& field) {
+  SweepParameter parameter;
+  parameter.key = field.key().substr(std::string("sweep.parameters.").size());
+  const YAML::Node& node = field.node();
+  if (node.IsSequence()) {
+    if (node.size() == 0) field.fail("an empty list of values");
+    for (const auto& value : node) parameter.values.push_back(YAML::Clone(value));
+    return parameter;
+  }
+  if (!node.IsMap()) field.fail("expected a list of values or {min, max, distribution}");
+  const Section section(field, {"values", "min", "max", "distribution"});
+  if (const auto values = section.find("values")) {
+    if (section.find("min") || section.find("max") || section.find("distribution"))
+      field.fail("give either values or {min, max, distribution}, not both");
+    if (!values->node().IsSequence() || values->node().size() == 0) values->fail("expected a non-empty list of values");
+    for (const auto& value : values->node()) parameter.values.push_back(YAML::Clone(value));
+    return parameter;
+  }
+  const auto min = section.find("min"), max = section.find("max");
+  if (!min || !max) field.fail("a distribution needs min and max");
+  parameter.min = min->number();
+  parameter.max = max->number();
+  parameter.distribution = SweepDistribution::uniform;
+  if (const auto distribution = section.find("distribution")) parameter.distribution = read_distribution(*distribution);
+  if (!(parameter.min <= parameter.max)) field.fail(fmt::format("min {} > max {}", parameter.min, parameter.max));
+  if (parameter.distribution == SweepDistribution::log_uniform && !(parameter.min > 0))
+    min->fail(fmt::format("log_uniform needs min > 0, got {}", parameter.min));
+  return parameter;
+}
+
+YAML::Node sample(const SweepParameter& parameter, CounterRng& rng) {
+  if (!parameter.values.empty()) return parameter.values[rng.below(parameter.values.size())];
+  switch (*parameter.distribution) {
+    case SweepDistribution::uniform:
+      return YAML::Node(rng.uniform(parameter.min, parameter.max));
+    case SweepDistribution::log_uniform:
+      return YAML::Node(std::exp(rng.uniform(std::log(parameter.min), std::log(parameter.max))));
+    case SweepDistribution::int_uniform: {
+      const auto low = static_cast<std::int64_t>(std::ceil(parameter.min)), high = static_cast<std::int64_t>(std::floor(parameter.max));
+      return YAML::Node(low + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(high - low + 1))));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
+  SweepSpec sweep;
+  if (!node || node.IsNull()) return sweep;
+  const Field field(origin, node, "sweep");
+  const Section section(field, {"method", "count", "max_trials", "parameters"});
+  if (const auto method = section.find("method")) {
+    const std::string name = method->text();
+    if (name == "grid") sweep.method = SweepMethod::grid;
+    else if (name == "random") sweep.method = SweepMethod::random;
+    else method->fail(fmt::format("unknown method '{}' (grid or random)", name));
+  }
+  if (const auto count = section.find("count")) {
+    const auto value = count->integer();
+    if (value < 1) count->fail(fmt::format("must be >= 1, got {}", value));
+    sweep.count = value;
+  }
+  if (const auto max_trials = section.find("max_trials")) {
+    const auto value = max_trials->integer();
+    if (value < 1) max_trials->fail(fmt::format("must be >= 1, got {}", value));
+    sweep.max_trials = value;
+  }
+  const auto parameters = section.find("parameters");
+  if (!parameters || !parameters->node().IsMap() || parameters->node().size() == 0)
+    field.fail("parameters: expected a map of dotted config keys to values");
+  for (const auto& entry : parameters->node()) {
+    const std::string key = entry.first.as<std::string>();
+    sweep.parameters.push_back(read_parameter(Field(origin, entry.second, "sweep.parameters." + key)));
+  }
+  if (sweep.method == SweepMethod::grid) {
+    for (const auto& parameter : sweep.parameters)
+      if (parameter.distribution)
+        fail_at(origin, "sweep.parameters." + parameter.key, "a grid needs a list of values (distributions need method: random)");
+    if (sweep.count != 0) fail_at(origin, "sweep.count", "only for method: random");
+  } else if (sweep.count == 0) {
+    fail_at(origin, "sweep.count", "method: random needs count");
+  }
+  return sweep;
+}
+
+std::vector<Trial> expand_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin) {
+  if (sweep.parameters.empty()) return {Trial{}};
+  std::vector<Trial> trials;
+  if (sweep.method == SweepMethod::random) {
+    if (sweep.count > sweep.max_trials && !force)
+      fail_at(origin, "sweep.count", fmt::format("{} trials exceed max_trials {} (raise sweep.max_trials or pass --force)", sweep.count, sweep.max_trials));
+    for (Index t = 0; t < sweep.count; ++t) {
+      CounterRng rng(seed, RngPurpose::sweep, 0, static_cast<std::uint64_t>(t));
+      Trial trial{.index = t, .assignments = {}};
+      for (const auto& parameter : sweep.parameters) trial.assignments.emplace_back(parameter.key, sample(parameter, rng));
+      trials.push_back(std::move(trial));
+    }
+    return trials;
+  }
+  Index total = 1;
+  for (const auto& parameter : sweep.parameters) {
+    const auto size = static_cast<Index>(parameter.values.size());
+    total = total > std::numeric_limits<Index>::max() / size ? std::numeric_limits<Index>::max() : total * size;
+  }
+  if (total > sweep.max_trials && !force)
+    fail_at(origin, "sweep.parameters", fmt::format("the grid has {} trials, more than max_trials {} (raise sweep.max_trials or pass --force)", total, sweep.max_trials));
+  for (Index t = 0; t < total; ++t) {
+    Trial trial{.index = t, .assignments = {}};
+    // Row-major: the last parameter varies fastest.
+    Index rest = t;
+    std::vector<std::pair<std::string, YAML::Node>> reversed;
+    for (auto it = sweep.parameters.rbegin(); it != sweep.parameters.rend(); ++it) {
+      const auto size = static_cast<Index>(it->values.size());
+      reversed.emplace_back(it->key, it->values[static_cast<std::size_t>(rest % size)]);
+      rest /= size;
+    }
+    trial.assignments.assign(reversed.rbegin(), reversed.rend());
+    trials.push_back(std::move(trial));
+  }
+  return trials;
+}
+
+std::string value_text(const YAML::Node& value) {
+  if (value.IsScalar()) return value.Scalar();
+  YAML::Emitter emitter;
+  emitter << YAML::Flow << value;
+  return emitter.c_str();
+}
+
+}  // namespace nnlab

@@ -1,0 +1,219 @@
+// Sweep planning: trials, grouping into populations, bad input; per-trial statistics.
+#include "experiment/plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/error.hpp"
+#include "experiment/runner.hpp"
+#include "experiment/summary.hpp"
+
+namespace nnlab {
+namespace {
+
+const std::string base = R"(
+name: plan
+seed: 5
+replicates: 3
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers: [{type: dense, units: 2, activation: sigmoid}, {type: dense, units: 1, activation: sigmoid}]
+  init: {weight: {uniform: [-0.3, 0.3]}, bias: {uniform: [-0.3, 0.3]}}
+loss: sse
+optimizer: {type: sgd, lr: 0.1, momentum: 0.9}
+train: {epochs: 20, batch: full, order: fixed}
+success: {train_accuracy: 1.0}
+)";
+
+Plan plan_of(const std::string& sweep, const std::vector<std::string>& overrides = {}, bool force = false) {
+  return plan_experiment_text(base + sweep, "plan.yaml", overrides, force);
+}
+
+std::string error_of(const std::string& sweep, const std::vector<std::string>& overrides = {}) {
+  try {
+    plan_of(sweep, overrides);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Plan, NoSweepIsOneTrialOnePopulation) {
+  const Plan plan = plan_of("");
+  EXPECT_EQ(plan.trials.size(), 1u);
+  EXPECT_EQ(plan.populations.size(), 1u);
+  EXPECT_EQ(plan.members(), 3);
+  EXPECT_FALSE(plan.swept());
+}
+
+TEST(Plan, ScalarHyperparametersShareAPopulation) {
+  const Plan plan = plan_of(R"(
+sweep:
+  parameters:
+    optimizer.lr: [0.05, 0.1, 0.5]
+    optimizer.momentum: [0.0, 0.9]
+    model.layers.0.steepness: [0.5, 1.0]
+    model.init.weight: [{uniform: 0.3}, {uniform: 1.0}]
+    loss.class_weights: [[1, 1], [1, 7]]
+)");
+  EXPECT_EQ(plan.trials.size(), 3u * 2 * 2 * 2 * 2);
+  ASSERT_EQ(plan.populations.size(), 1u);
+  EXPECT_EQ(plan.populations[0].varying.size(), 5u);
+  // Grid order: the last parameter varies fastest.
+  EXPECT_EQ(plan.trials[0].values[4].second, "[1, 1]");
+  EXPECT_EQ(plan.trials[1].values[4].second, "[1, 7]");
+  EXPECT_EQ(plan.trials[1].config.loss.class_weights, (std::vector<double>{1, 7}));
+  EXPECT_EQ(plan.trials.back().config.optimizer.lr, 0.5);
+  EXPECT_EQ(plan.trials.back().config.model.layers[0].activation.steepness, 1.0);
+}
+
+TEST(Plan, StructuralDifferencesSplitPopulations) {
+  const Plan plan = plan_of(R"(
+sweep:
+  parameters:
+    model.layers.0.activation: [sigmoid, tanh, silu]
+    optimizer.lr: [0.1, 0.5]
+    train.batch: [full, 16]
+)");
+  EXPECT_EQ(plan.trials.size(), 12u);
+  ASSERT_EQ(plan.populations.size(), 6u);  // activation x batch
+  for (const auto& population : plan.populations) {
+    EXPECT_EQ(population.trials.size(), 2u);
+    EXPECT_EQ(population.varying, std::vector<std::string>{"optimizer.lr"});
+  }
+  const std::string plan_text = describe_plan(plan);
+  EXPECT_NE(plan_text.find("6 population(s)"), std::string::npos) << plan_text;
+}
+
+TEST(Plan, OptimizerKindAndEpochsAreStructural) {
+  const Plan plan = plan_of(R"(
+sweep:
+  parameters:
+    optimizer.type: [sgd, rmsprop]
+    train.epochs: [10, 20]
+)", {"optimizer.momentum=0"});
+  EXPECT_EQ(plan.populations.size(), 4u);
+}
+
+TEST(Plan, RandomSearchIsDeterministicAndInRange) {
+  const std::string sweep = R"(
+sweep:
+  method: random
+  count: 50
+  parameters:
+    optimizer.lr: {min: 0.001, max: 1.0, distribution: log_uniform}
+    optimizer.momentum: {min: 0.0, max: 0.95}
+    model.layers.0.units: {min: 2, max: 4, distribution: int_uniform}
+)";
+  const Plan a = plan_of(sweep), b = plan_of(sweep);
+  ASSERT_EQ(a.trials.size(), 50u);
+  std::set<Index> units;
+  for (std::size_t t = 0; t < a.trials.size(); ++t) {
+    const auto& config = a.trials[t].config;
+    EXPECT_EQ(config.optimizer.lr, b.trials[t].config.optimizer.lr);
+    EXPECT_GE(config.optimizer.lr, 0.001);
+    EXPECT_LE(config.optimizer.lr, 1.0);
+    EXPECT_GE(config.optimizer.momentum, 0.0);
+    EXPECT_LE(config.optimizer.momentum, 0.95);
+    units.insert(config.model.layers[0].units);
+  }
+  EXPECT_EQ(units, (std::set<Index>{2, 3, 4}));
+  EXPECT_EQ(a.populations.size(), 3u);  // units are structural
+}
+
+TEST(Plan, BadSweeps) {
+  EXPECT_NE(error_of("sweep: {parameters: {optimizer.lrr: [0.1]}}").find("lrr"), std::string::npos);
+  EXPECT_NE(error_of("sweep: {parameters: {optimizer.lr: []}}").find("sweep.parameters.optimizer.lr: an empty list"), std::string::npos);
+  EXPECT_NE(error_of("sweep: {method: random, count: 3, parameters: {optimizer.lr: {min: 1, max: 0.1}}}").find("min 1 > max 0.1"),
+            std::string::npos);
+  EXPECT_NE(error_of("sweep: {method: random, parameters: {optimizer.lr: [0.1]}}").find("sweep.count"), std::string::npos);
+  EXPECT_NE(error_of("sweep: {method: grid, parameters: {optimizer.lr: {min: 0.1, max: 1}}}").find("method: random"), std::string::npos);
+  EXPECT_NE(error_of("sweep: {method: sideways, parameters: {optimizer.lr: [0.1]}}").find("sweep.method"), std::string::npos);
+  EXPECT_NE(error_of("sweep: {parameters: {optimizer.lr: [-1]}}").find("optimizer.lr"), std::string::npos);
+  EXPECT_NE(error_of("", {"replicates=0"}).find("replicates"), std::string::npos);
+  const std::string huge = "sweep: {max_trials: 10, parameters: {optimizer.lr: [0.1, 0.2, 0.3, 0.4], optimizer.momentum: [0, 0.5, 0.9]}}";
+  EXPECT_NE(error_of(huge).find("--force"), std::string::npos);
+  EXPECT_EQ(plan_of(huge, {}, true).trials.size(), 12u);
+}
+
+TEST(Plan, MembersOfASweepTrainAsTheyWouldAlone) {
+  const Plan plan = plan_of("sweep: {parameters: {optimizer.lr: [0.1, 0.3], model.layers.0.steepness: [0.5, 1.5]}}");
+  const RunSummary together = run_plan(plan);
+  ASSERT_EQ(together.members.size(), 12u);
+  for (const auto& member : together.members) {
+    const auto& config = plan.trials[static_cast<std::size_t>(member.trial)].config;
+    ExperimentConfig alone = config;
+    alone.seed = member.seed;
+    alone.replicates = 1;
+    const RunSummary single = run_experiment(alone);
+    EXPECT_EQ(single.members[0].result.final_metrics.train_loss, member.result.final_metrics.train_loss) << "member " << member.member;
+  }
+}
+
+TEST(Statistics, WilsonIntervalKnownValues) {
+  // 30 of 100: 0.2189 .. 0.3958 (Wilson 1927; e.g. statsmodels proportion_confint(method="wilson")).
+  const auto [low, high] = wilson_interval(30, 100);
+  EXPECT_NEAR(low, 0.2189, 1e-4);
+  EXPECT_NEAR(high, 0.3958, 1e-4);
+  const auto [zero_low, zero_high] = wilson_interval(0, 20);
+  EXPECT_EQ(zero_low, 0.0);
+  EXPECT_NEAR(zero_high, 0.1611, 1e-4);
+  const auto [all_low, all_high] = wilson_interval(10, 10);
+  EXPECT_NEAR(all_low, 0.7225, 1e-4);
+  EXPECT_NEAR(all_high, 1.0, 1e-12);  // exactly 1 in exact arithmetic
+}
+
+TEST(Statistics, QuantilesInterpolateLikeNumpy) {
+  const Quantiles q = quantiles({4, 1, 3, 2, std::nan("")});
+  EXPECT_EQ(q.count, 4);
+  EXPECT_EQ(q.min, 1);
+  EXPECT_EQ(q.max, 4);
+  EXPECT_DOUBLE_EQ(q.median, 2.5);
+  EXPECT_DOUBLE_EQ(q.q25, 1.75);
+  EXPECT_DOUBLE_EQ(q.q75, 3.25);
+}
+
+TEST(Statistics, OutcomeClassesOfATrial) {
+  RunSummary summary;
+  summary.has_success_criterion = true;
+  TrialSummary trial;
+  trial.majority_fraction = 56.0 / 64.0;
+  const std::vector<std::pair<double, bool>> finals = {{1.0, false}, {1.0, false}, {0.875, false}, {0.5, false}, {0.53125, false}, {0.75, false}, {0.0, true}};
+  for (std::size_t i = 0; i < finals.size(); ++i) {
+    MemberSummary member;
+    member.member = static_cast<Index>(i);
+    member.result.final_metrics.train_accuracy = finals[i].first;
+    member.result.diverged = finals[i].second;
+    if (finals[i].first == 1.0) member.result.success_epoch = 100 + static_cast<std::int64_t>(i);
+    summary.members.push_back(member);
+    trial.members.push_back(static_cast<Index>(i));
+  }
+  const TrialStatistics s = statistics_of(summary, trial);
+  EXPECT_EQ(s.outcomes.perfect, 2);
+  EXPECT_EQ(s.outcomes.plateau, 1);
+  EXPECT_EQ(s.outcomes.near_half, 2);
+  EXPECT_EQ(s.outcomes.other, 1);
+  EXPECT_EQ(s.outcomes.diverged, 1);
+  EXPECT_EQ(s.succeeded, 2);
+  EXPECT_DOUBLE_EQ(s.epochs_to_success.median, 100.5);
+}
+
+TEST(MirrorSolution, RecognisesThePapersPattern) {
+  // Weights in the spirit of Rumelhart et al. (1986), Fig. 1: mirrored pairs equal and
+  // opposite, magnitudes 1:2:4, the two hidden units of opposite sign.
+  const std::vector<float> hidden = {-14.2f, 7.1f, -3.6f, 3.6f, -7.1f, 14.2f,  //
+                                     14.3f, -7.2f, 3.5f, -3.5f, 7.2f, -14.3f};
+  const std::vector<float> hidden_bias = {-1.1f, -1.2f}, output = {-6.0f, -6.1f}, output_bias = {2.5f};
+  EXPECT_TRUE(check_mirror_solution(hidden, hidden_bias, output, output_bias).matches_paper());
+  std::vector<float> not_mirrored = hidden;
+  not_mirrored[0] = -7.0f;
+  const auto broken = check_mirror_solution(not_mirrored, hidden_bias, output, output_bias);
+  EXPECT_FALSE(broken.mirrored);
+  EXPECT_FALSE(broken.matches_paper());
+  const std::vector<float> positive_bias = {1.0f, -1.0f};
+  EXPECT_FALSE(check_mirror_solution(hidden, positive_bias, output, output_bias).hidden_biases_negative);
+}
+
+}  // namespace
+}  // namespace nnlab
