@@ -185,13 +185,15 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
       current[m].train_loss = batch_loss[m];
       current[m].train_accuracy = static_cast<double>(correct[m]) / static_cast<double>(examples);
     }
-    if (epoch == 0) {
-      evaluate_side_sets(pending_validation, pending_test);
-      record_weight_norms();
-    }
     finish_epoch(epoch, pending_validation ? &*pending_validation : nullptr, pending_test ? &*pending_test : nullptr, last);
   };
 
+  if (full_batch) {
+    // Epoch 0's side sets, before the first training forward: an evaluation between a
+    // forward and its backward would overwrite the activations the backward needs.
+    evaluate_side_sets(pending_validation, pending_test);
+    record_weight_norms();
+  }
   std::int64_t epoch = 1;
   for (; epoch <= config_.epochs; ++epoch) {
     if (std::none_of(active.begin(), active.end(), [](std::uint8_t a) { return a != 0; })) break;

@@ -190,6 +190,27 @@ TEST(Trainer, FullBatchTrainMetricsAreThoseOfTheWeightsAfterTheEpoch) {
   }
 }
 
+TEST(Trainer, EvaluatingATestSetNeverChangesTheTrajectory) {
+  // Test and validation sets are evaluated between steps; they must not disturb a step
+  // (e.g. by overwriting activations a backward pass still needs).
+  const Dataset train_set = blobs(60, 1), test_set = blobs(20, 2);
+  const auto p = population_of(relu_classifier(4, 8, 3), LossSpec{.kind = LossKind::cross_entropy}, sgd(0.1, 0.9), seeds_from(0, 2));
+  for (const Index batch : {Index{0}, Index{16}}) {
+    const TrainConfig config{.epochs = 5, .batch = batch, .order = OrderKind::shuffled};
+    const auto plain = train(p, train_set, config);
+    const auto loss = make_loss<float>(p.losses);
+    Sequential<float> model(p.specs, p.seeds, loss->takes_logits());
+    const auto optimizer = make_optimizer(p.optimizers);
+    Trainer trainer(model, *loss, *optimizer, p.setups, config, {});
+    const auto results = trainer.fit(TrainingData{&train_set, &test_set, &test_set});
+    const auto parameters = model.parameters();
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      EXPECT_TRUE(std::equal(plain.weights[i].span().begin(), plain.weights[i].span().end(), parameters[i].value->span().begin()))
+          << "batch " << batch << " parameter " << i;
+    EXPECT_TRUE(std::isfinite(results[0].final_metrics.test_accuracy));
+  }
+}
+
 TEST(Trainer, MiniBatchLearnsBlobs) {
   const Dataset data = blobs(100, 11);
   const auto p = population_of(relu_classifier(4, 16, 3), LossSpec{.kind = LossKind::cross_entropy}, sgd(0.05, 0.9), seeds_from(0, 3));
