@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <iostream>
 
+#include "cli/inspect.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "core/threads.hpp"
@@ -84,6 +85,12 @@ int run_cli(int argc, char** argv) {
   summary->add_option("experiment", summary_experiment, "The experiment file (YAML)")->required();
   summary->add_option("--set", summary_overrides, "Override a config key (repeatable; default: none)")->type_name("KEY=VALUE")->allow_extra_args(false);
 
+  std::string inspect_file;
+  Index inspect_member = 0;
+  CLI::App* inspect = app.add_subcommand("inspect", "Print a saved model's weights (and, for 6-2-1 nets, the Rumelhart pattern check)");
+  inspect->add_option("model", inspect_file, "A safetensors file written by --save-model")->required();
+  inspect->add_option("--member", inspect_member, "Which member of a population file (default: 0)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -98,6 +105,10 @@ int run_cli(int argc, char** argv) {
   try {
     if (run->parsed()) return command_run(run_flags);
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);
+    if (inspect->parsed()) {
+      fmt::print("{}", inspect_model_file(inspect_file, inspect_member));
+      return exit_ok;
+    }
   } catch (const InputError& e) {
     fmt::print(stderr, "nnlab: {}\n", e.what());
     return exit_bad_input;

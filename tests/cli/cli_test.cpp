@@ -196,4 +196,28 @@ TEST_F(Cli, SaveModelThenStartFromIt) {
   EXPECT_NEAR(resumed["members"][0]["train_loss"].get<double>(), original["members"][0]["train_loss"].get<double>(), 1e-6);
 }
 
+TEST_F(Cli, InspectPrintsWeightsAndThePatternCheck) {
+  const auto experiment = write("mirror.yaml",
+                                "seed: 3\ndata: {train: {source: mirror, bits: 6}}\nmodel:\n  layers:\n"
+                                "    - {type: dense, units: 2, activation: sigmoid}\n    - {type: dense, units: 1, activation: sigmoid}\n"
+                                "  init: {weight: {uniform: 0.3}, bias: {uniform: 0.3}}\nloss: sse\n"
+                                "optimizer: {type: sgd, lr: 0.1, momentum: 0.9}\ntrain: {epochs: 50, batch: full, order: fixed}\n");
+  const auto saved = dir_ / "mirror.safetensors";
+  ASSERT_EQ(nnlab("run " + experiment.string() + " --save-model " + saved.string() + " --quiet").exit_code, 0);
+  const auto outcome = nnlab("inspect " + saved.string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("layers.0.weight"), std::string::npos);
+  EXPECT_NE(outcome.out.find("mirror-symmetry solution"), std::string::npos) << outcome.out;
+  expect_bad_input(nnlab("inspect " + saved.string() + " --member 3"), {"--member 3"});
+  expect_bad_input(nnlab("inspect " + (dir_ / "none.safetensors").string()), {"none.safetensors"});
+}
+
+TEST_F(Cli, PlanPrintsPopulationsWithoutTraining) {
+  const auto experiment = tiny_experiment("sweep: {parameters: {optimizer.lr: [0.1, 0.5], model.layers.0.activation: [sigmoid, tanh]}}\n");
+  const auto outcome = nnlab("run " + experiment.string() + " --plan");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("4 trial(s) x 1 replicate(s) = 4 member(s) in 2 population(s)"), std::string::npos) << outcome.out;
+  expect_bad_input(nnlab("run " + tiny_experiment("sweep: {parameters: {optimizer.lr: []}}\n").string() + " --plan"), {"sweep.parameters.optimizer.lr"});
+}
+
 }  // namespace
