@@ -59,8 +59,10 @@ void ProgressLine::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics
   last_draw_ = now;
   const double seconds = std::chrono::duration<double>(now - start_).count();
   const std::string who = members_ > 1 ? " (median)" : "";
-  std::string line = fmt::format("\r\033[KEpoch {}/{} {} {:.1f}s - loss{}: {:.4f} - accuracy: {:.4f}", epoch, epochs_,
-                                 bar(static_cast<double>(epoch) / static_cast<double>(epochs_)), seconds, who,
+  // Mini-batch: the epoch's batches are done (a full bar, Keras-style); full batch: how many epochs are.
+  const std::string progress = batches_ > 1 ? fmt::format("{} {}/{}", bar(1.0), batches_, batches_)
+                                            : bar(static_cast<double>(epoch) / static_cast<double>(epochs_));
+  std::string line = fmt::format("\r\033[KEpoch {}/{} {} {:.1f}s - loss{}: {:.4f} - accuracy: {:.4f}", epoch, epochs_, progress, seconds, who,
                                  median_of(metrics, active, &EpochMetrics::train_loss),
                                  median_of(metrics, active, &EpochMetrics::train_accuracy));
   const double test_accuracy = median_of(metrics, active, &EpochMetrics::test_accuracy);

@@ -121,6 +121,10 @@ Plan plan_experiment(const std::filesystem::path& file, const std::vector<std::s
 }
 
 std::string describe_plan(const Plan& plan) {
+  const auto& head = plan.trials.front().config;
+  if (!plan.swept())
+    return fmt::format("{}: {} member(s) (seeds {}..{}), {} epoch(s)\n", plan.name, plan.members(), head.seed,
+                       head.seed + static_cast<std::uint64_t>(plan.replicates) - 1, head.train.epochs);
   std::string text = fmt::format("{}: {} trial(s) x {} replicate(s) = {} member(s) in {} population(s)\n", plan.name, plan.trials.size(),
                                  plan.replicates, plan.members(), plan.populations.size());
   for (const auto& population : plan.populations) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -239,7 +241,7 @@ std::string to_text(const RunSummary& summary) {
                           s.solutions_matching_paper, s.solutions_checked);
   }
   text += fmt::format("{} member(s) in {} population(s), {} parameters each, trained in {:.2f} s\n", count, summary.populations,
-                      summary.parameters_per_member, summary.seconds);
+                      with_thousands(summary.parameters_per_member), summary.seconds);
   return text;
 }
 

@@ -5,25 +5,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "nn/activation.hpp"
 #include "nn/dense.hpp"
 #include "nn/init.hpp"
 
 namespace nnlab {
 namespace {
-
-// 238510 -> "238,510"
-std::string with_thousands(Index value) {
-  const std::string digits = std::to_string(value);
-  std::string text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    // A comma before every group of three digits counted from the right (not after a minus sign).
-    const std::size_t remaining = digits.size() - i;
-    if (i > 0 && remaining % 3 == 0 && digits[i - 1] != '-') text += ',';
-    text += digits[i];
-  }
-  return text;
-}
 
 std::string where(std::size_t layer, const char* key) { return fmt::format("model.layers.{}.{}", layer, key); }
 

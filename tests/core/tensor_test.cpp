@@ -46,3 +46,18 @@ TEST(Tensor, BadShapesThrow) {
 
 }  // namespace
 }  // namespace nnlab
+
+#include "core/text.hpp"
+
+namespace nnlab {
+namespace {
+TEST(Text, ThousandsSeparators) {
+  EXPECT_EQ(with_thousands(238510), "238,510");
+  EXPECT_EQ(with_thousands(8070), "8,070");
+  EXPECT_EQ(with_thousands(999), "999");
+  EXPECT_EQ(with_thousands(1000000), "1,000,000");
+  EXPECT_EQ(with_thousands(-1234), "-1,234");
+  EXPECT_EQ(with_thousands(0), "0");
+}
+}  // namespace
+}  // namespace nnlab
