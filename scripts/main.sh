@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 build_dir="${NNLAB_BUILD_DIR:-build}"
-"$build_dir/nnlab" run experiments/rumelhart1986-mirror.yaml "$@"
+"$build_dir/nnlab" run experiments/rumelhart1986-mirror.yaml --report reports/rumelhart1986-mirror "$@"
+echo "open reports/rumelhart1986-mirror/index.html (the run is kept in runs.db: build/nnlab runs)"

@@ -9,10 +9,13 @@
 
 #include "cli/inspect.hpp"
 #include "cli/progress.hpp"
+#include "cli/store_commands.hpp"
 #include "core/error.hpp"
 #include "core/threads.hpp"
 #include "experiment/config.hpp"
 #include "experiment/runner.hpp"
+#include "report/run_report.hpp"
+#include "store/store.hpp"
 
 namespace nnlab {
 namespace {
@@ -30,6 +33,9 @@ struct RunFlags {
   std::string save_model;
   bool plan_only = false;
   bool force = false;
+  std::string store;
+  bool no_store = false;
+  std::string report;
 };
 
 int command_run(const RunFlags& flags) {
@@ -41,9 +47,17 @@ int command_run(const RunFlags& flags) {
   set_thread_count(flags.threads);
   const bool show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
   ProgressLine progress(stderr);
-  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr};
+  std::optional<RunStore> store;
+  if (!flags.no_store) store.emplace(store_path(flags.store));
+  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = store ? &*store : nullptr};
   if (!flags.quiet) fmt::print(stderr, "nnlab: {}", describe_plan(plan));
   const RunSummary summary = run_plan(plan, options);
+  if (!flags.report.empty()) {
+    if (!store) throw InputError("--report: needs the run store (drop --no-store)");
+    const std::vector<RunId> runs{summary.run_id};
+    const auto index = write_run_report(*store, runs, flags.report);
+    if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
+  }
   if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
   if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
   if (flags.json) fmt::print("{}\n", to_json(summary));
@@ -75,6 +89,9 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   run->add_flag("--json", run_flags.json, "Print the final summary as one JSON object on stdout (default: off)");
   run->add_flag("--quiet,-q", run_flags.quiet, "No progress line and no summary table on stderr (default: off; the progress line also stays quiet when stderr is not a terminal)");
+  run->add_option("--store", run_flags.store, "Record the run in this SQLite file (default: $NNLAB_STORE, else runs.db here)")->type_name("FILE");
+  run->add_flag("--no-store", run_flags.no_store, "Do not record the run (default: off)");
+  run->add_option("--report", run_flags.report, "Write the run's HTML report into DIR at the end (default: none)")->type_name("DIR");
   run->add_flag("--plan", run_flags.plan_only, "Print how the trials are grouped into populations and stop (default: off)");
   run->add_flag("--force", run_flags.force, "Allow a sweep larger than sweep.max_trials (default: off)");
   run->add_option("--save-model", run_flags.save_model, "Write every member's final weights as safetensors (default: none)")->type_name("FILE");
@@ -91,6 +108,34 @@ int run_cli(int argc, char** argv) {
   inspect->add_option("model", inspect_file, "A safetensors file written by --save-model")->required();
   inspect->add_option("--member", inspect_member, "Which member of a population file (default: 0)");
 
+  std::string store_flag;
+  std::vector<std::string> report_runs;
+  std::string report_out = "report";
+  CLI::App* runs = app.add_subcommand("runs", "List the runs in the store");
+  runs->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  std::string show_run;
+  bool show_json = false;
+  CLI::App* show = app.add_subcommand("show", "Show one run: status, populations, per-trial results, config");
+  show->add_option("run", show_run, "Run id, name (its newest run) or 'latest'")->required();
+  show->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  show->add_flag("--json", show_json, "Everything as one JSON object (default: off)");
+  std::string export_run, export_metrics, export_model;
+  std::optional<Index> export_member;
+  CLI::App* exporter = app.add_subcommand("export", "Export a run's metric series or weights");
+  exporter->add_option("run", export_run, "Run id, name or 'latest'")->required();
+  exporter->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  exporter->add_option("--member", export_member, "Only this member (default: all)");
+  exporter->add_option("--metrics", export_metrics, "Print the series as csv (long format) or json (default: none)")->check(CLI::IsMember({"csv", "json"}));
+  exporter->add_option("--model", export_model, "Write the final weights (safetensors) to FILE (default: none)")->type_name("FILE");
+  std::string remove_run;
+  CLI::App* remover = app.add_subcommand("rm", "Delete a run and everything it recorded");
+  remover->add_option("run", remove_run, "Run id, name or 'latest'")->required();
+  remover->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  CLI::App* reporter = app.add_subcommand("report", "Write the HTML report (PNG and SVG figures) of one or more runs");
+  reporter->add_option("runs", report_runs, "Run ids, names or 'latest'")->required();
+  reporter->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  reporter->add_option("--out", report_out, "Directory to write index.html and the figures into (default: report)")->type_name("DIR");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -105,6 +150,18 @@ int run_cli(int argc, char** argv) {
   try {
     if (run->parsed()) return command_run(run_flags);
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);
+    if (runs->parsed()) return command_runs(store_path(store_flag));
+    if (show->parsed()) return command_show(store_path(store_flag), show_run, show_json);
+    if (exporter->parsed()) return command_export(store_path(store_flag), export_run, export_member, export_metrics, export_model);
+    if (remover->parsed()) return command_rm(store_path(store_flag), remove_run);
+    if (reporter->parsed()) {
+      const RunStore store(store_path(store_flag), RunStore::OpenMode::existing);
+      std::vector<RunId> ids;
+      for (const auto& text : report_runs) ids.push_back(store.resolve_run(text));
+      const auto index = write_run_report(store, ids, report_out);
+      fmt::print("{}\n", index.string());
+      return exit_ok;
+    }
     if (inspect->parsed()) {
       fmt::print("{}", inspect_model_file(inspect_file, inspect_member));
       return exit_ok;

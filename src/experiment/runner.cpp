@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -10,6 +14,10 @@
 #include "core/error.hpp"
 #include "experiment/data_setup.hpp"
 #include "experiment/mirror_solution.hpp"
+#include "experiment/recorder.hpp"
+#include "store/store.hpp"
+#include "io/model_file.hpp"
+#include "io/safetensors.hpp"
 #include "experiment/weights_file.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
@@ -89,6 +97,41 @@ double majority_fraction(const Dataset& data) {
   return data.size() ? static_cast<double>(largest) / static_cast<double>(data.size()) : 0.0;
 }
 
+std::string describe_population(const ExperimentConfig& config, const ModelSpec& spec, const PlannedPopulation& population) {
+  std::string text = std::to_string(spec.inputs);
+  for (const auto& layer : spec.layers) text += "-" + std::to_string(layer.units);
+  const char* activation_names[] = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "hard_sigmoid", "hard_tanh", "softmax"};
+  text += " ";
+  for (std::size_t i = 0; i < spec.layers.size(); ++i)
+    text += (i ? "/" : "") + std::string(activation_names[static_cast<int>(spec.layers[i].activation.kind)]);
+  text += fmt::format(", batch {}, {} epochs", config.train.batch == 0 ? std::string("full") : std::to_string(config.train.batch),
+                      config.train.epochs);
+  if (!population.varying.empty()) {
+    text += "; varies";
+    for (const auto& key : population.varying) text += " " + key;
+  }
+  return text;
+}
+
+std::string hyperparameters_json(const std::vector<std::pair<std::string, double>>& values, const PlannedTrial& trial) {
+  nlohmann::json object = nlohmann::json::object();
+  for (const auto& [key, value] : values) object[key] = value;
+  for (const auto& [key, value] : trial.values) object[key] = value;  // swept values as written
+  return object.dump();
+}
+
+// The population's weights as safetensors bytes, for the store.
+std::vector<std::byte> weights_bytes(Sequential<float>& model) {
+  const auto file = std::filesystem::temp_directory_path() / fmt::format("nnlab-weights-{}.safetensors", ::getpid());
+  save_weights(model, file);
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(file);
+  std::vector<std::byte> bytes(raw.size());
+  std::transform(raw.begin(), raw.end(), bytes.begin(), [](char c) { return static_cast<std::byte>(c); });
+  return bytes;
+}
+
 }  // namespace
 
 RunSummary run_plan(const Plan& plan, const RunOptions& options) {
@@ -99,6 +142,15 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
   summary.populations = static_cast<Index>(plan.populations.size());
   summary.has_success_criterion = first_config.success.any();
   summary.trials.resize(plan.trials.size());
+
+  RunStore* const store = options.store;
+  RunId run = 0;
+  if (store) {
+    run = store->begin_run(RunStart{.name = plan.name, .config_path = first_config.file.string(),
+                                    .resolved_config = first_config.resolved_yaml, .nnlab_version = "0.1.0", .config_git_commit = std::nullopt});
+    summary.run_id = run;
+  }
+  try {
 
   // Populations that read the same data share one copy.
   std::map<std::string, std::shared_ptr<const ExperimentData>> data_cache;
@@ -137,8 +189,21 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
     const auto optimizer = make_optimizer(optimizers);
     Trainer trainer(model, *loss, *optimizer, setups, head.train, head.success);
     const TrainingData training{&data.train, data.validation ? &*data.validation : nullptr, data.test ? &*data.test : nullptr};
+    const auto first_member = static_cast<Index>(summary.members.size());
+    std::optional<RunRecorder> recorder;
+    if (store) {
+      store->add_population(run, PopulationInfo{.population = population.index, .description = describe_population(head, specs.front(), population)});
+      std::vector<MemberStart> starts;
+      for (std::size_t m = 0; m < seeds.size(); ++m) {
+        const PlannedTrial& trial = plan.trials[static_cast<std::size_t>(member_trial[m])];
+        starts.push_back(MemberStart{.member = first_member + static_cast<Index>(m), .population = population.index, .seed = seeds[m],
+                                     .hyperparameters_json = hyperparameters_json(hyperparameters_of(trial.config), trial)});
+      }
+      store->add_members(run, starts);
+      recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), options.observer);
+    }
     const auto start = std::chrono::steady_clock::now();
-    std::vector<MemberResult> results = trainer.fit(training, options.observer);
+    std::vector<MemberResult> results = trainer.fit(training, recorder ? &*recorder : options.observer);
     summary.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!options.save_model.empty()) {
       std::filesystem::path file = options.save_model;
@@ -146,6 +211,10 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         file.replace_filename(fmt::format("{}.p{}{}", file.stem().string(), population.index, file.extension().string()));
       save_weights(model, file);
     }
+    if (store)
+      store->put_artefact(run, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = fmt::format("population-{}", population.index),
+                                             .epoch = head.train.epochs},
+                          weights_bytes(model));
 
     summary.parameters_per_member = model.parameter_count();
     summary.has_test = data.test.has_value();
@@ -172,6 +241,18 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       trial_summary.members.push_back(member.member);
       summary.members.push_back(std::move(member));
     }
+  }
+  } catch (...) {
+    if (store) store->finish_run(run, RunStatus::failed, "");
+    throw;
+  }
+  if (store) {
+    const nlohmann::json document = nlohmann::json::parse(to_json(summary));
+    std::vector<MemberOutcome> outcomes;
+    for (const auto& entry : document["members"])
+      outcomes.push_back(MemberOutcome{.member = entry["member"].get<Index>(), .result_json = entry.dump(), .status = RunStatus::finished});
+    store->set_member_results(run, outcomes);
+    store->finish_run(run, RunStatus::finished, document.dump());
   }
   return summary;
 }

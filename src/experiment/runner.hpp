@@ -12,9 +12,12 @@
 
 namespace nnlab {
 
+class RunStore;
+
 struct RunOptions {
   std::filesystem::path save_model;      // write every member's final weights here (safetensors)
   TrainObserver* observer = nullptr;     // progress
+  RunStore* store = nullptr;             // record the run here (null: keep nothing)
 };
 
 // Trains every population of the plan, one after another.

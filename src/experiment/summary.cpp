@@ -184,7 +184,8 @@ std::string to_json(const RunSummary& summary) {
   TrialSummary everyone;
   everyone.majority_fraction = summary.trials.empty() ? 0.0 : summary.trials.front().majority_fraction;
   for (Index m = 0; m < static_cast<Index>(summary.members.size()); ++m) everyone.members.push_back(m);
-  const json document = {{"name", summary.name},
+  const json document = {{"run", summary.run_id},
+                         {"name", summary.name},
                          {"config", summary.config_file},
                          {"parameters_per_member", summary.parameters_per_member},
                          {"populations", summary.populations},
@@ -242,6 +243,7 @@ std::string to_text(const RunSummary& summary) {
   }
   text += fmt::format("{} member(s) in {} population(s), {} parameters each, trained in {:.2f} s\n", count, summary.populations,
                       with_thousands(summary.parameters_per_member), summary.seconds);
+  if (summary.run_id > 0) text += fmt::format("recorded as run {} (nnlab show {}, nnlab report {})\n", summary.run_id, summary.run_id, summary.run_id);
   return text;
 }
 

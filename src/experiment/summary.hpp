@@ -64,6 +64,7 @@ struct TrialStatistics {
 TrialStatistics statistics_of(const struct RunSummary& summary, const TrialSummary& trial);
 
 struct RunSummary {
+  std::int64_t run_id = 0;  // in the run store; 0 when not recorded
   std::string name;
   std::string config_file;
   Index parameters_per_member = 0;

@@ -35,6 +35,8 @@ class Cli : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    // Runs without --store are recorded here, not in the build directory.
+    ::setenv("NNLAB_STORE", (dir_ / "default.db").c_str(), 1);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -218,6 +220,65 @@ TEST_F(Cli, PlanPrintsPopulationsWithoutTraining) {
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_NE(outcome.out.find("4 trial(s) x 1 replicate(s) = 4 member(s) in 2 population(s)"), std::string::npos) << outcome.out;
   expect_bad_input(nnlab("run " + tiny_experiment("sweep: {parameters: {optimizer.lr: []}}\n").string() + " --plan"), {"sweep.parameters.optimizer.lr"});
+}
+
+TEST_F(Cli, RunIsRecordedAndCanBeShownExportedReportedAndRemoved) {
+  const auto store = (dir_ / "runs.db").string();
+  const auto experiment = tiny_experiment("replicates: 3\nsuccess: {train_accuracy: 1.0}\n");
+  ASSERT_EQ(nnlab("run " + experiment.string() + " --store " + store + " --quiet").exit_code, 0);
+  ASSERT_EQ(nnlab("run " + experiment.string() + " --store " + store + " --quiet --set optimizer.lr=0.1").exit_code, 0);
+  const auto runs = nnlab("runs --store " + store);
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  EXPECT_NE(runs.out.find("tiny"), std::string::npos);
+  EXPECT_NE(runs.out.find("finished"), std::string::npos);
+
+  const auto show = nnlab("show 1 --json --store " + store);
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  const auto record = nlohmann::json::parse(show.out);
+  EXPECT_EQ(record["members"].size(), 3u);
+  EXPECT_EQ(record["members"][2]["seed"], 5);
+  EXPECT_EQ(record["summary"]["aggregate"]["members"], 3);
+
+  // Every epoch 0..20 of every member and metric is there.
+  const auto csv = nnlab("export 1 --member 1 --metrics csv --store " + store);
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_NE(csv.out.find("1,0,train_loss,"), std::string::npos);
+  EXPECT_NE(csv.out.find("1,20,train_loss,"), std::string::npos);
+  EXPECT_EQ(csv.out.find("\n0,"), std::string::npos) << "only member 1";
+  const auto json = nlohmann::json::parse(nnlab("export latest --metrics json --store " + store).out);
+  EXPECT_EQ(json["0"]["train_loss"]["epochs"].size(), 21u);
+
+  const auto weights = dir_ / "exported.safetensors";
+  ASSERT_EQ(nnlab("export 1 --model " + weights.string() + " --store " + store).exit_code, 0);
+  EXPECT_EQ(nnlab("inspect " + weights.string() + " --member 2").exit_code, 0);
+
+  const auto report = nnlab("report 1 2 --out " + (dir_ / "report").string() + " --store " + store);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const std::string html = read_file(dir_ / "report" / "index.html");
+  EXPECT_NE(html.find("<img"), std::string::npos);
+  // Every image the page references exists.
+  for (std::size_t at = html.find("src=\""); at != std::string::npos; at = html.find("src=\"", at + 1)) {
+    const auto end = html.find('"', at + 5);
+    EXPECT_TRUE(fs::exists(dir_ / "report" / html.substr(at + 5, end - at - 5))) << html.substr(at + 5, end - at - 5);
+  }
+
+  ASSERT_EQ(nnlab("rm 1 --store " + store).exit_code, 0);
+  expect_bad_input(nnlab("show 1 --store " + store), {"no run"});
+  EXPECT_EQ(nnlab("show 2 --store " + store).exit_code, 0);
+}
+
+TEST_F(Cli, RunWritesItsReport) {
+  const auto store = (dir_ / "runs.db").string();
+  const auto out = dir_ / "mirror-report";
+  ASSERT_EQ(nnlab("run " + tiny_experiment("replicates: 4\n").string() + " --store " + store + " --report " + out.string() + " --quiet").exit_code, 0);
+  EXPECT_TRUE(fs::exists(out / "index.html"));
+  EXPECT_EQ(nnlab("run " + tiny_experiment().string() + " --no-store --report " + out.string() + " --quiet").exit_code, 2);
+}
+
+TEST_F(Cli, ForeignOrCorruptStoresAreRefused) {
+  write("garbage.db", std::string(4096, 'x'));
+  expect_bad_input(nnlab("runs --store " + (dir_ / "garbage.db").string()), {"garbage.db"});
+  expect_bad_input(nnlab("runs --store " + (dir_ / "absent.db").string()), {"absent.db"});
 }
 
 }  // namespace

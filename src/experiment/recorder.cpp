@@ -1,0 +1,81 @@
+#include "experiment/recorder.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace nnlab {
+
+RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int layers, TrainObserver* next,
+                         std::chrono::milliseconds flush_interval)
+    : store_(store), run_(run), first_member_(first_member), next_(next), flush_interval_(flush_interval) {
+  names_.assign(std::begin(metric_names), std::end(metric_names));
+  for (int layer = 0; layer < layers; ++layer)
+    for (const char* stat : {"weight_norm", "gradient_norm", "update_ratio"}) names_.push_back(fmt::format("layers.{}.{}", layer, stat));
+}
+
+void RunRecorder::on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) {
+  last_flush_ = std::chrono::steady_clock::now();
+  recorded_final_.assign(static_cast<std::size_t>(members), 0);
+  columns_.assign(names_.size(), std::vector<Column>(static_cast<std::size_t>(members)));
+  if (next_) next_->on_train_begin(members, epochs, batches_per_epoch);
+}
+
+void RunRecorder::on_batch_end(std::int64_t epoch, Index batch) {
+  if (next_) next_->on_batch_end(epoch, batch);
+}
+
+void RunRecorder::record(std::size_t metric, std::size_t member, std::int64_t epoch, double value) {
+  Column& column = columns_[metric][member];
+  column.epochs.push_back(epoch);
+  column.values.push_back(static_cast<float>(value));
+}
+
+void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) {
+  constexpr std::size_t fields = std::size(metric_names);
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    // A member that diverged or stopped this epoch is recorded one last time, then no more.
+    if (!active[m]) {
+      if (recorded_final_[m] || metrics[m].epoch != epoch) continue;
+      recorded_final_[m] = 1;
+    }
+    const EpochMetrics& e = metrics[m];
+    const double values[fields] = {e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
+                                   e.test_loss,  e.test_accuracy,  e.learning_rate,   e.gradient_norm};
+    // Absent measurements (no test set, epoch 0's learning rate) are left out; a NaN loss is kept.
+    for (std::size_t f = 0; f < fields; ++f)
+      if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f]);
+    for (std::size_t layer = 0; layer < e.layers.size() && fields + 3 * layer + 2 < names_.size(); ++layer) {
+      const LayerStats& stats = e.layers[layer];
+      const double layer_values[3] = {stats.weight_norm, stats.gradient_norm, stats.update_ratio};
+      for (std::size_t k = 0; k < 3; ++k)
+        if (!std::isnan(layer_values[k])) record(fields + 3 * layer + k, m, epoch, layer_values[k]);
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ >= flush_interval_) {
+    hand_over();
+    store_.flush();
+    last_flush_ = now;
+  }
+  if (next_) next_->on_epoch_end(epoch, metrics, active);
+}
+
+void RunRecorder::hand_over() {
+  for (std::size_t metric = 0; metric < columns_.size(); ++metric)
+    for (std::size_t m = 0; m < columns_[metric].size(); ++m) {
+      Column& column = columns_[metric][m];
+      if (column.values.empty()) continue;
+      store_.append_series(run_, first_member_ + static_cast<Index>(m), names_[metric], column.epochs, column.values);
+      column.epochs.clear();
+      column.values.clear();
+    }
+}
+
+void RunRecorder::on_train_end() {
+  hand_over();
+  store_.flush();
+  if (next_) next_->on_train_end();
+}
+
+}  // namespace nnlab

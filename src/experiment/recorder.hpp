@@ -1,0 +1,52 @@
+// Records a population's training into the run store as it happens: every epoch's
+// metrics per member, flushed in one transaction every few seconds, so that a run killed
+// at any point keeps every epoch flushed before it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+#include "train/trainer.hpp"
+
+namespace nnlab {
+
+class RunRecorder final : public TrainObserver {
+ public:
+  // Members of this population are members first_member, first_member + 1, ... of the run.
+  // Progress reaches `next` too (may be null).
+  RunRecorder(RunStore& store, RunId run, Index first_member, int layers, TrainObserver* next,
+              std::chrono::milliseconds flush_interval = std::chrono::milliseconds(2000));
+
+  void on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) override;
+  void on_batch_end(std::int64_t epoch, Index batch) override;
+  void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) override;
+  void on_train_end() override;
+
+ private:
+  RunStore& store_;
+  RunId run_;
+  Index first_member_;
+  TrainObserver* next_;
+  std::chrono::milliseconds flush_interval_;
+  std::chrono::steady_clock::time_point last_flush_;
+  void record(std::size_t metric, std::size_t member, std::int64_t epoch, double value);
+  void hand_over();  // gives the buffered columns to the store
+
+  // Columns buffered between flushes: per metric and member, its epochs and values. A plain
+  // append per value keeps recording cheap next to training 1,000 members.
+  struct Column {
+    std::vector<Epoch> epochs;
+    std::vector<float> values;
+  };
+  std::vector<std::string> names_;                // metric_names, then "layers.{i}.weight_norm", ...
+  std::vector<std::vector<Column>> columns_;      // [metric][member]
+  std::vector<std::uint8_t> recorded_final_;      // a member's last epoch after it stopped is recorded once
+};
+
+// The names under which metrics are stored, in the order of EpochMetrics.
+inline constexpr const char* metric_names[] = {"train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                                               "test_loss",  "test_accuracy",  "learning_rate",   "gradient_norm"};
+
+}  // namespace nnlab

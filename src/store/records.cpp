@@ -1,0 +1,33 @@
+#include "store/records.hpp"
+
+#include <array>
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace nnlab {
+namespace {
+
+constexpr std::array<std::pair<RunStatus, std::string_view>, 4> status_words{{
+    {RunStatus::running, "running"},
+    {RunStatus::finished, "finished"},
+    {RunStatus::failed, "failed"},
+    {RunStatus::killed, "killed"},
+}};
+
+}  // namespace
+
+std::string_view to_string(RunStatus status) {
+  for (const auto& [candidate, word] : status_words)
+    if (candidate == status) return word;
+  return "unknown";
+}
+
+RunStatus parse_run_status(std::string_view text, const std::string& where) {
+  for (const auto& [status, word] : status_words)
+    if (word == text) return status;
+  throw InputError(where + ": unknown status '" + std::string(text) +
+                   "' (expected running, finished, failed or killed)");
+}
+
+}  // namespace nnlab

@@ -1,0 +1,90 @@
+#include "store/series_chunk.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <functional>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/error.hpp"
+
+namespace nnlab {
+namespace {
+
+// The blobs are the in-memory arrays copied byte for byte, which is the file's byte order only here.
+static_assert(std::endian::native == std::endian::little, "the run store assumes a little-endian machine");
+
+template <typename T>
+std::vector<std::byte> to_bytes(std::span<const T> values) {
+  std::vector<std::byte> bytes(values.size_bytes());
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  return bytes;
+}
+
+template <typename T>
+void append_from_bytes(std::span<const std::byte> bytes, std::vector<T>& out) {
+  const std::size_t old_size = out.size();
+  out.resize(old_size + bytes.size() / sizeof(T));
+  std::memcpy(out.data() + old_size, bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+SeriesChunk encode_chunk(std::span<const Epoch> epochs, std::span<const float> values) {
+  if (epochs.empty() || epochs.size() != values.size())
+    throw std::invalid_argument("encode_chunk: need as many epochs as values, at least one");
+  SeriesChunk chunk{.first_epoch = epochs.front(), .count = static_cast<Index>(epochs.size())};
+  for (std::size_t i = 1; i < epochs.size() && chunk.contiguous; ++i)
+    chunk.contiguous = epochs[i] == epochs[i - 1] + 1;
+  if (!chunk.contiguous) chunk.epochs_blob = to_bytes(epochs);
+  chunk.values_blob = to_bytes(values);
+  return chunk;
+}
+
+void decode_chunk(Epoch first_epoch, Index count, bool contiguous, std::span<const std::byte> epochs_blob,
+                  std::span<const std::byte> values_blob, const std::string& where, MetricSeries& series) {
+  if (count <= 0) throw InputError(where + ": chunk of " + std::to_string(count) + " points");
+  const auto expected_values = static_cast<std::size_t>(count) * sizeof(float);
+  if (values_blob.size() != expected_values)
+    throw InputError(where + ": values blob has " + std::to_string(values_blob.size()) + " bytes, expected " +
+                     std::to_string(expected_values));
+  if (contiguous) {
+    const std::size_t old_size = series.epochs.size();
+    series.epochs.resize(old_size + static_cast<std::size_t>(count));
+    std::iota(series.epochs.begin() + static_cast<std::ptrdiff_t>(old_size), series.epochs.end(), first_epoch);
+  } else {
+    const auto expected_epochs = static_cast<std::size_t>(count) * sizeof(Epoch);
+    if (epochs_blob.size() != expected_epochs)
+      throw InputError(where + ": epochs blob has " + std::to_string(epochs_blob.size()) + " bytes, expected " +
+                       std::to_string(expected_epochs));
+    append_from_bytes(epochs_blob, series.epochs);
+  }
+  append_from_bytes(values_blob, series.values);
+}
+
+MetricSeries merge_points(MetricSeries points) {
+  const bool strictly_ascending =
+      std::adjacent_find(points.epochs.begin(), points.epochs.end(), std::greater_equal<>()) == points.epochs.end();
+  if (strictly_ascending) return points;
+  const std::size_t count = points.epochs.size();
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  // Stable: among equal epochs the input order (write order) survives, so the last one is the newest.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return points.epochs[a] < points.epochs[b]; });
+  MetricSeries merged;
+  merged.epochs.reserve(count);
+  merged.values.reserve(count);
+  for (const std::size_t i : order) {
+    if (!merged.epochs.empty() && merged.epochs.back() == points.epochs[i]) {
+      merged.values.back() = points.values[i];
+    } else {
+      merged.epochs.push_back(points.epochs[i]);
+      merged.values.push_back(points.values[i]);
+    }
+  }
+  return merged;
+}
+
+}  // namespace nnlab

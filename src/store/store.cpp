@@ -1,0 +1,464 @@
+#include "store/store.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include "core/error.hpp"
+#include "store/git_revision.hpp"
+#include "store/schema.hpp"
+#include "store/series_chunk.hpp"
+
+namespace nnlab {
+namespace {
+
+// SQL's expression for "now" in the store's time format: UTC, ISO 8601, milliseconds.
+const std::string now_sql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+constexpr const char* run_columns =
+    "r.id, r.name, r.status, r.started_at, r.finished_at, r.nnlab_version, r.config_path, r.config_git_commit, "
+    "r.resolved_config, r.summary_json, r.host, r.pid, (SELECT count(*) FROM members AS m WHERE m.run_id = r.id)";
+
+constexpr const char* artefact_columns =
+    "id, run_id, member, kind, name, epoch, path, ifnull(length(content), 0), created_at";
+
+std::string journal_mode(const sqlite::Connection& connection) {
+  auto query = connection.query("PRAGMA journal_mode");
+  return query.step() ? query.text(0) : std::string();
+}  // the query ends here: changing the mode needs no statement of ours still reading
+
+sqlite::Connection open_connection(const std::filesystem::path& file, RunStore::OpenMode mode) {
+  const bool create = mode == RunStore::OpenMode::create_if_missing;
+  std::error_code error;
+  if (!create && !std::filesystem::exists(file, error)) throw InputError(file.string() + ": no such store file");
+  sqlite::Connection connection(file, create);
+  connection.execute("PRAGMA foreign_keys = ON");  // per connection: makes ON DELETE CASCADE work
+  prepare_schema(connection);                      // first read of the file: identifies it before changing it
+  // WAL lets readers and one writer work at once; it is a property of the file, set once. Where
+  // the file system cannot do WAL, SQLite keeps its rollback journal, which is slower but correct.
+  if (journal_mode(connection) != "wal") connection.execute_retrying("PRAGMA journal_mode = WAL");
+  // In WAL mode NORMAL loses no committed transaction when a process dies (only, possibly, the
+  // last ones on power loss), and saves an fsync per commit.
+  connection.execute("PRAGMA synchronous = NORMAL");
+  return connection;
+}
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return {};
+  return name.data();
+}
+
+// Caller errors: JSON we are asked to store must parse; `object` additionally requires {...}.
+void require_json(std::string_view text, bool object, std::string_view what) {
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw std::invalid_argument(std::string(what) + ": not valid JSON: " + std::string(text));
+  if (object && !parsed.is_object())
+    throw std::invalid_argument(std::string(what) + ": must be a JSON object: " + std::string(text));
+}
+
+void require_index(Index index, std::string_view what) {
+  if (index < 0) throw std::invalid_argument(std::string(what) + " must be >= 0, got " + std::to_string(index));
+}
+
+RunInfo read_run_info(const sqlite::Query& row, const std::string& file) {
+  return RunInfo{
+      .id = row.integer(0),
+      .name = row.text(1),
+      .status = parse_run_status(row.text(2), file + ": runs.status"),
+      .started_at = row.text(3),
+      .finished_at = row.text(4),
+      .nnlab_version = row.text(5),
+      .config_path = row.text(6),
+      .config_git_commit = row.text(7),
+      .resolved_config = row.text(8),
+      .summary_json = row.text(9),
+      .host = row.text(10),
+      .pid = row.integer(11),
+      .member_count = row.integer(12),
+  };
+}
+
+ArtefactInfo read_artefact_info(const sqlite::Query& row) {
+  ArtefactInfo info{.id = row.integer(0), .run = row.integer(1)};
+  if (!row.is_null(2)) info.label.member = row.integer(2);
+  info.label.kind = row.text(3);
+  info.label.name = row.text(4);
+  if (!row.is_null(5)) info.label.epoch = row.integer(5);
+  info.path = row.text(6);
+  info.bytes = row.integer(7);
+  info.created_at = row.text(8);
+  return info;
+}
+
+// Binds an optional integer, NULL for nullopt.
+void bind_optional(sqlite::Query& query, int parameter, const std::optional<std::int64_t>& value) {
+  if (value) {
+    query.bind(parameter, *value);
+  } else {
+    query.bind_null(parameter);
+  }
+}
+
+void require_label(const ArtefactLabel& label) {
+  if (label.kind.empty() || label.name.empty())
+    throw std::invalid_argument("artefact: kind and name must not be empty");
+  if (label.member) require_index(*label.member, "artefact member");
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+RunStore::RunStore(const std::filesystem::path& file, OpenMode mode) : connection_(open_connection(file, mode)) {}
+
+RunStore::~RunStore() {
+  if (!connection_.is_open() || buffer_.empty()) return;
+  try {
+    flush();
+  } catch (...) {
+    // Nowhere to report it from a destructor; the explicit flush() is the checked path.
+  }
+}
+
+RunId RunStore::begin_run(const RunStart& start) {
+  if (start.name.empty()) throw std::invalid_argument("begin_run: the run needs a name");
+  const std::string git_commit =
+      start.config_git_commit ? *start.config_git_commit
+                              : (start.config_path.empty() ? std::string() : git_commit_of(start.config_path));
+  sqlite::Transaction transaction(connection_);
+  auto insert = connection_.query(
+      "INSERT INTO runs (name, status, started_at, nnlab_version, config_path, config_git_commit, resolved_config, "
+      "host, pid) VALUES (?1, 'running', " + now_sql + ", ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind(1, start.name)
+      .bind(2, start.nnlab_version)
+      .bind(3, start.config_path)
+      .bind(4, git_commit)
+      .bind(5, start.resolved_config)
+      .bind(6, host_name())
+      .bind(7, static_cast<std::int64_t>(::getpid()))
+      .run();
+  const RunId run = connection_.last_insert_id();
+  transaction.commit();
+  return run;
+}
+
+void RunStore::add_population(RunId run, const PopulationInfo& population) {
+  require_index(population.population, "population");
+  sqlite::Transaction transaction(connection_);
+  auto insert = connection_.query("INSERT INTO populations (run_id, population, description) VALUES (?1, ?2, ?3)");
+  insert.bind(1, run).bind(2, population.population).bind(3, population.description).run();
+  transaction.commit();
+}
+
+void RunStore::add_members(RunId run, std::span<const MemberStart> members) {
+  for (const MemberStart& member : members) {
+    require_index(member.member, "member");
+    require_index(member.population, "population");
+    require_json(member.hyperparameters_json, /*object=*/true, "member " + std::to_string(member.member));
+  }
+  sqlite::Transaction transaction(connection_);
+  auto insert = connection_.query(
+      "INSERT INTO members (run_id, member, population, seed, hyperparameters, status) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, 'running')");
+  for (const MemberStart& member : members) {
+    // SQLite integers are signed 64-bit: the seed's bits are stored as they are.
+    insert.bind(1, run)
+        .bind(2, member.member)
+        .bind(3, member.population)
+        .bind(4, std::bit_cast<std::int64_t>(member.seed))
+        .bind(5, member.hyperparameters_json)
+        .run();
+  }
+  transaction.commit();
+}
+
+void RunStore::append_metrics(RunId run, Epoch epoch, std::span<const MetricValue> values) {
+  for (const MetricValue& value : values) {
+    require_index(value.member, "member");
+    if (value.metric.empty()) throw std::invalid_argument("append_metrics: empty metric name");
+  }
+  for (const MetricValue& value : values)
+    buffer_.add(run, value.member, value.metric, epoch, static_cast<float>(value.value));
+}
+
+void RunStore::append_series(RunId run, Index member, std::string_view metric, std::span<const Epoch> epochs, std::span<const float> values) {
+  require_index(member, "member");
+  if (metric.empty()) throw std::invalid_argument("append_series: empty metric name");
+  buffer_.add_series(run, member, metric, epochs, values);
+}
+
+void RunStore::append_metric(RunId run, Epoch epoch, std::string_view metric, std::span<const float> value_by_member) {
+  if (metric.empty()) throw std::invalid_argument("append_metric: empty metric name");
+  for (std::size_t member = 0; member < value_by_member.size(); ++member)
+    buffer_.add(run, static_cast<Index>(member), metric, epoch, value_by_member[member]);
+}
+
+void RunStore::flush() {
+  if (buffer_.empty()) return;
+  sqlite::Transaction transaction(connection_);
+  auto insert = connection_.query(
+      "INSERT INTO series (run_id, member, metric, first_epoch, count, epochs_i64, values_f32) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const PendingSeries* pending : buffer_.in_store_order()) {
+    const SeriesChunk chunk = encode_chunk(pending->points.epochs, pending->points.values);
+    insert.bind(1, pending->run)
+        .bind(2, pending->member)
+        .bind(3, pending->metric)
+        .bind(4, chunk.first_epoch)
+        .bind(5, chunk.count)
+        .bind_blob(7, chunk.values_blob);
+    if (chunk.contiguous) {
+      insert.bind_null(6);
+    } else {
+      insert.bind_blob(6, chunk.epochs_blob);
+    }
+    insert.run();  // the blobs are bound without copying: they must live until here
+  }
+  transaction.commit();
+  buffer_.clear();
+}
+
+void RunStore::set_member_result(RunId run, Index member, std::string_view result_json, RunStatus status) {
+  const MemberOutcome result{.member = member, .result_json = std::string(result_json), .status = status};
+  set_member_results(run, std::span(&result, 1));
+}
+
+void RunStore::set_member_results(RunId run, std::span<const MemberOutcome> results) {
+  for (const MemberOutcome& result : results)
+    require_json(result.result_json, /*object=*/false, "member " + std::to_string(result.member) + " result");
+  sqlite::Transaction transaction(connection_);
+  auto update = connection_.query("UPDATE members SET result = ?1, status = ?2 WHERE run_id = ?3 AND member = ?4");
+  for (const MemberOutcome& result : results) {
+    update.bind(1, result.result_json).bind(2, to_string(result.status)).bind(3, run).bind(4, result.member).run();
+    if (connection_.changes() == 0)
+      throw std::invalid_argument("set_member_result: run " + std::to_string(run) + " has no member " +
+                                  std::to_string(result.member));
+  }
+  transaction.commit();
+}
+
+void RunStore::finish_run(RunId run, RunStatus status, std::string_view summary_json) {
+  if (status == RunStatus::running) throw std::invalid_argument("finish_run: the final status cannot be 'running'");
+  if (!summary_json.empty()) require_json(summary_json, /*object=*/false, "run summary");
+  flush();
+  sqlite::Transaction transaction(connection_);
+  auto update =
+      connection_.query("UPDATE runs SET status = ?1, finished_at = " + now_sql + ", summary_json = ?2 WHERE id = ?3");
+  update.bind(1, to_string(status));
+  if (summary_json.empty()) {
+    update.bind_null(2);
+  } else {
+    update.bind(2, summary_json);
+  }
+  update.bind(3, run).run();
+  if (connection_.changes() == 0) throw InputError(file().string() + ": no run with id " + std::to_string(run));
+  auto members = connection_.query("UPDATE members SET status = ?1 WHERE run_id = ?2 AND status = 'running'");
+  members.bind(1, to_string(status)).bind(2, run).run();
+  transaction.commit();
+}
+
+ArtefactId RunStore::put_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
+  require_label(label);
+  if (static_cast<std::int64_t>(content.size()) > connection_.max_blob_bytes())
+    throw std::length_error("artefact " + label.kind + " '" + label.name + "' has " + std::to_string(content.size()) +
+                            " bytes, more than SQLite's limit of " + std::to_string(connection_.max_blob_bytes()) +
+                            "; keep it in a file (put_artefact_file)");
+  sqlite::Transaction transaction(connection_);
+  auto remove = connection_.query(
+      "DELETE FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 AND member IS ?4 AND epoch IS ?5");
+  remove.bind(1, run).bind(2, label.kind).bind(3, label.name);
+  bind_optional(remove, 4, label.member);
+  bind_optional(remove, 5, label.epoch);
+  remove.run();
+  auto insert = connection_.query(
+      "INSERT INTO artefacts (run_id, member, kind, name, epoch, content, path, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " + now_sql + ")");
+  insert.bind(1, run).bind(3, label.kind).bind(4, label.name);
+  bind_optional(insert, 2, label.member);
+  bind_optional(insert, 5, label.epoch);
+  insert.bind_blob(6, content).bind_null(7).run();
+  const ArtefactId id = connection_.last_insert_id();
+  transaction.commit();
+  return id;
+}
+
+ArtefactId RunStore::put_artefact_file(RunId run, const ArtefactLabel& label, const std::filesystem::path& path) {
+  require_label(label);
+  if (path.empty()) throw std::invalid_argument("put_artefact_file: empty path");
+  sqlite::Transaction transaction(connection_);
+  auto remove = connection_.query(
+      "DELETE FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 AND member IS ?4 AND epoch IS ?5");
+  remove.bind(1, run).bind(2, label.kind).bind(3, label.name);
+  bind_optional(remove, 4, label.member);
+  bind_optional(remove, 5, label.epoch);
+  remove.run();
+  auto insert = connection_.query(
+      "INSERT INTO artefacts (run_id, member, kind, name, epoch, content, path, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, " + now_sql + ")");
+  insert.bind(1, run).bind(3, label.kind).bind(4, label.name).bind(6, path.string());
+  bind_optional(insert, 2, label.member);
+  bind_optional(insert, 5, label.epoch);
+  insert.run();
+  const ArtefactId id = connection_.last_insert_id();
+  transaction.commit();
+  return id;
+}
+
+std::optional<Artefact> RunStore::get_artefact(RunId run, const ArtefactLabel& label) const {
+  auto query = connection_.query(std::string("SELECT ") + artefact_columns +
+                                 ", content FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 "
+                                 "AND member IS ?4 AND epoch IS ?5");
+  query.bind(1, run).bind(2, label.kind).bind(3, label.name);
+  bind_optional(query, 4, label.member);
+  bind_optional(query, 5, label.epoch);
+  if (!query.step()) return std::nullopt;
+  Artefact artefact{.info = read_artefact_info(query)};
+  const std::span<const std::byte> content = query.blob(9);
+  artefact.content.assign(content.begin(), content.end());
+  return artefact;
+}
+
+std::vector<ArtefactInfo> RunStore::list_artefacts(RunId run) const {
+  auto query =
+      connection_.query(std::string("SELECT ") + artefact_columns + " FROM artefacts WHERE run_id = ?1 ORDER BY id");
+  query.bind(1, run);
+  std::vector<ArtefactInfo> artefacts;
+  while (query.step()) artefacts.push_back(read_artefact_info(query));
+  return artefacts;
+}
+
+std::vector<RunInfo> RunStore::list_runs() const {
+  auto query = connection_.query(std::string("SELECT ") + run_columns + " FROM runs AS r ORDER BY r.id");
+  std::vector<RunInfo> runs;
+  while (query.step()) runs.push_back(read_run_info(query, file().string()));
+  return runs;
+}
+
+RunRecord RunStore::get_run(RunId run) const {
+  RunRecord record;
+  {
+    auto query = connection_.query(std::string("SELECT ") + run_columns + " FROM runs AS r WHERE r.id = ?1");
+    if (!query.bind(1, run).step()) throw InputError(file().string() + ": no run with id " + std::to_string(run));
+    record.info = read_run_info(query, file().string());
+  }
+  auto populations =
+      connection_.query("SELECT population, description FROM populations WHERE run_id = ?1 ORDER BY population");
+  populations.bind(1, run);
+  while (populations.step())
+    record.populations.push_back({.population = populations.integer(0), .description = populations.text(1)});
+  auto members = connection_.query(
+      "SELECT member, population, seed, hyperparameters, result, status FROM members "
+      "WHERE run_id = ?1 ORDER BY member");
+  members.bind(1, run);
+  while (members.step()) {
+    record.members.push_back(MemberInfo{
+        .member = members.integer(0),
+        .population = members.integer(1),
+        .seed = std::bit_cast<std::uint64_t>(members.integer(2)),
+        .hyperparameters_json = members.text(3),
+        .result_json = members.text(4),
+        .status = parse_run_status(members.text(5), file().string() + ": members.status"),
+    });
+  }
+  return record;
+}
+
+MetricSeries RunStore::read_series(RunId run, Index member, std::string_view metric) const {
+  auto query = connection_.query(
+      "SELECT first_epoch, count, epochs_i64 IS NULL, epochs_i64, values_f32, rowid FROM series "
+      "WHERE run_id = ?1 AND metric = ?2 AND member = ?3 ORDER BY rowid");
+  query.bind(1, run).bind(2, metric).bind(3, member);
+  MetricSeries points;
+  while (query.step()) {
+    const std::string where = file().string() + ": series row " + std::to_string(query.integer(5));
+    decode_chunk(query.integer(0), query.integer(1), query.integer(2) != 0, query.blob(3), query.blob(4), where,
+                 points);
+  }
+  return merge_points(std::move(points));
+}
+
+std::vector<std::string> RunStore::list_metrics(RunId run) const {
+  auto query = connection_.query("SELECT DISTINCT metric FROM series WHERE run_id = ?1 ORDER BY metric");
+  query.bind(1, run);
+  std::vector<std::string> metrics;
+  while (query.step()) metrics.push_back(query.text(0));
+  return metrics;
+}
+
+RunId RunStore::resolve_run(std::string_view id_or_name) const {
+  const std::string where = file().string() + ": ";
+  if (id_or_name == "latest") {
+    auto query = connection_.query("SELECT id FROM runs ORDER BY id DESC LIMIT 1");
+    if (!query.step()) throw InputError(where + "the store holds no runs yet");
+    return query.integer(0);
+  }
+  if (all_digits(id_or_name)) {
+    RunId id = 0;
+    const auto [end, error] = std::from_chars(id_or_name.data(), id_or_name.data() + id_or_name.size(), id);
+    if (error == std::errc{} && end == id_or_name.data() + id_or_name.size()) {
+      auto query = connection_.query("SELECT 1 FROM runs WHERE id = ?1");
+      if (query.bind(1, id).step()) return id;
+    }
+  }
+  {
+    auto query = connection_.query("SELECT id FROM runs WHERE name = ?1 ORDER BY id DESC LIMIT 1");
+    if (query.bind(1, id_or_name).step()) return query.integer(0);
+  }
+  // Name a few recent runs so that a typo is easy to spot.
+  auto recent = connection_.query("SELECT name FROM runs GROUP BY name ORDER BY max(id) DESC LIMIT 5");
+  std::string known;
+  while (recent.step()) known += (known.empty() ? "" : ", ") + recent.text(0);
+  throw InputError(where + "no run with id or name '" + std::string(id_or_name) + "'" +
+                   (known.empty() ? std::string(" (the store holds no runs yet)") : " (recent runs: " + known + ")"));
+}
+
+void RunStore::delete_run(RunId run) {
+  buffer_.discard_run(run);
+  sqlite::Transaction transaction(connection_);
+  auto remove = connection_.query("DELETE FROM runs WHERE id = ?1");
+  remove.bind(1, run).run();
+  if (connection_.changes() == 0) throw InputError(file().string() + ": no run with id " + std::to_string(run));
+  transaction.commit();
+}
+
+Index RunStore::mark_abandoned_runs() {
+  const std::string host = host_name();
+  std::vector<RunId> abandoned;
+  {
+    auto query = connection_.query("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?1");
+    query.bind(1, host);
+    while (query.step()) {
+      const std::int64_t pid = query.integer(1);
+      // kill(pid, 0) delivers nothing: it only asks whether the process exists.
+      const bool gone = pid > 0 && pid <= std::numeric_limits<pid_t>::max() &&
+                        ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+      if (gone) abandoned.push_back(query.integer(0));
+    }
+  }
+  if (abandoned.empty()) return 0;
+  sqlite::Transaction transaction(connection_);
+  auto run_update = connection_.query("UPDATE runs SET status = 'killed' WHERE id = ?1 AND status = 'running'");
+  auto member_update =
+      connection_.query("UPDATE members SET status = 'killed' WHERE run_id = ?1 AND status = 'running'");
+  for (const RunId run : abandoned) {
+    run_update.bind(1, run).run();
+    member_update.bind(1, run).run();
+  }
+  transaction.commit();
+  return static_cast<Index>(abandoned.size());
+}
+
+}  // namespace nnlab

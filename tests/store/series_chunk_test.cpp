@@ -1,0 +1,78 @@
+// The byte layout of series chunks, checked against bytes written out by hand.
+#include "store/series_chunk.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace nnlab {
+namespace {
+
+std::vector<std::byte> bytes(std::initializer_list<unsigned> values) {
+  std::vector<std::byte> out;
+  for (const unsigned value : values) out.push_back(static_cast<std::byte>(value));
+  return out;
+}
+
+TEST(SeriesChunk, ContiguousEpochsStoreOnlyLittleEndianFloats) {
+  const std::vector<Epoch> epochs{7, 8, 9};
+  const std::vector<float> values{1.0f, -2.0f, 0.5f};
+  const SeriesChunk chunk = encode_chunk(epochs, values);
+  EXPECT_EQ(chunk.first_epoch, 7);
+  EXPECT_EQ(chunk.count, 3);
+  EXPECT_TRUE(chunk.contiguous);
+  EXPECT_TRUE(chunk.epochs_blob.empty());
+  // IEEE 754 binary32: 1.0 = 0x3f800000, -2.0 = 0xc0000000, 0.5 = 0x3f000000; low byte first.
+  EXPECT_EQ(chunk.values_blob, bytes({0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x3f}));
+}
+
+TEST(SeriesChunk, GapsStoreTheEpochsAsLittleEndianInt64) {
+  const std::vector<Epoch> epochs{0, 5, 0x0102030405};
+  const std::vector<float> values{0.0f, 0.0f, 0.0f};
+  const SeriesChunk chunk = encode_chunk(epochs, values);
+  EXPECT_FALSE(chunk.contiguous);
+  EXPECT_EQ(chunk.epochs_blob, bytes({0, 0, 0, 0, 0, 0, 0, 0,  //
+                                      5, 0, 0, 0, 0, 0, 0, 0,  //
+                                      0x05, 0x04, 0x03, 0x02, 0x01, 0, 0, 0}));
+}
+
+TEST(SeriesChunk, DecodeAppendsToWhatIsThere) {
+  MetricSeries series{{1}, {3.0f}};
+  decode_chunk(10, 2, true, {}, bytes({0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0}), "test", series);
+  decode_chunk(0, 1, false, bytes({20, 0, 0, 0, 0, 0, 0, 0}), bytes({0x00, 0x00, 0x00, 0x3f}), "test", series);
+  EXPECT_EQ(series, (MetricSeries{{1, 10, 11, 20}, {3.0f, 1.0f, -2.0f, 0.5f}}));
+}
+
+TEST(SeriesChunk, DecodeRefusesBlobsOfTheWrongSize) {
+  MetricSeries series;
+  EXPECT_THROW(decode_chunk(0, 2, true, {}, bytes({0, 0, 0, 0}), "runs.db: series row 4", series), InputError);
+  EXPECT_THROW(decode_chunk(0, 1, false, bytes({0, 0, 0, 0}), bytes({0, 0, 0, 0}), "x", series), InputError);
+  EXPECT_THROW(decode_chunk(0, 0, true, {}, {}, "x", series), InputError);
+  try {
+    decode_chunk(0, 2, true, {}, bytes({0, 0, 0, 0}), "runs.db: series row 4", series);
+  } catch (const InputError& error) {
+    EXPECT_STREQ(error.what(), "runs.db: series row 4: values blob has 4 bytes, expected 8");
+  }
+  EXPECT_TRUE(series.epochs.empty());
+}
+
+TEST(SeriesChunk, EncodeNeedsMatchingNonEmptyArrays) {
+  const std::vector<Epoch> two_epochs{0, 1};
+  const std::vector<float> one_value{0.0f};
+  EXPECT_THROW(encode_chunk(two_epochs, one_value), std::invalid_argument);
+  EXPECT_THROW(encode_chunk({}, {}), std::invalid_argument);
+}
+
+TEST(SeriesChunk, MergeSortsByEpochAndTheLastWrittenValueWins) {
+  EXPECT_EQ(merge_points(MetricSeries{{3, 1, 2, 1, 5, 3}, {30, 10, 20, 11, 50, 31}}),
+            (MetricSeries{{1, 2, 3, 5}, {11, 20, 31, 50}}));
+  EXPECT_EQ(merge_points(MetricSeries{{0, 1, 2}, {1, 2, 3}}), (MetricSeries{{0, 1, 2}, {1, 2, 3}}));
+  EXPECT_EQ(merge_points(MetricSeries{}), MetricSeries{});
+}
+
+}  // namespace
+}  // namespace nnlab
