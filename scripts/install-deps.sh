@@ -10,6 +10,7 @@ packages=(
   libopenblas-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   libsqlite3-dev libcairo2-dev fonts-dejavu-core
   dataset-fashion-mnist
+  chromium python3  # the report's browser test: headless Chromium on index.html
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-numpy)
