@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <numeric>
 
 #include "core/error.hpp"
 #include "experiment/data_setup.hpp"
@@ -22,6 +23,7 @@
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
+#include "train/batch.hpp"
 
 namespace nnlab {
 namespace {
@@ -132,6 +134,56 @@ std::vector<std::byte> weights_bytes(Sequential<float>& model) {
   return bytes;
 }
 
+// What the report draws from the test set: member `member`'s confusion matrix over all of
+// it and its first hidden layer's activations on the first (up to) 1,000 test examples,
+// the latter for t-SNE. Stored as JSON artefacts.
+void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, const Dataset& test, Index member, Index run_member) {
+  const Index classes = std::max<Index>(test.classes, 2);
+  const Tensor targets = encode_targets(test, model.outputs());
+  std::vector<std::int64_t> confusion(static_cast<std::size_t>(classes * classes), 0);
+  nlohmann::json activations = nlohmann::json::array();
+  std::vector<std::int32_t> activation_labels;
+  constexpr Index chunk = 1000;
+  std::vector<Index> rows(static_cast<std::size_t>(test.size()));
+  std::iota(rows.begin(), rows.end(), Index{0});
+  Batch batch;
+  for (Index begin = 0; begin < test.size(); begin += chunk) {
+    const Index count = std::min(chunk, test.size() - begin);
+    const std::span<const Index> chunk_rows(rows.data() + begin, static_cast<std::size_t>(count));
+    gather_batch(test, targets, std::span(&chunk_rows, 1), batch);
+    const Tensor& output = model.forward(batch.inputs, ForwardContext{.mode = Mode::eval});
+    const Index outputs = output.dim(2);
+    const float* scores = output.slice(member);
+    for (Index b = 0; b < count; ++b) {
+      const float* row = scores + b * outputs;
+      const Index predicted = outputs == 1 ? (row[0] > 0.5f ? 1 : 0) : static_cast<Index>(std::max_element(row, row + outputs) - row);
+      const Index truth = batch.labels[static_cast<std::size_t>(b)];
+      if (truth < classes && predicted < classes) ++confusion[static_cast<std::size_t>(truth * classes + predicted)];
+    }
+    const auto layers = model.layer_outputs();
+    if (begin == 0 && layers.size() > 1 && layers.front() != nullptr) {
+      const Tensor& hidden = *layers.front();
+      const Index width = hidden.dim(2);
+      const float* values = hidden.slice(member);
+      for (Index b = 0; b < count; ++b) {
+        activations.push_back(std::vector<float>(values + b * width, values + (b + 1) * width));
+        activation_labels.push_back(batch.labels[static_cast<std::size_t>(b)]);
+      }
+    }
+  }
+  const nlohmann::json matrix = {{"classes", classes}, {"member", run_member}, {"counts", confusion}};
+  const auto bytes = [](const std::string& text) {
+    std::vector<std::byte> out(text.size());
+    std::transform(text.begin(), text.end(), out.begin(), [](char c) { return static_cast<std::byte>(c); });
+    return out;
+  };
+  store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "confusion", .name = "test", .epoch = std::nullopt}, bytes(matrix.dump()));
+  if (!activations.empty()) {
+    const nlohmann::json hidden = {{"layer", 0}, {"member", run_member}, {"labels", activation_labels}, {"values", activations}};
+    store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = "layers.0", .epoch = std::nullopt}, bytes(hidden.dump()));
+  }
+}
+
 }  // namespace
 
 RunSummary run_plan(const Plan& plan, const RunOptions& options) {
@@ -211,6 +263,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         file.replace_filename(fmt::format("{}.p{}{}", file.stem().string(), population.index, file.extension().string()));
       save_weights(model, file);
     }
+    if (store && data.test) record_test_pictures(*store, run, model, *data.test, 0, first_member);
     if (store)
       store->put_artefact(run, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = fmt::format("population-{}", population.index),
                                              .epoch = head.train.epochs},

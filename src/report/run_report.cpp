@@ -11,6 +11,9 @@
 
 #include "io/safetensors.hpp"
 #include "report/bar_chart.hpp"
+#include "report/class_scatter.hpp"
+#include "report/heatmap.hpp"
+#include "report/tsne.hpp"
 #include "report/curve_charts.hpp"
 #include "report/hinton.hpp"
 #include "report/html.hpp"
@@ -286,6 +289,49 @@ void add_weights(ReportSection& section, const RunStore& store, const RunInfo& i
   }
 }
 
+std::string text_of(const std::vector<std::byte>& bytes) {
+  std::string text(bytes.size(), '\0');
+  std::transform(bytes.begin(), bytes.end(), text.begin(), [](std::byte b) { return static_cast<char>(b); });
+  return text;
+}
+
+void add_test_pictures(ReportSection& section, const RunStore& store, const RunInfo& info) {
+  for (const ArtefactInfo& artefact : store.list_artefacts(info.id)) {
+    if (artefact.label.kind != "confusion" && artefact.label.kind != "activations") continue;
+    const auto content = store.get_artefact(info.id, artefact.label);
+    if (!content) continue;
+    const json document = json::parse(text_of(content->content), nullptr, false);
+    if (document.is_discarded()) continue;
+    const Index member = document.value("member", Index{0});
+    if (artefact.label.kind == "confusion") {
+      const auto classes = document.value("classes", std::size_t{0});
+      Matrix matrix{classes, classes, {}};
+      for (const auto& count : document["counts"]) matrix.values.push_back(count.get<double>());
+      if (matrix.values.size() != classes * classes || classes == 0) continue;
+      section.blocks.push_back(ReportFigure{fmt::format("{}-confusion-{}", info.name, member),
+                                            heatmap_chart(matrix, HeatmapOptions{.title = fmt::format("confusion matrix on the test set, member {}", member),
+                                                                                 .x_label = "predicted class", .y_label = "true class", .value_label = "examples"}),
+                                            "Rows: true class; columns: predicted class; counts of test examples."});
+    } else {
+      const auto& rows = document["values"];
+      if (rows.size() < 10) continue;
+      Matrix points{rows.size(), rows[0].size(), {}};
+      for (const auto& row : rows)
+        for (const auto& value : row) points.values.push_back(value.get<double>());
+      const TsneResult embedding = tsne(points, TsneOptions{.iterations = 750});
+      ClassPoints scatter;
+      for (std::size_t i = 0; i < points.rows; ++i) {
+        scatter.x.push_back(embedding.embedding.at(i, 0));
+        scatter.y.push_back(embedding.embedding.at(i, 1));
+        scatter.label.push_back(document["labels"][i].get<int>());
+      }
+      section.blocks.push_back(ReportFigure{fmt::format("{}-tsne-{}", info.name, member),
+                                            class_scatter(scatter, ClassScatterOptions{.title = fmt::format("t-SNE of hidden layer 0, member {}", member)}),
+                                            fmt::format("Exact t-SNE (perplexity 30) of the first hidden layer's activations on {} test examples, coloured by class.", points.rows)});
+    }
+  }
+}
+
 }  // namespace
 
 ReportContent run_report_content(const RunStore& store, std::span<const RunId> runs) {
@@ -311,6 +357,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_curves(section, store, info, trials, metrics, record.members.size());
     add_sweep_charts(section, store, info, trials, summary);
     add_weights(section, store, info, summary);
+    add_test_pictures(section, store, info);
     content.sections.push_back(std::move(section));
     ReportSection diagnostics{.heading = runs.size() == 1 ? "Per-layer diagnostics" : fmt::format("Run {}: per-layer diagnostics", id), .blocks = {}};
     add_layer_diagnostics(diagnostics, store, info, trials, metrics);

@@ -50,7 +50,7 @@ std::vector<double> squared_distances(const Matrix& points) {
   const auto count = static_cast<std::ptrdiff_t>(points.rows);
   const std::size_t features = points.columns;
   std::vector<double> distances(points.rows * points.rows, 0.0);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= 256)  // small sets: a parallel region costs more than it saves
   for (std::ptrdiff_t i = 0; i < count; ++i) {
     const double* a = &points.values[static_cast<std::size_t>(i) * features];
     for (std::ptrdiff_t j = 0; j < count; ++j) {
@@ -103,7 +103,7 @@ std::vector<double> conditional_probabilities(const Matrix& points, double perpl
   const std::size_t count = points.rows;
   const std::vector<double> distances = squared_distances(points);
   std::vector<double> conditional(count * count, 0.0);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= 256)  // small sets: a parallel region costs more than it saves
   for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(count); ++i) {
     const auto row = static_cast<std::size_t>(i);
     conditional_row(&distances[row * count], count, row, perplexity, &conditional[row * count]);
@@ -148,7 +148,7 @@ void gradient_pass(const std::vector<double>& joint, const Coordinates& map, std
   std::vector<double> row_sums(count, 0.0);
   Coordinates repulsion;
   for (int d = 0; d < Dims; ++d) repulsion[static_cast<std::size_t>(d)].assign(count, 0.0);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= 256)  // small sets: a parallel region costs more than it saves
   for (std::ptrdiff_t signed_row = 0; signed_row < static_cast<std::ptrdiff_t>(count); ++signed_row) {
     const auto i = static_cast<std::size_t>(signed_row);
     const double* p = &joint[i * count];
@@ -199,14 +199,14 @@ double kl_divergence(const std::vector<double>& joint, const Coordinates& map, s
   };
   std::vector<double> row_sums(count, 0.0);
   std::vector<double> row_divergences(count, 0.0);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= 256)  // small sets: a parallel region costs more than it saves
   for (std::ptrdiff_t signed_row = 0; signed_row < static_cast<std::ptrdiff_t>(count); ++signed_row) {
     const auto i = static_cast<std::size_t>(signed_row);
     for (std::size_t j = 0; j < count; ++j) row_sums[i] += j == i ? 0.0 : kernel(i, j);
   }
   double normaliser = 0;
   for (const double sum : row_sums) normaliser += sum;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= 256)  // small sets: a parallel region costs more than it saves
   for (std::ptrdiff_t signed_row = 0; signed_row < static_cast<std::ptrdiff_t>(count); ++signed_row) {
     const auto i = static_cast<std::size_t>(signed_row);
     for (std::size_t j = 0; j < count; ++j) {

@@ -1,5 +1,6 @@
 // The nnlab command as a user meets it: exit codes, one-line messages, --json, --help.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -273,6 +274,33 @@ TEST_F(Cli, RunWritesItsReport) {
   ASSERT_EQ(nnlab("run " + tiny_experiment("replicates: 4\n").string() + " --store " + store + " --report " + out.string() + " --quiet").exit_code, 0);
   EXPECT_TRUE(fs::exists(out / "index.html"));
   EXPECT_EQ(nnlab("run " + tiny_experiment().string() + " --no-store --report " + out.string() + " --quiet").exit_code, 2);
+}
+
+TEST_F(Cli, ReportOfARunWithATestSetHasConfusionMatrixAndTsne) {
+  // Three separable clusters in 3-D as CSV, train and test.
+  std::string train = "x,y,z,label\n", test = "x,y,z,label\n";
+  for (int i = 0; i < 90; ++i) {
+    const int label = i % 3;
+    const std::string row = fmt::format("{},{},{},{}\n", (label == 0) * 3 + (i % 7) * 0.1, (label == 1) * 3 + (i % 5) * 0.1,
+                                        (label == 2) * 3 + (i % 3) * 0.1, label);
+    (i < 60 ? train : test) += row;
+  }
+  write("train.csv", train);
+  write("test.csv", test);
+  const auto experiment = write("blobs.yaml",
+                                "data: {train: {source: csv, path: train.csv}, test: {source: csv, path: test.csv}}\n"
+                                "model: {layers: [{type: dense, units: 8, activation: relu}, {type: dense, units: 3}]}\n"
+                                "optimizer: {type: adam, lr: 0.05}\ntrain: {epochs: 30, batch: 10}\n");
+  const auto out = dir_ / "blobs-report";
+  const auto outcome = nnlab("run " + experiment.string() + " --store " + (dir_ / "runs.db").string() + " --report " + out.string() + " --quiet");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  bool confusion = false, tsne = false;
+  for (const auto& entry : fs::directory_iterator(out)) {
+    confusion |= entry.path().filename().string().find("confusion") != std::string::npos;
+    tsne |= entry.path().filename().string().find("tsne") != std::string::npos;
+  }
+  EXPECT_TRUE(confusion);
+  EXPECT_TRUE(tsne);
 }
 
 TEST_F(Cli, ForeignOrCorruptStoresAreRefused) {
