@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/threads.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -40,7 +42,7 @@ void tiled_gemm(Transpose ta, Transpose tb, Index m, Index n, Index k, T alpha, 
   if (m == 0 || n == 0) return;
   // Also when nobody called set_thread_count (a library user, a test).
   static const bool blas_single_threaded = [] {
-    openblas_set_num_threads(1);
+    use_single_threaded_blas();
     return true;
   }();
   (void)blas_single_threaded;

@@ -6,5 +6,8 @@ namespace nnlab {
 
 void set_thread_count(int threads);  // 0 = all cores
 int thread_count();
+// OpenBLAS runs on the calling thread only (and its idle pool is stopped); set_thread_count and
+// core/gemm call it.
+void use_single_threaded_blas();
 
 }  // namespace nnlab

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "nn/activation_forms.hpp"
+
 namespace nnlab {
 
 std::string activation_name(ActivationKind kind) {
@@ -24,24 +26,16 @@ std::string activation_name(ActivationKind kind) {
 
 namespace {
 
-// σ(z) = 1 / (1 + e^{-z}) without overflow: for z < 0 use e^{z} / (1 + e^{z}).
-template <typename T>
-T logistic(T z) {
-  if (z >= T{0}) return T{1} / (T{1} + std::exp(-z));
-  const T e = std::exp(z);
-  return e / (T{1} + e);
-}
-
 // y[i] = f(x[i]) over one member's block.
-template <typename T, typename F>
-void map(const T* x, T* y, Index count, F f) {
-  for (Index i = 0; i < count; ++i) y[i] = f(x[i]);
+template <typename T, typename Form>
+void map(const T* x, T* y, Index count, const ActivationScalars<T>& scalars) {
+  for (Index i = 0; i < count; ++i) y[i] = Form::value(x[i], scalars);
 }
 
 // dx[i] = dy[i] f'(x[i], y[i]) over one member's block.
-template <typename T, typename F>
-void map_grad(const T* x, const T* y, const T* dy, T* dx, Index count, F derivative) {
-  for (Index i = 0; i < count; ++i) dx[i] = dy[i] * derivative(x[i], y[i]);
+template <typename T, typename Form>
+void map_grad(const T* x, const T* y, const T* dy, T* dx, Index count, const ActivationScalars<T>& scalars) {
+  for (Index i = 0; i < count; ++i) dx[i] = dy[i] * Form::slope(x[i], y[i], scalars);
 }
 
 }  // namespace
@@ -73,45 +67,23 @@ const TensorT<T>& Activation<T>::forward(const TensorT<T>& input, const ForwardC
     const ActivationSpec& spec = members_[static_cast<std::size_t>(m)];
     const T* x = input.slice(shared ? 0 : m);
     T* y = output_.slice(m);
-    switch (kind_) {
-      case ActivationKind::identity: map(x, y, count, [](T v) { return v; }); break;
-      case ActivationKind::sigmoid: {
-        const T k = static_cast<T>(spec.steepness);
-        map(x, y, count, [k](T v) { return logistic(k * v); });  // 1 / (1 + e^{-k x})
-        break;
-      }
-      case ActivationKind::tanh: map(x, y, count, [](T v) { return std::tanh(v); }); break;
-      case ActivationKind::relu: map(x, y, count, [](T v) { return v > T{0} ? v : T{0}; }); break;
-      case ActivationKind::leaky_relu: {
-        const T slope = static_cast<T>(spec.slope);
-        map(x, y, count, [slope](T v) { return v > T{0} ? v : slope * v; });
-        break;
-      }
-      case ActivationKind::elu: {
-        const T alpha = static_cast<T>(spec.alpha);
-        map(x, y, count, [alpha](T v) { return v > T{0} ? v : alpha * std::expm1(v); });  // α (e^x − 1) for x ≤ 0
-        break;
-      }
-      case ActivationKind::silu: map(x, y, count, [](T v) { return v * logistic(v); }); break;
-      case ActivationKind::hard_sigmoid:  // relu6(x + 3) / 6
-        map(x, y, count, [](T v) { return std::clamp(v + T{3}, T{0}, T{6}) / T{6}; });
-        break;
-      case ActivationKind::hard_tanh: map(x, y, count, [](T v) { return std::clamp(v, T{-1}, T{1}); }); break;
-      case ActivationKind::softmax:
-        // y_j = e^{x_j − max} / Σ_k e^{x_k − max}: subtracting the row max keeps e^{...} ≤ 1.
-        for (Index row = 0; row < batch; ++row) {
-          const T* xr = x + row * features;
-          T* yr = y + row * features;
-          const T max = *std::max_element(xr, xr + features);
-          T sum{0};
-          for (Index j = 0; j < features; ++j) {
-            yr[j] = std::exp(xr[j] - max);
-            sum += yr[j];
-          }
-          for (Index j = 0; j < features; ++j) yr[j] /= sum;
+    if (kind_ == ActivationKind::softmax) {
+      // y_j = e^{x_j − max} / Σ_k e^{x_k − max}: subtracting the row max keeps e^{...} ≤ 1.
+      for (Index row = 0; row < batch; ++row) {
+        const T* xr = x + row * features;
+        T* yr = y + row * features;
+        const T max = *std::max_element(xr, xr + features);
+        T sum{0};
+        for (Index j = 0; j < features; ++j) {
+          yr[j] = std::exp(xr[j] - max);
+          sum += yr[j];
         }
-        break;
+        for (Index j = 0; j < features; ++j) yr[j] /= sum;
+      }
+      continue;
     }
+    const auto scalars = ActivationScalars<T>::of(spec);
+    visit_elementwise(kind_, [&]<typename Form>(Form) { map<T, Form>(x, y, count, scalars); });
   }
   return output_;
 }
@@ -134,51 +106,20 @@ const TensorT<T>& Activation<T>::backward(const TensorT<T>& grad_output, bool ne
     const T* y = output_.slice(m);
     const T* dy = grad_output.slice(m);
     T* dx = grad_input_.slice(m);
-    switch (kind_) {
-      case ActivationKind::identity: map_grad(x, y, dy, dx, count, [](T, T) { return T{1}; }); break;
-      case ActivationKind::sigmoid: {
-        const T k = static_cast<T>(spec.steepness);
-        map_grad(x, y, dy, dx, count, [k](T, T v) { return k * v * (T{1} - v); });  // d/dx σ(kx) = k y (1 − y)
-        break;
+    if (kind_ == ActivationKind::softmax) {
+      // Jacobian-vector product: dx_j = y_j (dy_j − Σ_k dy_k y_k)
+      for (Index row = 0; row < batch; ++row) {
+        const T* yr = y + row * features;
+        const T* dyr = dy + row * features;
+        T* dxr = dx + row * features;
+        T dot{0};
+        for (Index j = 0; j < features; ++j) dot += dyr[j] * yr[j];
+        for (Index j = 0; j < features; ++j) dxr[j] = yr[j] * (dyr[j] - dot);
       }
-      case ActivationKind::tanh: map_grad(x, y, dy, dx, count, [](T, T v) { return T{1} - v * v; }); break;
-      // PyTorch's convention at the kink x = 0: relu' = 0, leaky' = slope, elu' = α.
-      case ActivationKind::relu: map_grad(x, y, dy, dx, count, [](T u, T) { return u > T{0} ? T{1} : T{0}; }); break;
-      case ActivationKind::leaky_relu: {
-        const T slope = static_cast<T>(spec.slope);
-        map_grad(x, y, dy, dx, count, [slope](T u, T) { return u > T{0} ? T{1} : slope; });
-        break;
-      }
-      case ActivationKind::elu: {
-        const T alpha = static_cast<T>(spec.alpha);
-        map_grad(x, y, dy, dx, count, [alpha](T u, T) { return u > T{0} ? T{1} : alpha * std::exp(u); });
-        break;
-      }
-      case ActivationKind::silu:
-        // d/dx x σ(x) = σ(x) (1 + x (1 − σ(x)))
-        map_grad(x, y, dy, dx, count, [](T u, T) {
-          const T s = logistic(u);
-          return s * (T{1} + u * (T{1} - s));
-        });
-        break;
-      case ActivationKind::hard_sigmoid:
-        map_grad(x, y, dy, dx, count, [](T u, T) { return u > T{-3} && u < T{3} ? T{1} / T{6} : T{0}; });
-        break;
-      case ActivationKind::hard_tanh:
-        map_grad(x, y, dy, dx, count, [](T u, T) { return u > T{-1} && u < T{1} ? T{1} : T{0}; });
-        break;
-      case ActivationKind::softmax:
-        // Jacobian-vector product: dx_j = y_j (dy_j − Σ_k dy_k y_k)
-        for (Index row = 0; row < batch; ++row) {
-          const T* yr = y + row * features;
-          const T* dyr = dy + row * features;
-          T* dxr = dx + row * features;
-          T dot{0};
-          for (Index j = 0; j < features; ++j) dot += dyr[j] * yr[j];
-          for (Index j = 0; j < features; ++j) dxr[j] = yr[j] * (dyr[j] - dot);
-        }
-        break;
+      continue;
     }
+    const auto scalars = ActivationScalars<T>::of(spec);
+    visit_elementwise(kind_, [&]<typename Form>(Form) { map_grad<T, Form>(x, y, dy, dx, count, scalars); });
   }
   return grad_input_;
 }

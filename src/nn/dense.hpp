@@ -8,6 +8,15 @@
 
 namespace nnlab {
 
+// Layers with inputs · outputs <= small_dense_limit skip BLAS: direct loops whose per-element
+// order is fixed and shared with the fused small-network kernel (small_network.hpp):
+//   y[b, o]  = (Σ_i x[b, i] W[o, i], i ascending) + bias[o]
+//   dW[o, i] += dY[b, o] x[b, i] for b ascending;  db[o] += dY[b, o] for b ascending
+//   dX[b, i] = Σ_o dY[b, o] W[o, i], o ascending
+// A choice by shape only, so a member's floats never depend on P.
+inline constexpr Index small_dense_limit = 256;
+inline bool is_small_dense(Index inputs, Index outputs) { return inputs * outputs <= small_dense_limit; }
+
 template <typename T>
 class Dense final : public Layer<T> {
  public:
@@ -33,8 +42,12 @@ class Dense final : public Layer<T> {
   TensorT<T>& bias() { return bias_; }  // empty without bias
   const TensorT<T>& weight() const { return weight_; }
   const TensorT<T>& bias() const { return bias_; }
+  TensorT<T>& weight_grad() { return weight_grad_; }
+  TensorT<T>& bias_grad() { return bias_grad_; }  // empty without bias
 
  private:
+  void add_bias_grad(const T* dy, T* db, Index batch) const;
+
   Index population_, inputs_, outputs_;
   bool has_bias_;
   int layer_index_;

@@ -44,6 +44,8 @@ class Loss {
   // d loss[m] / d output into grad ([P, B, C], overwritten).
   virtual void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
                         TensorT<T>* grad) const = 0;
+  // One spec per member, as given to make_loss.
+  virtual std::span<const LossSpec> members() const = 0;
 };
 
 // One spec per member: kind must agree, class weights may differ.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nn/loss.hpp"
+#include "nn/loss_forms.hpp"
 
 namespace nnlab {
 namespace {
@@ -75,76 +76,23 @@ template <typename T>
 class LossBase : public Loss<T> {
  public:
   explicit LossBase(std::vector<LossSpec> specs) : specs_(std::move(specs)) {}
+  std::span<const LossSpec> members() const override { return specs_; }
 
  protected:
   std::vector<LossSpec> specs_;
 };
 
-// ½ Σ_b w_b Σ_c (y − t)²;  ∂/∂y = w_b (y − t)
-template <typename T>
-class SumSquaredError final : public LossBase<T> {
+// sse, mse and bce: per-element terms and gradients from loss_forms.hpp, summed over examples b
+// (outer) and outputs c (inner) in double.
+template <typename T, typename Elements, LossKind kind_value>
+class ElementLoss final : public LossBase<T> {
  public:
   using LossBase<T>::LossBase;
-  LossKind kind() const override { return LossKind::sse; }
+  LossKind kind() const override { return kind_value; }
   bool takes_logits() const override { return false; }
   void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
                 TensorT<T>* grad) const override {
     for_each_member(output, targets, this->specs_, true, loss, grad, [](const MemberBatch<T>& member, T* dy) {
-      double sum = 0.0;
-      for (Index b = 0; b < member.batch; ++b) {
-        const double weight = member.weight(b);
-        for (Index c = 0; c < member.classes; ++c) {
-          const Index i = b * member.classes + c;
-          const double error = static_cast<double>(member.output[i]) - static_cast<double>(member.values[i]);
-          sum += weight * error * error;
-          if (dy) dy[i] = static_cast<T>(weight * error);
-        }
-      }
-      return 0.5 * sum;
-    });
-  }
-};
-
-// (1 / (B C)) Σ_b w_b Σ_c (y − t)²;  ∂/∂y = 2 w_b (y − t) / (B C). Like PyTorch's weighted
-// element losses, the mean divides by the plain element count B C, not by Σ w.
-template <typename T>
-class MeanSquaredError final : public LossBase<T> {
- public:
-  using LossBase<T>::LossBase;
-  LossKind kind() const override { return LossKind::mse; }
-  bool takes_logits() const override { return false; }
-  void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
-                TensorT<T>* grad) const override {
-    for_each_member(output, targets, this->specs_, true, loss, grad, [](const MemberBatch<T>& member, T* dy) {
-      const double count = static_cast<double>(member.batch * member.classes);
-      double sum = 0.0;
-      for (Index b = 0; b < member.batch; ++b) {
-        const double weight = member.weight(b);
-        for (Index c = 0; c < member.classes; ++c) {
-          const Index i = b * member.classes + c;
-          const double error = static_cast<double>(member.output[i]) - static_cast<double>(member.values[i]);
-          sum += weight * error * error;
-          if (dy) dy[i] = static_cast<T>(2.0 * weight * error / count);
-        }
-      }
-      return sum / count;
-    });
-  }
-};
-
-// −(1 / (B C)) Σ_b w_b Σ_c [t log y + (1 − t) log(1 − y)], each log clamped at −100 as PyTorch's
-// BCELoss does, so y = 0 or 1 gives a finite loss. The mean divides by B C, not by Σ w.
-// ∂/∂y = w_b (y − t) / max(y (1 − y), 1e-12) / (B C): PyTorch's gradient formula, finite at 0 and 1.
-template <typename T>
-class BinaryCrossEntropy final : public LossBase<T> {
- public:
-  using LossBase<T>::LossBase;
-  LossKind kind() const override { return LossKind::bce; }
-  bool takes_logits() const override { return false; }
-  void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
-                TensorT<T>* grad) const override {
-    for_each_member(output, targets, this->specs_, true, loss, grad, [](const MemberBatch<T>& member, T* dy) {
-      constexpr double log_floor = -100.0, epsilon = 1e-12;
       const double count = static_cast<double>(member.batch * member.classes);
       double sum = 0.0;
       for (Index b = 0; b < member.batch; ++b) {
@@ -152,15 +100,21 @@ class BinaryCrossEntropy final : public LossBase<T> {
         for (Index c = 0; c < member.classes; ++c) {
           const Index i = b * member.classes + c;
           const double y = member.output[i], t = member.values[i];
-          const double log_y = std::max(std::log(y), log_floor), log_not_y = std::max(std::log1p(-y), log_floor);
-          sum -= weight * (t * log_y + (1.0 - t) * log_not_y);
-          if (dy) dy[i] = static_cast<T>(weight * (y - t) / std::max(y * (1.0 - y), epsilon) / count);
+          sum = Elements::accumulate(sum, y, t, weight);
+          if (dy) dy[i] = static_cast<T>(Elements::gradient(y, t, weight, count));
         }
       }
-      return sum / count;
+      return Elements::finish(sum, count);
     });
   }
 };
+
+template <typename T>
+using SumSquaredError = ElementLoss<T, SseElements, LossKind::sse>;
+template <typename T>
+using MeanSquaredError = ElementLoss<T, MseElements, LossKind::mse>;
+template <typename T>
+using BinaryCrossEntropy = ElementLoss<T, BceElements, LossKind::bce>;
 
 // Softmax cross-entropy on logits z with labels y_b, fused and stable:
 //   l_b = log Σ_c e^{z_bc} − z_{b y_b} = (max_b + log Σ_c e^{z_bc − max_b}) − z_{b y_b}

@@ -99,6 +99,7 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
         init_bias<T>(layer.bias_init, seed, index, units, inputs,
                      {dense->bias().slice(m), static_cast<std::size_t>(units)});
     }
+    dense_.push_back(dense.get());
     layers_.push_back(std::move(dense));
 
     const ActivationKind kind = structure[i].activation.kind;
@@ -112,6 +113,18 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     inputs = units;
   }
   layer_outputs_.assign(structure.size(), nullptr);
+
+  // The fused kernel is chosen by structure alone (never by P), so P = 1 takes it too.
+  if (SmallNetworkKernel<T>::supports(specs_.front())) {
+    std::vector<typename SmallNetworkKernel<T>::Stage> stages;
+    for (std::size_t i = 0; i < structure.size(); ++i) {
+      typename SmallNetworkKernel<T>::Stage stage{
+          .dense = dense_[i], .activation = structure[i].activation.kind, .scalars = {}};
+      for (const ModelSpec& spec : specs_) stage.scalars.push_back(ActivationScalars<T>::of(spec.layers[i].activation));
+      stages.push_back(std::move(stage));
+    }
+    kernel_ = std::make_unique<SmallNetworkKernel<T>>(std::move(stages));
+  }
 }
 
 template <typename T>
@@ -150,8 +163,31 @@ void Sequential<T>::backward(const TensorT<T>& grad_output) {
 
 template <typename T>
 void Sequential<T>::zero_grad() {
-  for (const auto& layer : layers_)
-    for (const ParameterRef<T>& parameter : layer->parameters()) parameter.grad->zero();
+  for (Dense<T>* dense : dense_) {
+    dense->weight_grad().zero();
+    dense->bias_grad().zero();
+  }
+}
+
+template <typename T>
+bool Sequential<T>::uses_small_network_kernel(LossKind loss) const {
+  return kernel_ != nullptr && SmallNetworkKernel<T>::supports(loss);
+}
+
+template <typename T>
+const TensorT<T>& Sequential<T>::forward_backward(const TensorT<T>& input, const Loss<T>& loss,
+                                                  const Targets<T>& targets, std::span<double> loss_values,
+                                                  const ForwardContext& context) {
+  if (uses_small_network_kernel(loss.kind())) {
+    kernel_->run(input, loss, targets, loss_values, fused_output_);
+    return fused_output_;
+  }
+  zero_grad();
+  const TensorT<T>& output = forward(input, context);
+  grad_output_.resize(output.shape());
+  loss.evaluate(output, targets, loss_values, &grad_output_);
+  backward(grad_output_);
+  return output;
 }
 
 template <typename T>

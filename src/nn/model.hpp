@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "nn/dense.hpp"
 #include "nn/layer.hpp"
+#include "nn/loss.hpp"
+#include "nn/small_network.hpp"
 #include "nn/spec.hpp"
 
 namespace nnlab {
@@ -31,6 +34,16 @@ class Sequential {
   void backward(const TensorT<T>& grad_output);
   void zero_grad();
 
+  // One training pass: forward, loss and backward. Writes member m's loss into loss_values[m],
+  // sets the parameter gradients to this batch's (no accumulation) and returns the output
+  // [P, B, outputs] (valid until the next call). Bit-identical to zero_grad + forward +
+  // loss.evaluate + backward; small networks with an element-wise loss
+  // (uses_small_network_kernel) run it fused across members instead, which leaves
+  // layer_outputs() as the last forward() set it.
+  const TensorT<T>& forward_backward(const TensorT<T>& input, const Loss<T>& loss, const Targets<T>& targets,
+                                     std::span<double> loss_values, const ForwardContext& context);
+  bool uses_small_network_kernel(LossKind loss) const;
+
   // Every parameter, in layer order, named "layers.{i}.weight" / "layers.{i}.bias".
   std::vector<ParameterRef<T>> parameters();
 
@@ -49,6 +62,9 @@ class Sequential {
 
  private:
   std::vector<std::unique_ptr<Layer<T>>> layers_;
+  std::vector<Dense<T>*> dense_;                  // config layer i's dense layer, owned by layers_
+  std::unique_ptr<SmallNetworkKernel<T>> kernel_;  // when SmallNetworkKernel supports the structure
+  TensorT<T> fused_output_, grad_output_;
   std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
   std::vector<const TensorT<T>*> layer_outputs_;  // per config layer, set by forward
   std::vector<ModelSpec> specs_;

@@ -34,6 +34,8 @@ struct OptimizerOptions {
   // Per-layer learning-rate multipliers, indexed by the layer's place in model.layers;
   // missing entries are 1.
   std::vector<double> layer_lr_multipliers{};
+
+  bool operator==(const OptimizerOptions&) const = default;
 };
 
 // PyTorch 2.x defaults for `kind`: lr sgd 1e-3, adagrad 1e-2, adadelta 1.0, rmsprop 1e-2,

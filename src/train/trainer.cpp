@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/member_sums.hpp"
 #include "data/order.hpp"
 #include "optim/clipping.hpp"
 #include "train/accuracy.hpp"
@@ -13,21 +14,6 @@
 
 namespace nnlab {
 namespace {
-
-double squared_norm(const float* values, Index count) {
-  double sum = 0.0;
-  for (Index i = 0; i < count; ++i) sum += static_cast<double>(values[i]) * values[i];
-  return sum;
-}
-
-double squared_distance(const float* a, const float* b, Index count) {
-  double sum = 0.0;
-  for (Index i = 0; i < count; ++i) {
-    const double d = static_cast<double>(a[i]) - b[i];
-    sum += d * d;
-  }
-  return sum;
-}
 
 bool meets(const SuccessConfig& success, const EpochMetrics& metrics) {
   if (!success.any()) return false;
@@ -90,11 +76,25 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
     any_clip_norm |= clip_norms[m] > 0;
     any_clip_value |= clip_values[m] > 0;
   }
+  // Schedules are validated once here; constant ones are not re-evaluated every step.
+  bool constant_rates = true;
+  for (std::size_t m = 0; m < members; ++m) {
+    learning_rates[m] = scheduled_learning_rate(members_[m].schedule, members_[m].base_lr, 0);
+    constant_rates &= members_[m].schedule.kind == ScheduleKind::constant;
+  }
   std::vector<double> epoch_loss(members), last_gradient_norm(members, not_measured);
+  std::vector<double> last_step_rate(members, not_measured);  // the rate of each member's last step
+  std::vector<double> sums(members), other_sums(members);      // per-member scratch for the statistics
   std::vector<std::int64_t> correct(members);
-  std::vector<std::vector<LayerStats>> layer_stats(members, std::vector<LayerStats>(static_cast<std::size_t>(layer_count)));
+  // Member m's statistics of layer i at [m * layer_count + i], one contiguous block.
+  const auto layers = static_cast<std::size_t>(layer_count);
+  std::vector<LayerStats> layer_stats(members * layers);
+  const auto stats_of = [&](std::size_t m, int layer) -> LayerStats& {
+    return layer_stats[m * layers + static_cast<std::size_t>(layer)];
+  };
   std::vector<EpochMetrics> current(members);
   std::vector<Tensor> weights_before;  // the last step's starting weights, for update ratios
+  for (const auto& parameter : parameters) weights_before.emplace_back(parameter.value->shape());
 
   // Orders: one per slice, recomputed each epoch unless fixed.
   std::vector<std::vector<Index>> orders(static_cast<std::size_t>(slices));
@@ -119,12 +119,13 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
         metrics.test_loss = test->loss[m];
         metrics.test_accuracy = test->accuracy[m];
       }
-      metrics.layers = layer_stats[m];
+      metrics.layers.assign(layer_stats.begin() + static_cast<std::ptrdiff_t>(m * layers),
+                            layer_stats.begin() + static_cast<std::ptrdiff_t>((m + 1) * layers));
       metrics.gradient_norm = last_gradient_norm[m];
+      metrics.learning_rate = last_step_rate[m];
       MemberResult& result = results[m];
       if (!active[m]) continue;
       result.epochs_run = epoch;
-      result.final_metrics = metrics;
       if (!std::isfinite(metrics.train_loss)) {
         result.diverged = true;
         result.diverged_epoch = epoch;
@@ -133,7 +134,11 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
         result.success_epoch = epoch;
         if (success_.stop) active[m] = 0;
       }
-      if (epoch % config_.log_every == 0 || last || !active[m]) result.history.push_back(metrics);
+      // A member's final metrics are those of the epoch it stopped at (taken here) or of the
+      // last epoch (taken after the loop); `current` does not change between epoch ends.
+      if (!active[m]) result.final_metrics = metrics;
+      if (epoch == 0 || last || !active[m] || (config_.keep_history && epoch % config_.log_every == 0))
+        result.history.push_back(metrics);
     }
     if (observer) observer->on_epoch_end(epoch, current, active);
   };
@@ -143,20 +148,46 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
     if (data.test) test = evaluate(model_, loss_, *data.test, test_targets);
   };
 
+  // Layer statistics, 16 members at a time (core/member_sums.hpp), in each member's fixed order.
   auto record_weight_norms = [&]() {
     for (const auto& parameter : parameters) {
       if (parameter.is_bias) continue;
-      const Index per_member = parameter.value->slice_size();
+      sum_squares_per_member(parameter.value->data(), population, parameter.value->slice_size(), sums.data());
       for (std::size_t m = 0; m < members; ++m)
-        layer_stats[m][static_cast<std::size_t>(parameter.layer_index)].weight_norm =
-            std::sqrt(squared_norm(parameter.value->slice(static_cast<Index>(m)), per_member));
+        stats_of(m, parameter.layer_index).weight_norm = std::sqrt(sums[m]);
+    }
+  };
+  // ‖g‖ per layer and over all parameters (summed in parameter order), before any clipping.
+  auto record_gradient_norms = [&]() {
+    std::fill(other_sums.begin(), other_sums.end(), 0.0);
+    for (const auto& parameter : parameters) {
+      sum_squares_per_member(parameter.grad->data(), population, parameter.grad->slice_size(), sums.data());
+      for (std::size_t m = 0; m < members; ++m) {
+        other_sums[m] += sums[m];
+        if (!parameter.is_bias) stats_of(m, parameter.layer_index).gradient_norm = std::sqrt(sums[m]);
+      }
+    }
+    for (std::size_t m = 0; m < members; ++m) last_gradient_norm[m] = std::sqrt(other_sums[m]);
+  };
+  // ‖W_after − W_before‖ / ‖W_before‖ of the epoch's last step.
+  auto record_update_ratios = [&]() {
+    for (std::size_t p = 0; p < parameters.size(); ++p) {
+      const auto& parameter = parameters[p];
+      if (parameter.is_bias) continue;
+      const Index per_member = parameter.value->slice_size();
+      sum_squares_per_member(weights_before[p].data(), population, per_member, sums.data());
+      sum_squared_differences_per_member(parameter.value->data(), weights_before[p].data(), population, per_member,
+                                         other_sums.data());
+      for (std::size_t m = 0; m < members; ++m) {
+        const double before = std::sqrt(sums[m]), change = std::sqrt(other_sums[m]);
+        stats_of(m, parameter.layer_index).update_ratio = before > 0 ? change / before : not_measured;
+      }
     }
   };
 
   if (observer) observer->on_train_begin(population, config_.epochs, batches_per_epoch);
 
   Batch batch;
-  Tensor grad_output;
   std::int64_t step = 0;
   // Full batch: the one batch never changes, so gather it once.
   if (full_batch) {
@@ -209,10 +240,10 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
         for (Index q = 0; q < slices; ++q) rows.emplace_back(orders[static_cast<std::size_t>(q)].data() + begin, static_cast<std::size_t>(count));
         gather_batch(train, train_targets, rows, batch);
       }
-      model_.zero_grad();
-      const Tensor& output = model_.forward(batch.inputs, ForwardContext{.mode = Mode::train, .step = step});
-      grad_output.resize(output.shape());
-      loss_.evaluate(output, Targets<float>{&batch.targets, batch.labels}, batch_loss, &grad_output);
+      // Forward, loss and backward at once (fused across members for small networks). A member
+      // whose loss is not finite gets a gradient too, but is deactivated below before any step.
+      const Tensor& output = model_.forward_backward(batch.inputs, loss_, Targets<float>{&batch.targets, batch.labels},
+                                                     batch_loss, ForwardContext{.mode = Mode::train, .step = step});
 
       if (full_batch) {
         finish_full_batch_epoch(epoch - 1, output, false);
@@ -227,36 +258,25 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
             results[m].diverged = true;
             results[m].diverged_epoch = epoch;
             results[m].epochs_run = epoch;
+            results[m].final_metrics = current[m];  // the last epoch it finished
           }
         }
       }
       if (std::none_of(active.begin(), active.end(), [](std::uint8_t a) { return a != 0; })) break;
 
-      model_.backward(grad_output);
-      if (last_batch) {
-        for (std::size_t m = 0; m < members; ++m) {
-          double total = 0.0;
-          for (const auto& parameter : parameters) {
-            const double squared = squared_norm(parameter.grad->slice(static_cast<Index>(m)), parameter.grad->slice_size());
-            total += squared;
-            if (!parameter.is_bias) layer_stats[m][static_cast<std::size_t>(parameter.layer_index)].gradient_norm = std::sqrt(squared);
-          }
-          last_gradient_norm[m] = std::sqrt(total);
-        }
-      }
+      if (last_batch) record_gradient_norms();
       if (any_clip_norm) clip_gradient_norm(gradients, clip_norms);
       if (any_clip_value) clip_gradient_value(gradients, clip_values);
 
       for (std::size_t m = 0; m < members; ++m) {
         const auto& setup = members_[m];
         const std::int64_t t = setup.schedule.unit == ScheduleUnit::epoch ? epoch - 1 : step;
-        learning_rates[m] = scheduled_learning_rate(setup.schedule, setup.base_lr, t);
-        current[m].learning_rate = learning_rates[m];
+        if (!constant_rates) learning_rates[m] = scheduled_learning_rate(setup.schedule, setup.base_lr, t);
+        last_step_rate[m] = learning_rates[m];
       }
-      if (last_batch) {
-        weights_before.clear();
-        for (const auto& parameter : parameters) weights_before.push_back(*parameter.value);
-      }
+      if (last_batch)
+        for (std::size_t p = 0; p < parameters.size(); ++p)
+          std::copy_n(parameters[p].value->data(), parameters[p].value->size(), weights_before[p].data());
       optimizer_.step(slots, learning_rates, active);
       ++step;
       if (observer) observer->on_batch_end(epoch, b);
@@ -264,17 +284,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
 
     // Layer statistics of the epoch's last step.
     record_weight_norms();
-    for (std::size_t p = 0; p < parameters.size() && p < weights_before.size(); ++p) {
-      const auto& parameter = parameters[p];
-      if (parameter.is_bias) continue;
-      const Index per_member = parameter.value->slice_size();
-      for (std::size_t m = 0; m < members; ++m) {
-        const auto member = static_cast<Index>(m);
-        const double before = std::sqrt(squared_norm(weights_before[p].slice(member), per_member));
-        const double change = std::sqrt(squared_distance(parameter.value->slice(member), weights_before[p].slice(member), per_member));
-        layer_stats[m][static_cast<std::size_t>(parameter.layer_index)].update_ratio = before > 0 ? change / before : not_measured;
-      }
-    }
+    if (step > 0) record_update_ratios();
     pending_validation.reset();
     pending_test.reset();
     evaluate_side_sets(pending_validation, pending_test);
@@ -301,6 +311,8 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
     loss_.evaluate(output, Targets<float>{&batch.targets, batch.labels}, batch_loss, nullptr);
     finish_full_batch_epoch(epoch - 1, output, true);
   }
+  for (std::size_t m = 0; m < members; ++m)
+    if (active[m]) results[m].final_metrics = current[m];
   if (observer) observer->on_train_end();
   return results;
 }

@@ -32,7 +32,7 @@ struct MemberResult {
   std::int64_t diverged_epoch = -1;            // first epoch whose loss was NaN/Inf
   std::optional<std::int64_t> success_epoch;   // first epoch meeting the success criterion
   EpochMetrics final_metrics;
-  std::vector<EpochMetrics> history;           // epoch 0, every log_every-th epoch, and the last
+  std::vector<EpochMetrics> history;           // epoch 0, the last; every log_every-th with keep_history
 };
 
 struct TrainingData {

@@ -131,6 +131,57 @@ INSTANTIATE_TEST_SUITE_P(EveryKind, PopulationInvariance,
                            return std::string(optimizer_kind_name(info.param));
                          });
 
+// 40 members in runs of identical options (updated together as one slice by the optimizer),
+// broken by other options, by rates that differ within a run and by members sitting steps out.
+TEST(Population, RunsOfIdenticalMembersMatchEachMemberAlone) {
+  for (const OptimizerKind kind : {OptimizerKind::sgd, OptimizerKind::adam}) {
+    SCOPED_TRACE(std::string(optimizer_kind_name(kind)));
+    const std::vector<OptimizerOptions> variants = three_members(kind);
+    std::vector<OptimizerOptions> members;
+    std::vector<int> identities;
+    for (int m = 0; m < 40; ++m) {
+      members.push_back(variants[m < 10 || (m >= 15 && m < 25) || m >= 26 ? 2 : (m < 15 ? 1 : 0)]);
+      identities.push_back(m);
+    }
+    // Member 30's rate differs from its neighbours' (same options), and members sit out steps.
+    const auto rate = [&](int m, int step) {
+      return members[static_cast<std::size_t>(m)].lr * (m == 30 ? 0.5 : 1.0) / (1.0 + 0.1 * step);
+    };
+    const auto is_active = [](int m, int step) {
+      return !((m == 3 && step == 2) || (m == 20 && step >= 5) || (m == 39 && step == 0));
+    };
+    Population together(identities);
+    const auto optimizer = make_optimizer(members);
+    for (int step = 0; step < steps; ++step) {
+      together.fill_gradients(step);
+      std::vector<double> rates;
+      std::vector<std::uint8_t> active;
+      for (int m = 0; m < 40; ++m) {
+        rates.push_back(rate(m, step));
+        active.push_back(is_active(m, step) ? 1 : 0);
+      }
+      optimizer->step(together.slots, rates, active);
+    }
+    for (int m = 0; m < 40; ++m) {
+      SCOPED_TRACE(testing::Message() << "member " << m);
+      const std::vector<OptimizerOptions> alone_options{members[static_cast<std::size_t>(m)]};
+      Population alone({m});
+      const auto alone_optimizer = make_optimizer(alone_options);
+      for (int step = 0; step < steps; ++step) {
+        alone.fill_gradients(step);
+        if (!is_active(m, step)) continue;
+        const std::vector<double> alone_rate{rate(m, step)};
+        alone_optimizer->step(alone.slots, alone_rate);
+      }
+      EXPECT_EQ(alone_optimizer->steps_taken(0), optimizer->steps_taken(m));
+      for (std::size_t p = 0; p < alone.values.size(); ++p) {
+        const auto bytes = static_cast<std::size_t>(alone.values[p].size()) * sizeof(float);
+        EXPECT_EQ(std::memcmp(alone.values[p].data(), together.values[p].slice(m), bytes), 0) << "parameter " << p;
+      }
+    }
+  }
+}
+
 TEST(Population, InactiveMemberIsUntouched) {
   const std::vector<OptimizerOptions> members = three_members(OptimizerKind::adam);
   Population population({0, 1, 2});

@@ -163,7 +163,7 @@ TEST(Trainer, MirrorSymmetryCompliantProtocolSolvesForSomeSeedsAndPlateausAtSeve
 TEST(Trainer, SuccessEpochIsTheFirstEpochWithFullAccuracy) {
   const Dataset data = xor_data();
   const auto p = population_of(logistic_net(2, 2, 1, 1.0), LossSpec{.kind = LossKind::sse}, sgd(0.5, 0.9), seeds_from(3, 8));
-  const auto trained = train(p, data, TrainConfig{.epochs = 1500, .batch = 0, .order = OrderKind::fixed},
+  const auto trained = train(p, data, TrainConfig{.epochs = 1500, .batch = 0, .order = OrderKind::fixed, .keep_history = true},
                              SuccessConfig{.train_accuracy = 1.0});
   for (const auto& result : trained.results) {
     ASSERT_EQ(static_cast<std::int64_t>(result.history.size()), result.epochs_run + 1);  // epochs 0..E

@@ -1,0 +1,167 @@
+// DESIGN §1 end to end: every member of a population with mixed hyper-parameters (learning
+// rate, momentum, sigmoid steepness, initialisation range, class weights) ends training with the
+// bit-identical weights and metrics it reaches trained alone, with 1 and with 2 threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/threads.hpp"
+#include "train/trainer.hpp"
+
+namespace nnlab {
+namespace {
+
+// All 64 six-bit patterns; label 1 when the pattern is a palindrome (built here, not from src/data).
+Dataset mirror_patterns() {
+  Dataset data;
+  data.name = "mirror";
+  data.inputs = Tensor({64, 6});
+  data.classes = 2;
+  data.example_shape = {6};
+  for (int pattern = 0; pattern < 64; ++pattern) {
+    bool symmetric = true;
+    for (int bit = 0; bit < 6; ++bit) data.inputs[pattern * 6 + bit] = static_cast<float>((pattern >> (5 - bit)) & 1);
+    for (int bit = 0; bit < 3; ++bit) symmetric &= data.inputs[pattern * 6 + bit] == data.inputs[pattern * 6 + 5 - bit];
+    data.labels.push_back(symmetric ? 1 : 0);
+  }
+  return data;
+}
+
+struct Members {
+  std::vector<std::uint64_t> seeds;
+  std::vector<ModelSpec> specs;
+  std::vector<LossSpec> losses;
+  std::vector<OptimizerOptions> optimizers;
+  std::vector<MemberSetup> setups;
+
+  Members only(std::size_t m) const {
+    return Members{{seeds[m]}, {specs[m]}, {losses[m]}, {optimizers[m]}, {setups[m]}};
+  }
+};
+
+// Member m of a 6-2-1 sigmoid network under SSE and SGD, its scalars varying with m. Members
+// 48..63 share every hyper-parameter (only their seeds differ), as replicates do.
+Members mixed_members(int count) {
+  Members members;
+  for (int m = 0; m < count; ++m) {
+    const int k = m >= 48 ? 48 : m;
+    ModelSpec spec;
+    spec.inputs = 6;
+    const double range = 0.1 + 0.1 * (k % 6);
+    for (const Index units : {Index{2}, Index{1}}) {
+      LayerSpec layer;
+      layer.units = units;
+      layer.activation = ActivationSpec{.kind = ActivationKind::sigmoid,
+                                        .steepness = units == 2 ? 0.5 + 0.25 * (k % 5) : 1.0 + 0.5 * (k % 2)};
+      layer.weight_init = InitSpec{.kind = InitKind::uniform, .low = -range, .high = range};
+      layer.bias_init = layer.weight_init;
+      spec.layers.push_back(layer);
+    }
+    LossSpec loss{.kind = LossKind::sse, .class_weights = {}};
+    if (k % 4 != 0) loss.class_weights = {1.0, 1.0 + 0.5 * (k % 3)};  // symmetric patterns weigh more
+    OptimizerOptions sgd = defaults_for(OptimizerKind::sgd);
+    sgd.lr = 0.05 + 0.05 * (k % 4);
+    sgd.momentum = std::vector<double>{0.0, 0.5, 0.9}[static_cast<std::size_t>(k % 3)];
+    members.seeds.push_back(1000 + static_cast<std::uint64_t>(m));
+    members.specs.push_back(spec);
+    members.losses.push_back(loss);
+    members.optimizers.push_back(sgd);
+    members.setups.push_back(MemberSetup{.seed = members.seeds.back(), .base_lr = sgd.lr});
+  }
+  return members;
+}
+
+struct Outcome {
+  std::vector<MemberResult> results;
+  std::vector<Tensor> weights;  // every parameter, [P, ...]
+};
+
+Outcome train(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
+  const auto loss = make_loss<float>(members.losses);
+  Sequential<float> model(members.specs, members.seeds, false);
+  const auto optimizer = make_optimizer(members.optimizers);
+  Trainer trainer(model, *loss, *optimizer, members.setups, config, success);
+  Outcome outcome;
+  outcome.results = trainer.fit(TrainingData{&data, nullptr, nullptr});
+  for (const auto& parameter : model.parameters()) outcome.weights.push_back(*parameter.value);
+  return outcome;
+}
+
+// Equal, or both NaN (a statistic that was not measured).
+void expect_same(double alone, double together, const std::string& what) {
+  if (std::isnan(alone)) {
+    EXPECT_TRUE(std::isnan(together)) << what;
+  } else {
+    EXPECT_EQ(alone, together) << what;
+  }
+}
+
+void expect_same_metrics(const EpochMetrics& alone, const EpochMetrics& together) {
+  EXPECT_EQ(alone.epoch, together.epoch);
+  expect_same(alone.train_loss, together.train_loss, "train_loss");
+  expect_same(alone.train_accuracy, together.train_accuracy, "train_accuracy");
+  expect_same(alone.learning_rate, together.learning_rate, "learning_rate");
+  expect_same(alone.gradient_norm, together.gradient_norm, "gradient_norm");
+  ASSERT_EQ(alone.layers.size(), together.layers.size());
+  for (std::size_t i = 0; i < alone.layers.size(); ++i) {
+    expect_same(alone.layers[i].weight_norm, together.layers[i].weight_norm, "weight_norm " + std::to_string(i));
+    expect_same(alone.layers[i].gradient_norm, together.layers[i].gradient_norm, "gradient_norm " + std::to_string(i));
+    expect_same(alone.layers[i].update_ratio, together.layers[i].update_ratio, "update_ratio " + std::to_string(i));
+  }
+}
+
+// Trains the population with 1 and with 2 threads and every member alone; all must agree bit for bit.
+void expect_population_invariance(const Members& members, const Dataset& data, const TrainConfig& config,
+                                  const SuccessConfig& success) {
+  std::vector<Outcome> populations;
+  for (const int threads : {1, 2}) {
+    set_thread_count(threads);
+    populations.push_back(train(members, data, config, success));
+  }
+  set_thread_count(0);
+  int stopped_early = 0;
+  for (std::size_t m = 0; m < members.seeds.size(); ++m) {
+    const Outcome alone = train(members.only(m), data, config, success);
+    const MemberResult& lone = alone.results[0];
+    stopped_early += lone.epochs_run < config.epochs;
+    for (std::size_t run = 0; run < populations.size(); ++run) {
+      SCOPED_TRACE(testing::Message() << "member " << m << ", " << run + 1 << " thread(s)");
+      const Outcome& together = populations[run];
+      for (std::size_t p = 0; p < alone.weights.size(); ++p) {
+        const auto bytes = static_cast<std::size_t>(alone.weights[p].size()) * sizeof(float);
+        EXPECT_EQ(std::memcmp(alone.weights[p].data(), together.weights[p].slice(static_cast<Index>(m)), bytes), 0)
+            << "parameter " << p;
+      }
+      const MemberResult& member = together.results[m];
+      EXPECT_EQ(lone.epochs_run, member.epochs_run);
+      EXPECT_EQ(lone.success_epoch, member.success_epoch);
+      EXPECT_EQ(lone.diverged, member.diverged);
+      expect_same_metrics(lone.final_metrics, member.final_metrics);
+      ASSERT_EQ(lone.history.size(), member.history.size());
+      for (std::size_t h = 0; h < lone.history.size(); ++h) expect_same_metrics(lone.history[h], member.history[h]);
+    }
+  }
+  EXPECT_GT(stopped_early, 0) << "some members should meet the success criterion and stop";
+}
+
+TEST(PopulationInvariance, MixedHyperParametersFullBatchMirror) {
+  const Dataset data = mirror_patterns();
+  expect_population_invariance(mixed_members(64), data,
+                               TrainConfig{.epochs = 300, .batch = 0, .order = OrderKind::fixed, .keep_history = true},
+                               SuccessConfig{.train_accuracy = 1.0, .stop = true});
+}
+
+// Shuffled mini-batches with a seed per member: every member sees its own batch (input [P, B, 6]).
+TEST(PopulationInvariance, MixedHyperParametersShuffledMiniBatches) {
+  const Dataset data = mirror_patterns();
+  expect_population_invariance(
+      mixed_members(24), data,
+      TrainConfig{.epochs = 25, .batch = 16, .order = OrderKind::shuffled, .keep_history = true},
+      SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
+}  // namespace
+}  // namespace nnlab
