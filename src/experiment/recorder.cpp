@@ -2,13 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace nnlab {
 
-RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int layers, TrainObserver* next,
+RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int layers, std::int64_t log_every, TrainObserver* next,
                          std::chrono::milliseconds flush_interval)
-    : store_(store), run_(run), first_member_(first_member), next_(next), flush_interval_(flush_interval) {
+    : store_(store), run_(run), first_member_(first_member), next_(next), log_every_(log_every), flush_interval_(flush_interval) {
   names_.assign(std::begin(metric_names), std::end(metric_names));
   for (int layer = 0; layer < layers; ++layer)
     for (const char* stat : {"weight_norm", "gradient_norm", "update_ratio"}) names_.push_back(fmt::format("layers.{}.{}", layer, stat));
@@ -17,6 +18,11 @@ RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int lay
 void RunRecorder::on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) {
   last_flush_ = std::chrono::steady_clock::now();
   recorded_final_.assign(static_cast<std::size_t>(members), 0);
+  epochs_ = epochs;
+  if (log_every_ <= 0) {
+    constexpr std::int64_t points_per_metric = 100'000;  // keeps recording a small share of training time
+    log_every_ = std::max<std::int64_t>(1, (epochs * static_cast<std::int64_t>(members) + points_per_metric - 1) / points_per_metric);
+  }
   columns_.assign(names_.size(), std::vector<Column>(static_cast<std::size_t>(members)));
   if (next_) next_->on_train_begin(members, epochs, batches_per_epoch);
 }
@@ -33,7 +39,9 @@ void RunRecorder::record(std::size_t metric, std::size_t member, std::int64_t ep
 
 void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) {
   constexpr std::size_t fields = std::size(metric_names);
+  const bool logged_epoch = epoch == 0 || epoch == epochs_ || epoch % log_every_ == 0;
   for (std::size_t m = 0; m < metrics.size(); ++m) {
+    if (!logged_epoch && active[m]) continue;
     // A member that diverged or stopped this epoch is recorded one last time, then no more.
     if (!active[m]) {
       if (recorded_final_[m] || metrics[m].epoch != epoch) continue;

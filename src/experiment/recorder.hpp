@@ -16,7 +16,9 @@ class RunRecorder final : public TrainObserver {
  public:
   // Members of this population are members first_member, first_member + 1, ... of the run.
   // Progress reaches `next` too (may be null).
-  RunRecorder(RunStore& store, RunId run, Index first_member, int layers, TrainObserver* next,
+  // log_every: record every this many epochs (and epoch 0, the last, a member's final one);
+  // 0 = about 100,000 points per metric for the whole population.
+  RunRecorder(RunStore& store, RunId run, Index first_member, int layers, std::int64_t log_every, TrainObserver* next,
               std::chrono::milliseconds flush_interval = std::chrono::milliseconds(2000));
 
   void on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) override;
@@ -29,6 +31,8 @@ class RunRecorder final : public TrainObserver {
   RunId run_;
   Index first_member_;
   TrainObserver* next_;
+  std::int64_t log_every_;
+  std::int64_t epochs_ = 0;
   std::chrono::milliseconds flush_interval_;
   std::chrono::steady_clock::time_point last_flush_;
   void record(std::size_t metric, std::size_t member, std::int64_t epoch, double value);

@@ -252,7 +252,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
                                      .hyperparameters_json = hyperparameters_json(hyperparameters_of(trial.config), trial)});
       }
       store->add_members(run, starts);
-      recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), options.observer);
+      recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), head.train.log_every, options.observer);
     }
     const auto start = std::chrono::steady_clock::now();
     std::vector<MemberResult> results = trainer.fit(training, recorder ? &*recorder : options.observer);

@@ -15,7 +15,7 @@ struct TrainConfig {
   OrderKind order = OrderKind::shuffled;
   double clip_norm = 0.0;            // per-member global gradient L2 norm limit; 0 = off
   double clip_value = 0.0;           // per-element gradient limit; 0 = off
-  std::int64_t log_every = 1;        // with keep_history: record metrics every this many epochs
+  std::int64_t log_every = 0;        // record metrics every this many epochs; 0 = auto (1 for history)
   // MemberResult::history holds epoch 0 and the last (or stopping) epoch; keep_history adds every
   // log_every-th epoch in between, which costs memory O(P · epochs / log_every). Observers see
   // every epoch either way (the run store records them there).

@@ -137,7 +137,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
       // A member's final metrics are those of the epoch it stopped at (taken here) or of the
       // last epoch (taken after the loop); `current` does not change between epoch ends.
       if (!active[m]) result.final_metrics = metrics;
-      if (epoch == 0 || last || !active[m] || (config_.keep_history && epoch % config_.log_every == 0))
+      if (epoch == 0 || last || !active[m] || (config_.keep_history && epoch % std::max<std::int64_t>(1, config_.log_every) == 0))
         result.history.push_back(metrics);
     }
     if (observer) observer->on_epoch_end(epoch, current, active);
