@@ -52,14 +52,14 @@ int command_run(const RunFlags& flags) {
   RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = store ? &*store : nullptr};
   if (!flags.quiet) fmt::print(stderr, "nnlab: {}", describe_plan(plan));
   const RunSummary summary = run_plan(plan, options);
+  if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
+  if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
   if (!flags.report.empty()) {
     if (!store) throw InputError("--report: needs the run store (drop --no-store)");
     const std::vector<RunId> runs{summary.run_id};
     const auto index = write_run_report(*store, runs, flags.report);
     if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
   }
-  if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
-  if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
   if (flags.json) fmt::print("{}\n", to_json(summary));
   return exit_ok;
 }
