@@ -12,7 +12,7 @@ nnlab="${NNLAB_BUILD_DIR:-build}/nnlab"
 peer=(/usr/bin/python3 bench/torch_peer.py)
 
 # nnlab's time: the training seconds it reports (data loading excluded, as for the peer).
-nnlab_seconds() { "$nnlab" run "$@" --threads "$threads" --quiet --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'; }
+nnlab_seconds() { "$nnlab" run "$@" --threads "$threads" --quiet --json --no-store | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'; }
 peer_seconds() { "${peer[@]}" "$1" "$threads" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'; }
 
 printf "%-44s %10s %10s %8s\n" "workload ($threads threads)" "nnlab s" "torch s" "speed-up"
