@@ -20,6 +20,7 @@
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
 #include "experiment/weights_file.hpp"
+#include "nn/activation.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
@@ -101,11 +102,15 @@ double majority_fraction(const Dataset& data) {
 
 std::string describe_population(const ExperimentConfig& config, const ModelSpec& spec, const PlannedPopulation& population) {
   std::string text = std::to_string(spec.inputs);
-  for (const auto& layer : spec.layers) text += "-" + std::to_string(layer.units);
-  const char* activation_names[] = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "hard_sigmoid", "hard_tanh", "softmax"};
+  for (const auto& layer : spec.layers) {
+    text += '-';
+    text += std::to_string(layer.units);
+  }
   text += " ";
-  for (std::size_t i = 0; i < spec.layers.size(); ++i)
-    text += (i ? "/" : "") + std::string(activation_names[static_cast<int>(spec.layers[i].activation.kind)]);
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    if (i > 0) text += "/";
+    text += activation_name(spec.layers[i].activation.kind);
+  }
   text += fmt::format(", batch {}, {} epochs", config.train.batch == 0 ? std::string("full") : std::to_string(config.train.batch),
                       config.train.epochs);
   if (!population.varying.empty()) {

@@ -6,21 +6,13 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/statistics.hpp"
 #include "core/text.hpp"
 
 namespace nnlab {
 namespace {
 
 using nlohmann::json;
-
-// Linear interpolation between order statistics (numpy's default).
-double quantile_of_sorted(const std::vector<double>& sorted, double q) {
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const auto above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + (sorted[above] - sorted[below]) * fraction;
-}
 
 json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 

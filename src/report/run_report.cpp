@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/statistics.hpp"
 #include "io/safetensors.hpp"
 #include "report/bar_chart.hpp"
 #include "report/class_scatter.hpp"
@@ -36,10 +37,7 @@ double quantile(std::vector<double> values, double q) {
   std::erase_if(values, [](double v) { return !std::isfinite(v); });
   if (values.empty()) return std::nan("");
   std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(position);
-  const auto above = std::min(below + 1, values.size() - 1);
-  return values[below] + (values[above] - values[below]) * (position - static_cast<double>(below));
+  return quantile_of_sorted(values, q);
 }
 
 std::vector<TrialMembers> trials_of(const json& summary) {

@@ -10,25 +10,12 @@
 
 #include "core/threads.hpp"
 #include "train/trainer.hpp"
+#include "train/independent_data.hpp"
 
 namespace nnlab {
 namespace {
 
-// All 64 six-bit patterns; label 1 when the pattern is a palindrome (built here, not from src/data).
-Dataset mirror_patterns() {
-  Dataset data;
-  data.name = "mirror";
-  data.inputs = Tensor({64, 6});
-  data.classes = 2;
-  data.example_shape = {6};
-  for (int pattern = 0; pattern < 64; ++pattern) {
-    bool symmetric = true;
-    for (int bit = 0; bit < 6; ++bit) data.inputs[pattern * 6 + bit] = static_cast<float>((pattern >> (5 - bit)) & 1);
-    for (int bit = 0; bit < 3; ++bit) symmetric &= data.inputs[pattern * 6 + bit] == data.inputs[pattern * 6 + 5 - bit];
-    data.labels.push_back(symmetric ? 1 : 0);
-  }
-  return data;
-}
+using testing::mirror_patterns;
 
 struct Members {
   std::vector<std::uint64_t> seeds;
@@ -128,7 +115,7 @@ void expect_population_invariance(const Members& members, const Dataset& data, c
     const MemberResult& lone = alone.results[0];
     stopped_early += lone.epochs_run < config.epochs;
     for (std::size_t run = 0; run < populations.size(); ++run) {
-      SCOPED_TRACE(testing::Message() << "member " << m << ", " << run + 1 << " thread(s)");
+      SCOPED_TRACE(::testing::Message() << "member " << m << ", " << run + 1 << " thread(s)");
       const Outcome& together = populations[run];
       for (std::size_t p = 0; p < alone.weights.size(); ++p) {
         const auto bytes = static_cast<std::size_t>(alone.weights[p].size()) * sizeof(float);

@@ -10,6 +10,7 @@
 #include "core/rng.hpp"
 #include "core/threads.hpp"
 #include "train/evaluate.hpp"
+#include "train/independent_data.hpp"
 
 namespace nnlab {
 namespace {
@@ -22,21 +23,6 @@ Dataset xor_data() {
   data.labels = {0, 1, 1, 0};
   data.classes = 2;
   data.example_shape = {2};
-  return data;
-}
-
-Dataset mirror_data() {
-  Dataset data;
-  data.name = "mirror";
-  data.inputs = Tensor({64, 6});
-  data.classes = 2;
-  data.example_shape = {6};
-  for (int pattern = 0; pattern < 64; ++pattern) {
-    bool symmetric = true;
-    for (int bit = 0; bit < 6; ++bit) data.inputs[pattern * 6 + bit] = static_cast<float>((pattern >> (5 - bit)) & 1);
-    for (int bit = 0; bit < 3; ++bit) symmetric &= data.inputs[pattern * 6 + bit] == data.inputs[pattern * 6 + 5 - bit];
-    data.labels.push_back(symmetric ? 1 : 0);
-  }
   return data;
 }
 
@@ -145,7 +131,7 @@ TEST(Trainer, XorIsLearnedBySomeSeeds) {
 }
 
 TEST(Trainer, MirrorSymmetryCompliantProtocolSolvesForSomeSeedsAndPlateausAtSevenEighths) {
-  const Dataset data = mirror_data();
+  const Dataset data = testing::mirror_patterns();
   const auto p = population_of(logistic_net(6, 2, 1, 0.3), LossSpec{.kind = LossKind::sse}, sgd(0.1, 0.9), seeds_from(1, 64));
   const auto trained = train(p, data, TrainConfig{.epochs = 1425, .batch = 0, .order = OrderKind::fixed},
                              SuccessConfig{.train_accuracy = 1.0});
@@ -175,7 +161,7 @@ TEST(Trainer, SuccessEpochIsTheFirstEpochWithFullAccuracy) {
 }
 
 TEST(Trainer, FullBatchTrainMetricsAreThoseOfTheWeightsAfterTheEpoch) {
-  const Dataset data = mirror_data();
+  const Dataset data = testing::mirror_patterns();
   const auto p = population_of(logistic_net(6, 2, 1, 0.3), LossSpec{.kind = LossKind::sse}, sgd(0.1, 0.9), seeds_from(5, 3));
   const auto loss = make_loss<float>(p.losses);
   Sequential<float> model(p.specs, p.seeds, false);
