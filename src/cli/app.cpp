@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/threads.hpp"
 #include "experiment/config.hpp"
+#include "experiment/resume.hpp"
 #include "experiment/runner.hpp"
 #include "report/run_report.hpp"
 #include "store/store.hpp"
@@ -38,6 +39,20 @@ struct RunFlags {
   std::string report;
 };
 
+// What run and resume print and write once training is done.
+int finish_training(const RunFlags& flags, const RunSummary& summary, RunStore* store) {
+  if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
+  if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
+  if (!flags.report.empty()) {
+    if (!store) throw InputError("--report: needs the run store (drop --no-store)");
+    const std::vector<RunId> runs{summary.run_id};
+    const auto index = write_run_report(*store, runs, flags.report);
+    if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
+  }
+  if (flags.json) fmt::print("{}\n", to_json(summary));
+  return exit_ok;
+}
+
 int command_run(const RunFlags& flags) {
   const Plan plan = plan_experiment(flags.experiment, flags.overrides, flags.force);
   if (flags.plan_only) {
@@ -49,19 +64,24 @@ int command_run(const RunFlags& flags) {
   ProgressLine progress(stderr);
   std::optional<RunStore> store;
   if (!flags.no_store) store.emplace(store_path(flags.store));
-  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = store ? &*store : nullptr};
+  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = store ? &*store : nullptr,
+                     .resume = std::nullopt};
   if (!flags.quiet) fmt::print(stderr, "nnlab: {}", describe_plan(plan));
   const RunSummary summary = run_plan(plan, options);
-  if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
-  if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
-  if (!flags.report.empty()) {
-    if (!store) throw InputError("--report: needs the run store (drop --no-store)");
-    const std::vector<RunId> runs{summary.run_id};
-    const auto index = write_run_report(*store, runs, flags.report);
-    if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
-  }
-  if (flags.json) fmt::print("{}\n", to_json(summary));
-  return exit_ok;
+  return finish_training(flags, summary, store ? &*store : nullptr);
+}
+
+// flags.experiment names the run to resume.
+int command_resume(const RunFlags& flags) {
+  set_thread_count(flags.threads);
+  const bool show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
+  ProgressLine progress(stderr);
+  RunStore store(store_path(flags.store), RunStore::OpenMode::existing);
+  const RunId run = store.resolve_run(flags.experiment);
+  if (!flags.quiet) fmt::print(stderr, "nnlab: resuming run {} of {}\n", run, store.file().string());
+  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = &store, .resume = std::nullopt};
+  const RunSummary summary = resume_run(store, run, options);
+  return finish_training(flags, summary, &store);
 }
 
 int command_summary(const std::string& experiment, const std::vector<std::string>& overrides) {
@@ -95,6 +115,16 @@ int run_cli(int argc, char** argv) {
   run->add_flag("--plan", run_flags.plan_only, "Print how the trials are grouped into populations and stop (default: off)");
   run->add_flag("--force", run_flags.force, "Allow a sweep larger than sweep.max_trials (default: off)");
   run->add_option("--save-model", run_flags.save_model, "Write every member's final weights as safetensors (default: none)")->type_name("FILE");
+
+  RunFlags resume_flags;
+  CLI::App* resume = app.add_subcommand("resume", "Continue a killed or failed run from its last checkpoints; it ends as if never interrupted");
+  resume->add_option("run", resume_flags.experiment, "Run id, name (its newest run) or 'latest'")->required();
+  resume->add_option("--store", resume_flags.store, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  resume->add_option("--threads", resume_flags.threads, "Threads for the kernels (default: 0 = all cores)")->check(CLI::NonNegativeNumber);
+  resume->add_flag("--json", resume_flags.json, "Print the final summary as one JSON object on stdout (default: off)");
+  resume->add_flag("--quiet,-q", resume_flags.quiet, "No progress line and no summary table on stderr (default: off)");
+  resume->add_option("--report", resume_flags.report, "Write the run's HTML report into DIR at the end (default: none)")->type_name("DIR");
+  resume->add_option("--save-model", resume_flags.save_model, "Write every member's final weights as safetensors (default: none)")->type_name("FILE");
 
   std::string summary_experiment;
   std::vector<std::string> summary_overrides;
@@ -149,6 +179,7 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (run->parsed()) return command_run(run_flags);
+    if (resume->parsed()) return command_resume(resume_flags);
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);
     if (runs->parsed()) return command_runs(store_path(store_flag));
     if (show->parsed()) return command_show(store_path(store_flag), show_run, show_json);

@@ -462,7 +462,7 @@ ScheduleSpec read_schedule(const Field& field) {
 // ---------------------------------------------------------------- training, success
 
 TrainConfig read_train(const Field& field) {
-  const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every"});
+  const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "checkpoint_every"});
   TrainConfig train;
   if (const auto epochs = section.find("epochs")) train.epochs = integer_at_least(*epochs, 1);
   if (const auto batch = section.find("batch")) {
@@ -481,6 +481,7 @@ TrainConfig read_train(const Field& field) {
   if (const auto clip_norm = section.find("clip_norm")) train.clip_norm = non_negative(*clip_norm);
   if (const auto clip_value = section.find("clip_value")) train.clip_value = non_negative(*clip_value);
   if (const auto log_every = section.find("log_every")) train.log_every = integer_at_least(*log_every, 1);
+  if (const auto every = section.find("checkpoint_every")) train.checkpoint_every = integer_at_least(*every, 1);
   return train;
 }
 

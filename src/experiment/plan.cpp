@@ -67,6 +67,7 @@ Plan plan_experiment_text(const std::string& yaml_text, const std::string& origi
 
   Plan plan;
   plan.name = base.name;
+  plan.source = PlanSource{.text = yaml_text, .origin = origin, .overrides = overrides, .force = force};
   plan.replicates = base.replicates;
   std::map<std::string, Index> population_of_structure;
   for (const Trial& trial : trials) {

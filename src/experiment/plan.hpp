@@ -25,8 +25,17 @@ struct PlannedPopulation {
   std::vector<std::string> varying;     // swept keys that differ between its trials
 };
 
+// What a plan was made from, kept with a run so that `nnlab resume` can make it again.
+struct PlanSource {
+  std::string text;                    // the experiment file's text
+  std::string origin;                  // its path, which relative paths in it are resolved against
+  std::vector<std::string> overrides;  // --set
+  bool force = false;                  // --force
+};
+
 struct Plan {
   std::string name;
+  PlanSource source;
   Index replicates = 1;                 // seeds seed, seed+1, ... for every trial
   std::vector<PlannedTrial> trials;
   std::vector<PlannedPopulation> populations;

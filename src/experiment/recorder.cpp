@@ -80,9 +80,20 @@ void RunRecorder::hand_over() {
     }
 }
 
-void RunRecorder::on_train_end() {
+void RunRecorder::on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) {
+  // Members that stopped before the checkpoint had their last epoch recorded then.
+  for (std::size_t m = 0; m < active.size() && m < recorded_final_.size(); ++m) recorded_final_[m] = active[m] == 0;
+  if (next_) next_->on_resume(epochs_done, active);
+}
+
+void RunRecorder::flush() {
   hand_over();
   store_.flush();
+  last_flush_ = std::chrono::steady_clock::now();
+}
+
+void RunRecorder::on_train_end() {
+  flush();
   if (next_) next_->on_train_end();
 }
 

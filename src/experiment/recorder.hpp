@@ -24,7 +24,10 @@ class RunRecorder final : public TrainObserver {
   void on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) override;
   void on_batch_end(std::int64_t epoch, Index batch) override;
   void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) override;
+  void on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) override;
   void on_train_end() override;
+  // Writes every buffered epoch to the store now (before a checkpoint).
+  void flush();
 
  private:
   RunStore& store_;

@@ -3,16 +3,16 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <numeric>
 
 #include "core/error.hpp"
+#include "experiment/checkpoint.hpp"
+#include "experiment/checkpointer.hpp"
 #include "experiment/data_setup.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "experiment/recorder.hpp"
@@ -127,16 +127,10 @@ std::string hyperparameters_json(const std::vector<std::pair<std::string, double
   return object.dump();
 }
 
-// The population's weights as safetensors bytes, for the store.
-std::vector<std::byte> weights_bytes(Sequential<float>& model) {
-  const auto file = std::filesystem::temp_directory_path() / fmt::format("nnlab-weights-{}.safetensors", ::getpid());
-  save_weights(model, file);
-  std::ifstream in(file, std::ios::binary);
-  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove(file);
-  std::vector<std::byte> bytes(raw.size());
-  std::transform(raw.begin(), raw.end(), bytes.begin(), [](char c) { return static_cast<std::byte>(c); });
-  return bytes;
+std::vector<std::byte> text_bytes(const std::string& text) {
+  std::vector<std::byte> out(text.size());
+  std::transform(text.begin(), text.end(), out.begin(), [](char c) { return static_cast<std::byte>(c); });
+  return out;
 }
 
 // What the report draws from the test set: member `member`'s confusion matrix over all of
@@ -177,19 +171,16 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
     }
   }
   const nlohmann::json matrix = {{"classes", classes}, {"member", run_member}, {"counts", confusion}};
-  const auto bytes = [](const std::string& text) {
-    std::vector<std::byte> out(text.size());
-    std::transform(text.begin(), text.end(), out.begin(), [](char c) { return static_cast<std::byte>(c); });
-    return out;
-  };
-  store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "confusion", .name = "test", .epoch = std::nullopt}, bytes(matrix.dump()));
+  store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "confusion", .name = "test", .epoch = std::nullopt}, text_bytes(matrix.dump()));
   if (!activations.empty()) {
     const nlohmann::json hidden = {{"layer", 0}, {"member", run_member}, {"labels", activation_labels}, {"values", activations}};
-    store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = "layers.0", .epoch = std::nullopt}, bytes(hidden.dump()));
+    store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = "layers.0", .epoch = std::nullopt}, text_bytes(hidden.dump()));
   }
 }
 
 }  // namespace
+
+ArtefactLabel plan_source_label() { return ArtefactLabel{.member = std::nullopt, .kind = "source", .name = "plan", .epoch = std::nullopt}; }
 
 RunSummary run_plan(const Plan& plan, const RunOptions& options) {
   RunSummary summary;
@@ -201,12 +192,23 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
   summary.trials.resize(plan.trials.size());
 
   RunStore* const store = options.store;
+  if (options.resume && !store) throw std::invalid_argument("run_plan: resuming needs the store");
   RunId run = 0;
-  if (store) {
+  std::set<Index> stored_populations;  // of the run being resumed
+  if (options.resume) {
+    run = *options.resume;
+    store->reopen_run(run);
+    for (const PopulationInfo& population : store->get_run(run).populations) stored_populations.insert(population.population);
+  } else if (store) {
     run = store->begin_run(RunStart{.name = plan.name, .config_path = first_config.file.string(),
                                     .resolved_config = first_config.resolved_yaml, .nnlab_version = "0.1.0", .config_git_commit = std::nullopt});
-    summary.run_id = run;
+    const nlohmann::json source = {{"text", plan.source.text},
+                                   {"origin", plan.source.origin.empty() ? std::string() : std::filesystem::absolute(plan.source.origin).string()},
+                                   {"overrides", plan.source.overrides},
+                                   {"force", plan.source.force}};
+    store->put_artefact(run, plan_source_label(), text_bytes(source.dump()));
   }
+  summary.run_id = run;
   try {
 
   // Populations that read the same data share one copy.
@@ -248,19 +250,33 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
     const TrainingData training{&data.train, data.validation ? &*data.validation : nullptr, data.test ? &*data.test : nullptr};
     const auto first_member = static_cast<Index>(summary.members.size());
     std::optional<RunRecorder> recorder;
+    std::optional<StoreCheckpointer> checkpointer;
+    std::optional<TrainerState> resume_state;
     if (store) {
-      store->add_population(run, PopulationInfo{.population = population.index, .description = describe_population(head, specs.front(), population)});
-      std::vector<MemberStart> starts;
-      for (std::size_t m = 0; m < seeds.size(); ++m) {
-        const PlannedTrial& trial = plan.trials[static_cast<std::size_t>(member_trial[m])];
-        starts.push_back(MemberStart{.member = first_member + static_cast<Index>(m), .population = population.index, .seed = seeds[m],
-                                     .hyperparameters_json = hyperparameters_json(hyperparameters_of(trial.config), trial)});
+      if (!stored_populations.contains(population.index)) {
+        store->add_population(run, PopulationInfo{.population = population.index, .description = describe_population(head, specs.front(), population)});
+        std::vector<MemberStart> starts;
+        for (std::size_t m = 0; m < seeds.size(); ++m) {
+          const PlannedTrial& trial = plan.trials[static_cast<std::size_t>(member_trial[m])];
+          starts.push_back(MemberStart{.member = first_member + static_cast<Index>(m), .population = population.index, .seed = seeds[m],
+                                       .hyperparameters_json = hyperparameters_json(hyperparameters_of(trial.config), trial)});
+        }
+        store->add_members(run, starts);
       }
-      store->add_members(run, starts);
       recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), head.train.log_every, options.observer);
+      checkpointer.emplace(*store, run, population.index, model, *optimizer, *recorder, head.train.checkpoint_every);
+      // Resuming: continue from the population's checkpoint; without one it starts afresh
+      // (the epochs it recorded are recorded again, and reads keep the newest).
+      if (options.resume)
+        if (const auto checkpoint = store->get_artefact(run, checkpoint_label(population.index)))
+          resume_state = restore_checkpoint(checkpoint->content, fmt::format("{}: run {} population {} checkpoint", store->file().string(), run,
+                                                                             population.index),
+                                            model, *optimizer);
     }
     const auto start = std::chrono::steady_clock::now();
-    std::vector<MemberResult> results = trainer.fit(training, recorder ? &*recorder : options.observer);
+    std::vector<MemberResult> results = trainer.fit(
+        training, FitOptions{.observer = recorder ? &*recorder : options.observer, .checkpointer = checkpointer ? &*checkpointer : nullptr,
+                             .resume = resume_state ? &*resume_state : nullptr});
     summary.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!options.save_model.empty()) {
       std::filesystem::path file = options.save_model;

@@ -3,21 +3,29 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "experiment/config.hpp"
 #include "experiment/plan.hpp"
 #include "experiment/summary.hpp"
+#include "store/records.hpp"
 #include "train/trainer.hpp"
 
 namespace nnlab {
 
 class RunStore;
 
+// The artefact a run keeps its plan's source in (PlanSource as JSON).
+ArtefactLabel plan_source_label();
+
 struct RunOptions {
   std::filesystem::path save_model;      // write every member's final weights here (safetensors)
   TrainObserver* observer = nullptr;     // progress
   RunStore* store = nullptr;             // record the run here (null: keep nothing)
+  // Continue this killed or failed run of `store` (made from the same plan) from its
+  // checkpoints instead of starting a new one; see resume.hpp.
+  std::optional<RunId> resume;
 };
 
 // Trains every population of the plan, one after another.

@@ -22,10 +22,16 @@ void load_weights_into(Sequential<float>& model, const std::filesystem::path& fi
   }
 }
 
-void save_weights(Sequential<float>& model, const std::filesystem::path& file) {
+namespace {
+std::vector<NamedTensor> named_parameters(Sequential<float>& model) {
   std::vector<NamedTensor> tensors;
   for (const auto& parameter : model.parameters()) tensors.push_back(NamedTensor{parameter.name, *parameter.value});
-  write_model_file(file, tensors);
+  return tensors;
 }
+}  // namespace
+
+void save_weights(Sequential<float>& model, const std::filesystem::path& file) { write_model_file(file, named_parameters(model)); }
+
+std::vector<std::byte> weights_bytes(Sequential<float>& model) { return model_file_bytes(named_parameters(model)); }
 
 }  // namespace nnlab

@@ -1,7 +1,9 @@
 // A model's weights to and from safetensors files (DESIGN §4 layout).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <vector>
 
 #include "nn/model.hpp"
 
@@ -13,5 +15,7 @@ void load_weights_into(Sequential<float>& model, const std::filesystem::path& fi
 
 // Writes every member's weights: plain PyTorch layout when P = 1, a leading [P] axis otherwise.
 void save_weights(Sequential<float>& model, const std::filesystem::path& file);
+// The bytes save_weights would write.
+std::vector<std::byte> weights_bytes(Sequential<float>& model);
 
 }  // namespace nnlab

@@ -68,7 +68,7 @@ StoredLayout classify(const Shape& stored, const Shape& expected) {
 std::string layer_weight_name(std::size_t layer) { return "layers." + std::to_string(layer) + ".weight"; }
 std::string layer_bias_name(std::size_t layer) { return "layers." + std::to_string(layer) + ".bias"; }
 
-void write_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters) {
+std::vector<std::byte> model_file_bytes(std::span<const NamedTensor> parameters) {
   const Index population = population_of(parameters);
   std::vector<NamedTensorView> views;
   views.reserve(parameters.size());
@@ -79,8 +79,12 @@ void write_model_file(const std::filesystem::path& file, std::span<const NamedTe
       views.push_back({parameter.name, parameter.value.shape(), parameter.value.span()});
     }
   }
-  write_safetensors(file, std::span<const NamedTensorView>(views),
-                    {{"format", "pt"}, {"nnlab_population", std::to_string(population)}});
+  return safetensors_bytes(std::span<const NamedTensorView>(views),
+                           {{"format", "pt"}, {"nnlab_population", std::to_string(population)}});
+}
+
+void write_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters) {
+  write_file_atomically(file, model_file_bytes(parameters));
 }
 
 void write_member_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters, Index member) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/tensor.hpp"
 #include "io/safetensors.hpp"
@@ -28,6 +29,8 @@ struct ExpectedTensor {
 // dropped), P > 1 keeps [P, ...]. Metadata {"format": "pt", "nnlab_population": "<P>"}. Atomic.
 void write_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters);
 
+// The same file's bytes, in memory (the run store keeps final weights as an artefact).
+std::vector<std::byte> model_file_bytes(std::span<const NamedTensor> parameters);
 // One member of a population, in the plain layout (e.g. the best of many replicates);
 // metadata adds "nnlab_member": "<member>".
 void write_member_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters, Index member);

@@ -391,20 +391,39 @@ std::string make_header(std::span<const NamedTensorView> tensors, const Safetens
 
 }  // namespace
 
-void write_safetensors(const std::filesystem::path& file, std::span<const NamedTensorView> tensors,
-                       const SafetensorsMetadata& metadata) {
+std::vector<std::byte> safetensors_bytes(std::span<const NamedTensorView> tensors, const SafetensorsMetadata& metadata) {
   const std::string header = make_header(tensors, metadata);
+  std::size_t data_bytes = 0;
+  for (const NamedTensorView& tensor : tensors) data_bytes += tensor.values.size_bytes();
+  std::vector<std::byte> bytes(8 + header.size() + data_bytes);
+  const std::array<char, 8> length = store_u64_le(header.size());
+  std::byte* out = bytes.data();
+  out = std::copy_n(reinterpret_cast<const std::byte*>(length.data()), length.size(), out);
+  out = std::copy_n(reinterpret_cast<const std::byte*>(header.data()), header.size(), out);
+  for (const NamedTensorView& tensor : tensors)
+    out = std::copy_n(reinterpret_cast<const std::byte*>(tensor.values.data()), tensor.values.size_bytes(), out);
+  return bytes;
+}
+
+std::vector<std::byte> safetensors_bytes(std::span<const NamedTensor> tensors, const SafetensorsMetadata& metadata) {
+  std::vector<NamedTensorView> views;
+  views.reserve(tensors.size());
+  for (const NamedTensor& tensor : tensors) {
+    // A default-constructed Tensor has shape [] but no element; [] means one element in a file.
+    if (tensor.value.size() != element_count(tensor.value.shape()))
+      throw std::invalid_argument("write_safetensors: " + in_quotes(tensor.name) + " is an empty tensor");
+    views.push_back({tensor.name, tensor.value.shape(), tensor.value.span()});
+  }
+  return safetensors_bytes(std::span<const NamedTensorView>(views), metadata);
+}
+
+void write_file_atomically(const std::filesystem::path& file, std::span<const std::byte> bytes) {
   std::filesystem::path temporary = file;
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) fail_writing(temporary, std::strerror(errno));
-    const std::array<char, 8> length = store_u64_le(header.size());
-    out.write(length.data(), length.size());
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    for (const NamedTensorView& tensor : tensors)
-      out.write(reinterpret_cast<const char*>(tensor.values.data()),
-                static_cast<std::streamsize>(tensor.values.size_bytes()));
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out) {
       const std::string reason = std::strerror(errno);
@@ -422,17 +441,14 @@ void write_safetensors(const std::filesystem::path& file, std::span<const NamedT
   }
 }
 
+void write_safetensors(const std::filesystem::path& file, std::span<const NamedTensorView> tensors,
+                       const SafetensorsMetadata& metadata) {
+  write_file_atomically(file, safetensors_bytes(tensors, metadata));
+}
+
 void write_safetensors(const std::filesystem::path& file, std::span<const NamedTensor> tensors,
                        const SafetensorsMetadata& metadata) {
-  std::vector<NamedTensorView> views;
-  views.reserve(tensors.size());
-  for (const NamedTensor& tensor : tensors) {
-    // A default-constructed Tensor has shape [] but no element; [] means one element in a file.
-    if (tensor.value.size() != element_count(tensor.value.shape()))
-      throw std::invalid_argument("write_safetensors: " + in_quotes(tensor.name) + " is an empty tensor");
-    views.push_back({tensor.name, tensor.value.shape(), tensor.value.span()});
-  }
-  write_safetensors(file, std::span<const NamedTensorView>(views), metadata);
+  write_file_atomically(file, safetensors_bytes(tensors, metadata));
 }
 
 SafetensorsFile parse_safetensors(std::span<const std::byte> bytes, const std::string& source) {

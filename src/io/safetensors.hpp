@@ -48,6 +48,12 @@ void write_safetensors(const std::filesystem::path& file, std::span<const NamedT
 void write_safetensors(const std::filesystem::path& file, std::span<const NamedTensorView> tensors,
                        const SafetensorsMetadata& metadata = {});
 
+// The same file's bytes, in memory (e.g. for the run store).
+std::vector<std::byte> safetensors_bytes(std::span<const NamedTensor> tensors, const SafetensorsMetadata& metadata = {});
+std::vector<std::byte> safetensors_bytes(std::span<const NamedTensorView> tensors, const SafetensorsMetadata& metadata = {});
+// Writes `file` + ".tmp" and renames it over `file`; InputError naming the file on failure.
+void write_file_atomically(const std::filesystem::path& file, std::span<const std::byte> bytes);
+
 // Reads every tensor as float32: F32 as is; F64, F16, BF16 and the integer dtypes converted
 // (F64 rounds to nearest, so values beyond float range become infinities).
 // Rejects, as InputError, anything the spec forbids: truncation, a header that is not a JSON

@@ -34,6 +34,44 @@ class PopulationOptimizer final : public Optimizer {
     return steps_[static_cast<std::size_t>(member)];
   }
 
+  OptimizerState state() const override {
+    OptimizerState state{.steps = steps_, .shapes = shapes_, .buffers = {}};
+    for (std::size_t p = 0; p < state_.size(); ++p)
+      for (int b = 0; b < max_state_buffers; ++b)
+        if (const Tensor& buffer = state_[p][static_cast<std::size_t>(b)]; !buffer.empty())
+          state.buffers.push_back(OptimizerState::Buffer{.parameter = p, .index = b, .value = buffer});
+    return state;
+  }
+
+  void restore(const OptimizerState& state) override {
+    if (state.steps.size() != options_.size())
+      throw std::invalid_argument(
+          fmt::format("Optimizer::restore: {} step counts for {} members", state.steps.size(), options_.size()));
+    std::vector<std::array<Tensor, max_state_buffers>> buffers(state.shapes.size());
+    for (const OptimizerState::Buffer& buffer : state.buffers) {
+      if (buffer.parameter >= state.shapes.size() || buffer.index < 0 || buffer.index >= max_state_buffers)
+        throw std::invalid_argument(
+            fmt::format("Optimizer::restore: buffer {} of parameter {} does not exist", buffer.index, buffer.parameter));
+      if (buffer.value.shape() != state.shapes[buffer.parameter])
+        throw std::invalid_argument(fmt::format("Optimizer::restore: buffer {} of parameter {} is {}, the parameter {}",
+                                                buffer.index, buffer.parameter, to_string(buffer.value.shape()),
+                                                to_string(state.shapes[buffer.parameter])));
+      buffers[buffer.parameter][static_cast<std::size_t>(buffer.index)] = buffer.value;
+    }
+    // Every buffer the options use must be there (or none at all, before the first step).
+    for (std::size_t p = 0; p < state.shapes.size(); ++p)
+      for (int b = 0; b < max_state_buffers; ++b) {
+        const bool used = std::any_of(options_.begin(), options_.end(),
+                                      [b](const OptimizerOptions& options) { return uses_state_buffer(options, b); });
+        if (used != !buffers[p][static_cast<std::size_t>(b)].empty())
+          throw std::invalid_argument(fmt::format("Optimizer::restore: buffer {} of parameter {} is {}", b, p,
+                                                  used ? "missing" : "not used by these options"));
+      }
+    steps_ = state.steps;
+    shapes_ = state.shapes;
+    state_ = std::move(buffers);
+  }
+
   void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
             std::span<const std::uint8_t> active) override {
     check_arguments(parameters, learning_rates, active);

@@ -14,6 +14,19 @@
 
 namespace nnlab {
 
+// Everything a later step depends on besides the parameters themselves: what a checkpoint
+// keeps so that training resumed from it continues bit-identically.
+struct OptimizerState {
+  struct Buffer {
+    std::size_t parameter = 0;  // position in the step's parameter list
+    int index = 0;              // which of the rule's buffers (update_rules.hpp)
+    Tensor value;               // laid out like the parameter, [P, ...]
+  };
+  std::vector<std::int64_t> steps;  // per member: updates taken
+  std::vector<Shape> shapes;        // per parameter; empty before the first step
+  std::vector<Buffer> buffers;      // the buffers in use, by parameter then index
+};
+
 struct ParameterSlot {
   Tensor* value = nullptr;       // [P, ...], updated in place
   const Tensor* grad = nullptr;  // [P, ...]
@@ -34,6 +47,11 @@ class Optimizer {
                     std::span<const std::uint8_t> active = {}) = 0;
   // Updates taken so far by member m (Adam's bias correction uses it).
   virtual std::int64_t steps_taken(Index member) const = 0;
+
+  // A copy of the state, and its restoration (into an optimiser made with the same options).
+  // restore throws std::invalid_argument when the state does not fit this population.
+  virtual OptimizerState state() const = 0;
+  virtual void restore(const OptimizerState& state) = 0;
 };
 
 // members: one options struct per member (P = members.size() >= 1); their `kind` must agree

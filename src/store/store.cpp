@@ -14,6 +14,8 @@
 #include <system_error>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "store/git_revision.hpp"
 #include "store/schema.hpp"
@@ -431,6 +433,25 @@ void RunStore::delete_run(RunId run) {
   auto remove = connection_.query("DELETE FROM runs WHERE id = ?1");
   remove.bind(1, run).run();
   if (connection_.changes() == 0) throw InputError(file().string() + ": no run with id " + std::to_string(run));
+  transaction.commit();
+}
+
+void RunStore::reopen_run(RunId run) {
+  sqlite::Transaction transaction(connection_);
+  std::string status;
+  {
+    auto query = connection_.query("SELECT status FROM runs WHERE id = ?1");
+    query.bind(1, run);
+    if (!query.step()) throw InputError(file().string() + ": no run with id " + std::to_string(run));
+    status = query.text(0);
+  }
+  if (status != "killed" && status != "failed")
+    throw InputError(fmt::format("{}: run {} is {}; only a killed or failed run can be resumed", file().string(), run,
+                                 status == "running" ? "still running" : status));
+  auto update = connection_.query("UPDATE runs SET status = 'running', finished_at = NULL, host = ?1, pid = ?2 WHERE id = ?3");
+  update.bind(1, host_name()).bind(2, static_cast<std::int64_t>(::getpid())).bind(3, run).run();
+  auto members = connection_.query("UPDATE members SET status = 'running' WHERE run_id = ?1 AND status IN ('killed', 'failed')");
+  members.bind(1, run).run();
   transaction.commit();
 }
 

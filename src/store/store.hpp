@@ -96,6 +96,9 @@ class RunStore {
   // --- housekeeping ---
   // Deletes the run with everything it owns (and drops its buffered metrics).
   void delete_run(RunId run);
+  // A killed or failed run becomes "running" again in this process (`nnlab resume`), and so do
+  // its unfinished members; any other run is an InputError saying what it is.
+  void reopen_run(RunId run);
   // Marks "killed" the runs still "running" that were started on this host by a process that
   // no longer exists (e.g. SIGKILLed); returns how many.
   Index mark_abandoned_runs();

@@ -20,6 +20,9 @@ struct TrainConfig {
   // log_every-th epoch in between, which costs memory O(P · epochs / log_every). Observers see
   // every epoch either way (the run store records them there).
   bool keep_history = false;
+  // Epochs between checkpoints for `nnlab resume`; 0 = auto (about every 60 s of training).
+  // The Trainer only asks its Checkpointer; this is that checkpointer's setting.
+  std::int64_t checkpoint_every = 0;
 };
 
 // When is a member successful? Every given criterion must hold at the end of an epoch.

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "core/member_sums.hpp"
 #include "data/order.hpp"
 #include "optim/clipping.hpp"
@@ -37,6 +39,12 @@ Trainer::Trainer(Sequential<float>& model, const Loss<float>& loss, Optimizer& o
 }
 
 std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* observer) {
+  return fit(data, FitOptions{.observer = observer, .checkpointer = nullptr, .resume = nullptr});
+}
+
+std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOptions& options) {
+  TrainObserver* const observer = options.observer;
+  const TrainerState* const resume = options.resume;
   if (data.train == nullptr) throw std::invalid_argument("Trainer::fit: no training set");
   const Dataset& train = *data.train;
   const Index population = model_.population();
@@ -95,6 +103,37 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
   std::vector<EpochMetrics> current(members);
   std::vector<Tensor> weights_before;  // the last step's starting weights, for update ratios
   for (const auto& parameter : parameters) weights_before.emplace_back(parameter.value->shape());
+
+  std::int64_t step = 0;
+  if (resume) {
+    const auto sized = [&](std::size_t size, std::size_t expected, const char* what) {
+      if (size != expected)
+        throw std::invalid_argument(fmt::format("Trainer::fit: the checkpoint has {} {}, expected {}", size, what, expected));
+    };
+    sized(resume->active.size(), members, "active flags");
+    sized(resume->results.size(), members, "member results");
+    sized(resume->current.size(), members, "member metrics");
+    sized(resume->layer_stats.size(), members * layers, "layer statistics");
+    sized(resume->last_gradient_norm.size(), members, "gradient norms");
+    sized(resume->last_step_rate.size(), members, "learning rates");
+    if (resume->epochs_done < 0 || resume->epochs_done > config_.epochs || resume->step < 0)
+      throw std::invalid_argument(fmt::format("Trainer::fit: the checkpoint is after {} epochs and {} steps of {} epochs",
+                                              resume->epochs_done, resume->step, config_.epochs));
+    active = resume->active;
+    results = resume->results;
+    current = resume->current;
+    layer_stats = resume->layer_stats;
+    last_gradient_norm = resume->last_gradient_norm;
+    last_step_rate = resume->last_step_rate;
+    step = resume->step;
+  }
+  const std::int64_t first_epoch = resume ? resume->epochs_done + 1 : 1;
+  auto save_checkpoint = [&](std::int64_t epochs_done) {
+    TrainerState state{.epochs_done = epochs_done, .step = step, .active = active, .results = results, .current = current,
+                       .layer_stats = layer_stats, .last_gradient_norm = last_gradient_norm, .last_step_rate = last_step_rate};
+    for (auto& result : state.results) result.history.clear();
+    options.checkpointer->save(state);
+  };
 
   // Orders: one per slice, recomputed each epoch unless fixed.
   std::vector<std::vector<Index>> orders(static_cast<std::size_t>(slices));
@@ -186,15 +225,15 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
   };
 
   if (observer) observer->on_train_begin(population, config_.epochs, batches_per_epoch);
+  if (observer && resume) observer->on_resume(resume->epochs_done, active);
 
   Batch batch;
-  std::int64_t step = 0;
   // Full batch: the one batch never changes, so gather it once.
   if (full_batch) {
     refresh_orders(0);
     const std::span<const Index> rows(orders[0]);
     gather_batch(train, train_targets, std::span(&rows, 1), batch);
-  } else {
+  } else if (!resume) {
     // Epoch 0 for mini-batch training: an explicit evaluation of the initial weights.
     const Evaluation initial = evaluate(model_, loss_, train, train_targets);
     for (std::size_t m = 0; m < members; ++m) {
@@ -220,15 +259,20 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
   };
 
   if (full_batch) {
-    // Epoch 0's side sets, before the first training forward: an evaluation between a
-    // forward and its backward would overwrite the activations the backward needs.
+    // The side sets of the epoch the first forward will finish (epoch 0, or the checkpoint's),
+    // before that forward: an evaluation between a forward and its backward would overwrite
+    // the activations the backward needs.
     evaluate_side_sets(pending_validation, pending_test);
-    record_weight_norms();
+    if (!resume) record_weight_norms();
   }
-  std::int64_t epoch = 1;
+  const auto none_active = [&] { return std::none_of(active.begin(), active.end(), [](std::uint8_t a) { return a != 0; }); };
+  std::int64_t epoch = first_epoch;
   for (; epoch <= config_.epochs; ++epoch) {
-    if (std::none_of(active.begin(), active.end(), [](std::uint8_t a) { return a != 0; })) break;
-    if (!full_batch && (epoch == 1 || config_.order != OrderKind::fixed)) refresh_orders(epoch);
+    // A checkpoint sits between epochs: after epoch - 1, before this one's first step.
+    if (options.checkpointer && epoch > first_epoch && !none_active() && options.checkpointer->due(epoch - 1, false))
+      save_checkpoint(epoch - 1);
+    if (none_active()) break;
+    if (!full_batch && (epoch == first_epoch || config_.order != OrderKind::fixed)) refresh_orders(epoch);
     std::fill(epoch_loss.begin(), epoch_loss.end(), 0.0);
     std::fill(correct.begin(), correct.end(), 0);
 
@@ -305,6 +349,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* 
                    epoch == config_.epochs);
     }
   }
+  if (options.checkpointer && options.checkpointer->due(epoch - 1, true)) save_checkpoint(epoch - 1);
   if (full_batch) {
     // The measurement of the last epoch's weights.
     const Tensor& output = model_.forward(batch.inputs, ForwardContext{.mode = Mode::eval, .step = step});

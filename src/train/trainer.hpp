@@ -49,7 +49,42 @@ class TrainObserver {
   virtual void on_batch_end(std::int64_t /*epoch*/, Index /*batch*/) {}
   // `metrics[m]` is member m's record; `active[m]` is 0 once it diverged or stopped.
   virtual void on_epoch_end(std::int64_t /*epoch*/, std::span<const EpochMetrics> /*metrics*/, std::span<const std::uint8_t> /*active*/) {}
+  // After on_train_begin when training resumes from a checkpoint taken after `epochs_done`
+  // epochs; `active[m]` is 0 for members that had already stopped.
+  virtual void on_resume(std::int64_t /*epochs_done*/, std::span<const std::uint8_t> /*active*/) {}
   virtual void on_train_end() {}
+};
+
+// The trainer's own part of a checkpoint, taken at an epoch boundary: with the model's weights
+// and the optimiser's state it is everything training depends on, because data order is a
+// function of (seed, epoch) and every random draw a function of (seed, step).
+struct TrainerState {
+  std::int64_t epochs_done = 0;             // training resumes with epoch epochs_done + 1
+  std::int64_t step = 0;                    // updates taken so far
+  std::vector<std::uint8_t> active;         // per member
+  std::vector<MemberResult> results;        // per member, without history
+  std::vector<EpochMetrics> current;        // per member: the metrics last handed to observers
+  std::vector<LayerStats> layer_stats;      // [member * layers + layer], of the last epoch
+  std::vector<double> last_gradient_norm;   // per member, of the last step
+  std::vector<double> last_step_rate;       // per member, of the last step
+};
+
+// Decides when checkpoints are taken and keeps them (the run store, in nnlab run).
+class Checkpointer {
+ public:
+  virtual ~Checkpointer() = default;
+  // Asked at every epoch boundary after the first epoch trained; `last` once training ended.
+  virtual bool due(std::int64_t epochs_done, bool last) = 0;
+  // The model and optimiser are at the same boundary as `state` while this runs.
+  virtual void save(const TrainerState& state) = 0;
+};
+
+struct FitOptions {
+  TrainObserver* observer = nullptr;
+  Checkpointer* checkpointer = nullptr;
+  // Continue from this state; the model and optimiser must already hold the checkpoint's
+  // weights and state. Training then ends bit-identical to an uninterrupted run.
+  const TrainerState* resume = nullptr;
 };
 
 class Trainer {
@@ -58,6 +93,7 @@ class Trainer {
           TrainConfig config, SuccessConfig success);
 
   std::vector<MemberResult> fit(const TrainingData& data, TrainObserver* observer = nullptr);
+  std::vector<MemberResult> fit(const TrainingData& data, const FitOptions& options);
 
  private:
   Sequential<float>& model_;

@@ -131,6 +131,74 @@ INSTANTIATE_TEST_SUITE_P(EveryKind, PopulationInvariance,
                            return std::string(optimizer_kind_name(info.param));
                          });
 
+// A checkpoint's optimiser state: an optimiser restored from another's state after a few
+// steps continues exactly as the original does (state buffers and per-member step counts).
+class StateRoundTrip : public ::testing::TestWithParam<OptimizerKind> {};
+
+TEST_P(StateRoundTrip, RestoredOptimizerContinuesBitForBit) {
+  const std::vector<OptimizerOptions> members = three_members(GetParam());
+  Population original({0, 1, 2});
+  const auto optimizer = make_optimizer(members);
+  const auto take_step = [&](Optimizer& which, Population& population, int step) {
+    population.fill_gradients(step);
+    std::vector<double> rates;
+    for (int m = 0; m < 3; ++m) rates.push_back(member_rate(members[static_cast<std::size_t>(m)], m, step));
+    const std::vector<std::uint8_t> active{1, static_cast<std::uint8_t>(step == frozen_step ? 0 : 1), 1};
+    which.step(population.slots, rates, active);
+  };
+  for (int step = 0; step < 5; ++step) take_step(*optimizer, original, step);
+
+  const OptimizerState state = optimizer->state();
+  EXPECT_EQ(state.steps, (std::vector<std::int64_t>{5, 4, 5}));
+  Population copy({0, 1, 2});
+  copy.values = original.values;
+  const auto restored = make_optimizer(members);
+  restored->restore(state);
+  for (int m = 0; m < 3; ++m) EXPECT_EQ(restored->steps_taken(m), optimizer->steps_taken(m));
+  for (int step = 5; step < steps; ++step) {
+    take_step(*optimizer, original, step);
+    take_step(*restored, copy, step);
+  }
+  for (std::size_t p = 0; p < original.values.size(); ++p) {
+    const auto bytes = static_cast<std::size_t>(original.values[p].size()) * sizeof(float);
+    EXPECT_EQ(std::memcmp(original.values[p].data(), copy.values[p].data(), bytes), 0) << "parameter " << p;
+  }
+  // A fresh optimiser restored from an unstepped one's state behaves like a fresh one.
+  const auto fresh = make_optimizer(members);
+  const OptimizerState empty = fresh->state();
+  EXPECT_TRUE(empty.buffers.empty());
+  EXPECT_NO_THROW(make_optimizer(members)->restore(empty));
+}
+
+TEST_P(StateRoundTrip, StateThatDoesNotFitIsRejected) {
+  const std::vector<OptimizerOptions> members = three_members(GetParam());
+  Population population({0, 1, 2});
+  const auto optimizer = make_optimizer(members);
+  population.fill_gradients(0);
+  optimizer->step(population.slots);
+  const OptimizerState state = optimizer->state();
+
+  OptimizerState fewer_members = state;
+  fewer_members.steps.pop_back();
+  EXPECT_THROW(make_optimizer(members)->restore(fewer_members), std::invalid_argument);
+  if (!state.buffers.empty()) {
+    OptimizerState missing_buffer = state;
+    missing_buffer.buffers.pop_back();
+    EXPECT_THROW(make_optimizer(members)->restore(missing_buffer), std::invalid_argument);
+    OptimizerState wrong_shape = state;
+    wrong_shape.buffers.front().value = Tensor({3, 2});
+    EXPECT_THROW(make_optimizer(members)->restore(wrong_shape), std::invalid_argument);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKind, StateRoundTrip,
+                         ::testing::Values(OptimizerKind::sgd, OptimizerKind::adagrad, OptimizerKind::adadelta,
+                                           OptimizerKind::rmsprop, OptimizerKind::adam, OptimizerKind::adamw,
+                                           OptimizerKind::radam),
+                         [](const ::testing::TestParamInfo<OptimizerKind>& info) {
+                           return std::string(optimizer_kind_name(info.param));
+                         });
+
 // 40 members in runs of identical options (updated together as one slice by the optimizer),
 // broken by other options, by rates that differ within a run and by members sitting steps out.
 TEST(Population, RunsOfIdenticalMembersMatchEachMemberAlone) {

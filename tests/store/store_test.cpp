@@ -217,6 +217,27 @@ TEST(RunStore, FinishRunFlushesAndRecordsFailure) {
   EXPECT_EQ(record.members[1].result_json, R"({"diverged": true})");
 }
 
+TEST(RunStore, ReopenRunRevivesOnlyKilledOrFailedRuns) {
+  const ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunId run = store.begin_run(example_start("interrupted"));
+  const std::vector<MemberStart> members{{.member = 0}, {.member = 1}};
+  store.add_members(run, members);
+  store.set_member_result(run, 1, R"({"done": true})");
+  expect_input_error([&] { store.reopen_run(run); }, {"runs.db", "still running"});
+  store.finish_run(run, RunStatus::killed, "");
+  store.reopen_run(run);
+  RunRecord record = store.get_run(run);
+  EXPECT_EQ(record.info.status, RunStatus::running);
+  EXPECT_EQ(record.info.finished_at, "");
+  EXPECT_EQ(record.info.pid, static_cast<std::int64_t>(::getpid()));
+  EXPECT_EQ(record.members[0].status, RunStatus::running);
+  EXPECT_EQ(record.members[1].status, RunStatus::finished);  // a finished member stays finished
+  store.finish_run(run, RunStatus::finished, "");
+  expect_input_error([&] { store.reopen_run(run); }, {"finished", "only a killed or failed run"});
+  expect_input_error([&] { store.reopen_run(run + 100); }, {"no run with id"});
+}
+
 TEST(RunStore, ArtefactsInTheStoreOrAsFilesAndReplacedByLabel) {
   const ScratchDirectory scratch;
   RunStore store(scratch / "runs.db");

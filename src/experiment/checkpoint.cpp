@@ -1,0 +1,189 @@
+#include "experiment/checkpoint.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/safetensors.hpp"
+
+namespace nnlab {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* format_version = "1";
+
+// Every double of a record, in one fixed order; adding a field to LayerStats or EpochMetrics
+// trips the static_asserts until it is listed here too.
+std::array<double*, 3> fields_of(LayerStats& stats) { return {&stats.weight_norm, &stats.gradient_norm, &stats.update_ratio}; }
+static_assert(sizeof(LayerStats) == 3 * sizeof(double), "list the new LayerStats field in fields_of");
+
+std::array<double*, 8> fields_of(EpochMetrics& metrics) {
+  return {&metrics.train_loss, &metrics.train_accuracy, &metrics.validation_loss, &metrics.validation_accuracy,
+          &metrics.test_loss,  &metrics.test_accuracy,  &metrics.learning_rate,   &metrics.gradient_norm};
+}
+static_assert(sizeof(EpochMetrics) == sizeof(std::int64_t) + 8 * sizeof(double) + sizeof(std::vector<LayerStats>),
+              "list the new EpochMetrics field in fields_of");
+
+std::uint64_t bits(double value) { return std::bit_cast<std::uint64_t>(value); }
+double from_bits(const json& value) { return std::bit_cast<double>(value.get<std::uint64_t>()); }
+
+json encode(LayerStats stats) {
+  json out = json::array();
+  for (const double* field : fields_of(stats)) out.push_back(bits(*field));
+  return out;
+}
+
+LayerStats decode_layer(const json& in) {
+  LayerStats stats;
+  const auto fields = fields_of(stats);
+  if (in.size() != fields.size()) throw std::invalid_argument("a layer record has the wrong length");
+  for (std::size_t i = 0; i < fields.size(); ++i) *fields[i] = from_bits(in[i]);
+  return stats;
+}
+
+json encode(EpochMetrics metrics) {
+  json values = json::array();
+  for (const double* field : fields_of(metrics)) values.push_back(bits(*field));
+  json layers = json::array();
+  for (const LayerStats& stats : metrics.layers) layers.push_back(encode(stats));
+  return {{"epoch", metrics.epoch}, {"values", values}, {"layers", layers}};
+}
+
+EpochMetrics decode_metrics(const json& in) {
+  EpochMetrics metrics;
+  metrics.epoch = in.at("epoch").get<std::int64_t>();
+  const auto fields = fields_of(metrics);
+  const json& values = in.at("values");
+  if (values.size() != fields.size()) throw std::invalid_argument("a metrics record has the wrong length");
+  for (std::size_t i = 0; i < fields.size(); ++i) *fields[i] = from_bits(values[i]);
+  for (const json& layer : in.at("layers")) metrics.layers.push_back(decode_layer(layer));
+  return metrics;
+}
+
+json encode_doubles(std::span<const double> values) {
+  json out = json::array();
+  for (const double value : values) out.push_back(bits(value));
+  return out;
+}
+
+std::vector<double> decode_doubles(const json& in) {
+  std::vector<double> out;
+  for (const json& value : in) out.push_back(from_bits(value));
+  return out;
+}
+
+json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
+  json members = json::array();
+  for (const MemberResult& result : state.results)
+    members.push_back({{"epochs_run", result.epochs_run},
+                       {"diverged", result.diverged},
+                       {"diverged_epoch", result.diverged_epoch},
+                       {"success_epoch", result.success_epoch ? json(*result.success_epoch) : json(nullptr)},
+                       {"final", encode(result.final_metrics)}});
+  json current = json::array();
+  for (const EpochMetrics& metrics : state.current) current.push_back(encode(metrics));
+  json layer_stats = json::array();
+  for (const LayerStats& stats : state.layer_stats) layer_stats.push_back(encode(stats));
+  return {{"epochs_done", state.epochs_done},
+          {"step", state.step},
+          {"active", state.active},
+          {"members", members},
+          {"current", current},
+          {"layer_stats", layer_stats},
+          {"last_gradient_norm", encode_doubles(state.last_gradient_norm)},
+          {"last_step_rate", encode_doubles(state.last_step_rate)},
+          {"optimizer_steps", optimizer.steps},
+          {"optimizer_shapes", optimizer.shapes}};
+}
+
+TrainerState decode_state(const json& in) {
+  TrainerState state;
+  state.epochs_done = in.at("epochs_done").get<std::int64_t>();
+  state.step = in.at("step").get<std::int64_t>();
+  state.active = in.at("active").get<std::vector<std::uint8_t>>();
+  for (const json& member : in.at("members")) {
+    MemberResult result;
+    result.epochs_run = member.at("epochs_run").get<std::int64_t>();
+    result.diverged = member.at("diverged").get<bool>();
+    result.diverged_epoch = member.at("diverged_epoch").get<std::int64_t>();
+    if (!member.at("success_epoch").is_null()) result.success_epoch = member.at("success_epoch").get<std::int64_t>();
+    result.final_metrics = decode_metrics(member.at("final"));
+    state.results.push_back(std::move(result));
+  }
+  for (const json& metrics : in.at("current")) state.current.push_back(decode_metrics(metrics));
+  for (const json& stats : in.at("layer_stats")) state.layer_stats.push_back(decode_layer(stats));
+  state.last_gradient_norm = decode_doubles(in.at("last_gradient_norm"));
+  state.last_step_rate = decode_doubles(in.at("last_step_rate"));
+  return state;
+}
+
+std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format("optimizer.{}.{}", parameter, buffer); }
+
+}  // namespace
+
+std::vector<std::byte> encode_checkpoint(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state) {
+  const OptimizerState optimizer_state = optimizer.state();
+  std::vector<NamedTensorView> tensors;
+  for (const auto& parameter : model.parameters())
+    tensors.push_back(NamedTensorView{"model." + parameter.name, parameter.value->shape(), parameter.value->span()});
+  for (const auto& buffer : optimizer_state.buffers)
+    tensors.push_back(NamedTensorView{buffer_name(buffer.parameter, buffer.index), buffer.value.shape(), buffer.value.span()});
+  const SafetensorsMetadata metadata{{"nnlab_checkpoint", format_version}, {"state", encode_state(state, optimizer_state).dump()}};
+  return safetensors_bytes(std::span<const NamedTensorView>(tensors), metadata);
+}
+
+TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::string& source, Sequential<float>& model,
+                                Optimizer& optimizer) {
+  const SafetensorsFile file = parse_safetensors(bytes, source);
+  const auto version = file.metadata.find("nnlab_checkpoint");
+  if (version == file.metadata.end() || !file.metadata.contains("state"))
+    throw InputError(fmt::format("{}: not an nnlab checkpoint", source));
+  if (version->second != format_version)
+    throw InputError(fmt::format("{}: checkpoint format {} is not {}, the one this nnlab reads", source, version->second, format_version));
+  std::map<std::string, const Tensor*> tensors;
+  for (const NamedTensor& tensor : file.tensors) tensors.emplace(tensor.name, &tensor.value);
+  const auto tensor = [&](const std::string& name, const Shape& shape) -> const Tensor& {
+    const auto found = tensors.find(name);
+    if (found == tensors.end()) throw InputError(fmt::format("{}: the checkpoint has no tensor {}", source, name));
+    if (found->second->shape() != shape)
+      throw InputError(fmt::format("{}: {} is {} in the checkpoint but {} here", source, name, to_string(found->second->shape()),
+                                   to_string(shape)));
+    return *found->second;
+  };
+
+  TrainerState state;
+  OptimizerState optimizer_state;
+  try {
+    const json document = json::parse(file.metadata.at("state"));
+    state = decode_state(document);
+    optimizer_state.steps = document.at("optimizer_steps").get<std::vector<std::int64_t>>();
+    optimizer_state.shapes = document.at("optimizer_shapes").get<std::vector<Shape>>();
+  } catch (const std::exception& error) {
+    throw InputError(fmt::format("{}: malformed checkpoint state: {}", source, error.what()));
+  }
+  // Buffers are named optimizer.{p}.{b}: every such tensor is one, checked by restore.
+  for (std::size_t p = 0; p < optimizer_state.shapes.size(); ++p)
+    for (int b = 0; b < 8; ++b)
+      if (tensors.contains(buffer_name(p, b)))
+        optimizer_state.buffers.push_back(
+            OptimizerState::Buffer{.parameter = p, .index = b, .value = tensor(buffer_name(p, b), optimizer_state.shapes[p])});
+  // Check everything before changing anything.
+  std::vector<std::pair<Tensor*, const Tensor*>> copies;
+  for (const auto& parameter : model.parameters())
+    copies.emplace_back(parameter.value, &tensor("model." + parameter.name, parameter.value->shape()));
+  try {
+    optimizer.restore(optimizer_state);
+  } catch (const std::invalid_argument& error) {
+    throw InputError(fmt::format("{}: {}", source, error.what()));
+  }
+  for (auto& [target, value] : copies) std::copy_n(value->data(), value->size(), target->data());
+  return state;
+}
+
+}  // namespace nnlab

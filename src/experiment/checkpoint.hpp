@@ -1,0 +1,29 @@
+// A population's checkpoint as bytes: its weights, the optimiser's state and the trainer's
+// state at an epoch boundary, enough to continue training bit-identically (`nnlab resume`).
+//
+// Layout: a safetensors file. Tensors "model.layers.{i}.weight|bias" [P, ...] and
+// "optimizer.{parameter}.{buffer}" [P, ...]; metadata "nnlab_checkpoint" (the format version)
+// and "state", a JSON object with the step counts and the trainer's per-member records, its
+// doubles kept as their 64-bit patterns so that NaN and every last bit survive.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nn/model.hpp"
+#include "optim/optimizer.hpp"
+#include "train/trainer.hpp"
+
+namespace nnlab {
+
+std::vector<std::byte> encode_checkpoint(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state);
+
+// Puts the checkpoint's weights into `model` and its state into `optimizer` (both made from
+// the same plan as the checkpoint) and returns the trainer's state. A checkpoint that does not
+// fit them, or malformed bytes, is an InputError naming `source`.
+TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::string& source, Sequential<float>& model,
+                                Optimizer& optimizer);
+
+}  // namespace nnlab

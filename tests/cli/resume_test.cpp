@@ -1,0 +1,179 @@
+// `nnlab resume`: a run SIGKILLed at a random moment, resumed from its checkpoints, ends with
+// the same final weights (byte for byte), the same stored metric series and the same summary
+// as a run that was never interrupted.
+#include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../support/scratch_directory.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Starts nnlab with `arguments`, stdout and stderr into files; returns the child's pid.
+pid_t start_nnlab(const std::vector<std::string>& arguments, const fs::path& out, const fs::path& err) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) std::_Exit(127);
+    std::vector<char*> argv{const_cast<char*>(NNLAB_BINARY)};
+    for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    ::execv(NNLAB_BINARY, argv.data());
+    std::_Exit(127);
+  }
+  return pid;
+}
+
+// The child's exit code, or -signal when a signal ended it.
+int wait_for(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+int run_nnlab(const std::vector<std::string>& arguments, const fs::path& out, const fs::path& err) {
+  return wait_for(start_nnlab(arguments, out, err));
+}
+
+// The summary without its wall-clock times, which differ between any two runs.
+nlohmann::json without_times(nlohmann::json summary) {
+  summary.erase("seconds");
+  for (auto& member : summary["members"]) member.erase("seconds");
+  summary.erase("run_id");
+  return summary;
+}
+
+class Resume : public ::testing::Test {
+ protected:
+  nnlab::testing::ScratchDirectory scratch_;
+  fs::path path(const std::string& name) const { return scratch_.path() / name; }
+
+  // Trains `experiment` uninterrupted, then kills fresh runs of it at random moments and
+  // resumes each; every resumed run must match the uninterrupted one exactly.
+  void check_kill_and_resume(const std::string& yaml, const std::vector<std::string>& models) {
+    const fs::path experiment = path("experiment.yaml");
+    std::ofstream(experiment) << yaml;
+    const std::vector<std::string> common{"--quiet", "--json", "--threads", "2"};
+
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::string> reference{"run", experiment.string(), "--store", path("reference.db").string(), "--save-model",
+                                       path("reference.safetensors").string()};
+    reference.insert(reference.end(), common.begin(), common.end());
+    ASSERT_EQ(run_nnlab(reference, path("reference.json"), path("reference.err")), 0) << read_file(path("reference.err"));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ASSERT_EQ(run_nnlab({"export", "1", "--store", path("reference.db").string(), "--metrics", "csv"}, path("reference.csv"),
+                        path("export.err")),
+              0);
+    const nlohmann::json reference_summary = without_times(nlohmann::json::parse(read_file(path("reference.json"))));
+    const std::string reference_series = read_file(path("reference.csv"));
+    ASSERT_GT(reference_series.size(), 1000u);
+
+    const unsigned seed = std::random_device{}();
+    SCOPED_TRACE(fmt::format("random seed {} (kill moments drawn from it), uninterrupted run {:.2f} s", seed, seconds));
+    std::mt19937 random(seed);
+    int kills = 0;
+    for (int attempt = 0; attempt < 12 && kills < 3; ++attempt) {
+      const std::string tag = fmt::format("attempt{}", attempt);
+      const fs::path store = path(tag + ".db");
+      std::vector<std::string> arguments{"run", experiment.string(), "--store", store.string()};
+      arguments.insert(arguments.end(), common.begin(), common.end());
+      // Anywhere from just after start-up to near the end of the uninterrupted time.
+      const double delay = std::uniform_real_distribution<double>(0.05, 0.9)(random) * seconds;
+      const pid_t child = start_nnlab(arguments, path(tag + ".json"), path(tag + ".err"));
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+      ::kill(child, SIGKILL);
+      if (wait_for(child) != -SIGKILL) continue;  // it finished first: draw again
+      // Killed before the run was even recorded: nothing to resume, try another moment.
+      if (run_nnlab({"show", "1", "--store", store.string()}, path(tag + ".show"), path(tag + ".show.err")) != 0) continue;
+      SCOPED_TRACE(fmt::format("killed after {:.3f} s", delay));
+      ++kills;
+
+      std::vector<std::string> resume{"resume", "latest", "--store", store.string(), "--save-model", path(tag + ".safetensors").string()};
+      resume.insert(resume.end(), common.begin(), common.end());
+      ASSERT_EQ(run_nnlab(resume, path(tag + ".resumed.json"), path(tag + ".resumed.err")), 0) << read_file(path(tag + ".resumed.err"));
+      for (const auto& model : models) {
+        const auto resumed_model = fs::path(tag + model);
+        EXPECT_EQ(read_file(path(resumed_model.string())), read_file(path("reference" + model))) << "final weights differ: " << model;
+      }
+      EXPECT_EQ(without_times(nlohmann::json::parse(read_file(path(tag + ".resumed.json")))), reference_summary);
+      ASSERT_EQ(run_nnlab({"export", "1", "--store", store.string(), "--metrics", "csv"}, path(tag + ".csv"), path("export.err")), 0);
+      EXPECT_TRUE(read_file(path(tag + ".csv")) == reference_series) << "stored metric series differ";
+      // A finished run cannot be resumed again.
+      EXPECT_EQ(run_nnlab({"resume", "latest", "--store", store.string()}, path("again.out"), path("again.err")), 2);
+      EXPECT_NE(read_file(path("again.err")).find("finished"), std::string::npos) << read_file(path("again.err"));
+    }
+    EXPECT_GE(kills, 2) << "the runs kept finishing before the kill";
+  }
+};
+
+// Full batch, SGD with momentum, 300 replicates in one population (the Rumelhart set-up).
+TEST_F(Resume, FullBatchPopulationKilledAtRandomEpochsEndsBitIdentical) {
+  check_kill_and_resume(R"(name: resume-full-batch
+seed: 11
+replicates: 300
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers:
+    - {type: dense, units: 2, activation: sigmoid}
+    - {type: dense, units: 1, activation: sigmoid}
+  init: {weight: {uniform: [-0.3, 0.3]}, bias: {uniform: [-0.3, 0.3]}}
+loss: sse
+optimizer: {type: sgd, lr: 0.1, momentum: 0.9}
+train: {epochs: 3000, batch: full, order: fixed, checkpoint_every: 97}
+success: {train_accuracy: 1.0}
+)",
+                        {".safetensors"});
+}
+
+// Mini-batches in per-member shuffled order, Adam (state and per-member step counts), and a
+// sweep making two populations: a kill may land in either, with the first already done.
+TEST_F(Resume, ShuffledAdamSweepKilledAtRandomEpochsEndsBitIdentical) {
+  check_kill_and_resume(R"(name: resume-minibatch
+seed: 5
+replicates: 25
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers:
+    - {type: dense, units: 8, activation: tanh}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: bce
+optimizer: {type: adam, lr: 0.01}
+train: {epochs: 400, batch: 8, order: shuffled, checkpoint_every: 5}
+success: {train_accuracy: 1.0}
+sweep:
+  method: grid
+  parameters:
+    optimizer.lr: [0.01, 0.003]
+    model.layers.0.activation: [tanh, relu]
+)",
+                        {".p0.safetensors", ".p1.safetensors"});
+}
+
+TEST_F(Resume, UnknownRunAndRunWithoutStoreAreClearErrors) {
+  const fs::path store = path("empty.db");
+  EXPECT_EQ(run_nnlab({"resume", "7", "--store", store.string()}, path("out"), path("err")), 2);
+  EXPECT_FALSE(read_file(path("err")).empty());
+}
+
+}  // namespace

@@ -1,0 +1,164 @@
+// Checkpoint bytes: weights, optimiser state and trainer state survive encoding bit for bit
+// (NaN included); bytes that are not a checkpoint of this population are clear InputErrors
+// that leave the model untouched.
+#include "experiment/checkpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/error.hpp"
+#include "io/model_file.hpp"
+
+namespace nnlab {
+namespace {
+
+ModelSpec net(Index hidden) {
+  ModelSpec spec;
+  spec.inputs = 3;
+  LayerSpec first;
+  first.units = hidden;
+  first.activation.kind = ActivationKind::tanh;
+  LayerSpec last;
+  last.units = 2;
+  spec.layers = {first, last};
+  return spec;
+}
+
+struct Population {
+  explicit Population(Index hidden, Index members = 4)
+      : specs(static_cast<std::size_t>(members), net(hidden)),
+        seeds(static_cast<std::size_t>(members)),
+        options(static_cast<std::size_t>(members), defaults_for(OptimizerKind::adam)) {
+    for (std::size_t m = 0; m < seeds.size(); ++m) seeds[m] = 40 + m;
+    options[1].amsgrad = true;
+    model = std::make_unique<Sequential<float>>(specs, seeds, true);
+    optimizer = make_optimizer(options);
+  }
+  std::vector<ModelSpec> specs;
+  std::vector<std::uint64_t> seeds;
+  std::vector<OptimizerOptions> options;
+  std::unique_ptr<Sequential<float>> model;
+  std::unique_ptr<Optimizer> optimizer;
+
+  // A few optimiser steps with made-up gradients, so that the state is not trivial.
+  void step(int times) {
+    std::vector<ParameterSlot> slots;
+    for (const auto& parameter : model->parameters()) slots.push_back({parameter.value, parameter.grad, parameter.layer_index});
+    for (int t = 0; t < times; ++t) {
+      for (const auto& parameter : model->parameters())
+        for (Index i = 0; i < parameter.grad->size(); ++i) (*parameter.grad)[i] = std::sin(static_cast<float>(i + 7 * t));
+      const std::vector<std::uint8_t> active{1, 1, static_cast<std::uint8_t>(t == 0 ? 0 : 1), 1};
+      optimizer->step(slots, {}, active);
+    }
+  }
+};
+
+TrainerState example_state(std::size_t members, std::size_t layers) {
+  TrainerState state;
+  state.epochs_done = 17;
+  state.step = 1234;
+  state.active = {1, 0, 1, 1};
+  for (std::size_t m = 0; m < members; ++m) {
+    MemberResult result;
+    result.epochs_run = 17 - static_cast<std::int64_t>(m);
+    result.diverged = m == 1;
+    result.diverged_epoch = m == 1 ? 9 : -1;
+    if (m == 2) result.success_epoch = 12;
+    result.final_metrics.epoch = 16;
+    result.final_metrics.train_loss = m == 1 ? std::numeric_limits<double>::quiet_NaN() : 0.1 + 1e-17 * static_cast<double>(m);
+    result.final_metrics.test_accuracy = -0.0;
+    result.final_metrics.layers.resize(layers, LayerStats{.weight_norm = 1.0 / 3.0, .gradient_norm = std::numeric_limits<double>::infinity(), .update_ratio = not_measured});
+    state.results.push_back(result);
+    state.current.push_back(result.final_metrics);
+    state.last_gradient_norm.push_back(std::nextafter(2.0, 3.0));
+    state.last_step_rate.push_back(0.001 * static_cast<double>(m));
+  }
+  state.layer_stats.resize(members * layers, LayerStats{.weight_norm = 5e-324, .gradient_norm = 1e308, .update_ratio = 0.5});
+  return state;
+}
+
+bool same(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+TEST(Checkpoint, RoundTripsEveryBit) {
+  Population original(5);
+  original.step(3);
+  const TrainerState state = example_state(4, 2);
+  const std::vector<std::byte> bytes = encode_checkpoint(*original.model, *original.optimizer, state);
+
+  Population restored(5);
+  const TrainerState back = restore_checkpoint(bytes, "test", *restored.model, *restored.optimizer);
+  const auto a = original.model->parameters(), b = restored.model->parameters();
+  for (std::size_t p = 0; p < a.size(); ++p)
+    EXPECT_EQ(std::memcmp(a[p].value->data(), b[p].value->data(), static_cast<std::size_t>(a[p].value->size()) * sizeof(float)), 0) << a[p].name;
+  const OptimizerState original_state = original.optimizer->state(), restored_state = restored.optimizer->state();
+  EXPECT_EQ(restored_state.steps, original_state.steps);
+  EXPECT_EQ(restored_state.steps, (std::vector<std::int64_t>{3, 3, 2, 3}));
+  ASSERT_EQ(restored_state.buffers.size(), original_state.buffers.size());
+  for (std::size_t i = 0; i < original_state.buffers.size(); ++i) {
+    const auto& x = original_state.buffers[i].value;
+    const auto& y = restored_state.buffers[i].value;
+    ASSERT_EQ(x.shape(), y.shape());
+    EXPECT_EQ(std::memcmp(x.data(), y.data(), static_cast<std::size_t>(x.size()) * sizeof(float)), 0) << "buffer " << i;
+  }
+
+  EXPECT_EQ(back.epochs_done, 17);
+  EXPECT_EQ(back.step, 1234);
+  EXPECT_EQ(back.active, state.active);
+  ASSERT_EQ(back.results.size(), 4u);
+  for (std::size_t m = 0; m < 4; ++m) {
+    EXPECT_EQ(back.results[m].epochs_run, state.results[m].epochs_run);
+    EXPECT_EQ(back.results[m].diverged, state.results[m].diverged);
+    EXPECT_EQ(back.results[m].diverged_epoch, state.results[m].diverged_epoch);
+    EXPECT_EQ(back.results[m].success_epoch, state.results[m].success_epoch);
+    EXPECT_TRUE(same(back.results[m].final_metrics.train_loss, state.results[m].final_metrics.train_loss)) << m;
+    EXPECT_TRUE(same(back.results[m].final_metrics.test_accuracy, -0.0));
+    ASSERT_EQ(back.current[m].layers.size(), 2u);
+    EXPECT_TRUE(same(back.current[m].layers[1].gradient_norm, std::numeric_limits<double>::infinity()));
+    EXPECT_TRUE(std::isnan(back.current[m].layers[1].update_ratio));
+    EXPECT_TRUE(same(back.last_gradient_norm[m], std::nextafter(2.0, 3.0)));
+    EXPECT_TRUE(same(back.last_step_rate[m], state.last_step_rate[m]));
+  }
+  ASSERT_EQ(back.layer_stats.size(), 8u);
+  EXPECT_TRUE(same(back.layer_stats[7].weight_norm, 5e-324));
+}
+
+// A failed restore changes nothing: the weights stay what they were.
+void expect_rejected_untouched(std::span<const std::byte> bytes, Population& target, const std::string& fragment) {
+  std::vector<Tensor> before;
+  for (const auto& parameter : target.model->parameters()) before.push_back(*parameter.value);
+  try {
+    restore_checkpoint(bytes, "ckpt", *target.model, *target.optimizer);
+    ADD_FAILURE() << "expected an InputError containing '" << fragment << "'";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("ckpt"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+  }
+  const auto after = target.model->parameters();
+  for (std::size_t p = 0; p < before.size(); ++p)
+    EXPECT_EQ(std::memcmp(before[p].data(), after[p].value->data(), static_cast<std::size_t>(before[p].size()) * sizeof(float)), 0);
+}
+
+TEST(Checkpoint, ForeignOrMismatchedBytesAreInputErrors) {
+  Population original(5);
+  original.step(2);
+  const std::vector<std::byte> bytes = encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2));
+
+  Population wider(6);
+  expect_rejected_untouched(bytes, wider, "layers.0.weight");
+  Population fewer(5, 3);
+  expect_rejected_untouched(bytes, fewer, "");
+  Population same_shape(5);
+  expect_rejected_untouched(std::span(bytes).first(bytes.size() / 2), same_shape, "ckpt");
+
+  std::vector<NamedTensor> weights;
+  for (const auto& parameter : original.model->parameters()) weights.push_back({parameter.name, *parameter.value});
+  const std::vector<std::byte> model_file = model_file_bytes(weights);
+  expect_rejected_untouched(model_file, same_shape, "not an nnlab checkpoint");
+}
+
+}  // namespace
+}  // namespace nnlab
