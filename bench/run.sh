@@ -32,3 +32,26 @@ row "rumelhart, 100 replicates vs torch loop" \
   "$(nnlab_seconds $mirror --set replicates=100)" "$(peer_seconds rumelhart-loop100)"
 row "rumelhart, 1000 replicates vs torch bmm" \
   "$(nnlab_seconds $mirror --set replicates=1000)" "$(peer_seconds rumelhart-batched1000)"
+
+# The run store's cost (issue: recording may cost <= 20 % of training time): the same
+# 1,000-replicate run with and without recording, alternated five times, medians compared.
+store_dir="$(mktemp -d)"
+trap 'rm -rf "$store_dir"' EXIT
+recorded_seconds() {
+  rm -f "$store_dir"/runs.db*
+  "$nnlab" run "$@" --threads "$threads" --quiet --json --store "$store_dir/runs.db" |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])'
+}
+with=() without=()
+for _ in 1 2 3 4 5; do
+  without+=("$(nnlab_seconds $mirror --set replicates=1000)")
+  with+=("$(recorded_seconds $mirror --set replicates=1000)")
+done
+/usr/bin/python3 - "${without[*]}" "${with[*]}" <<'PY'
+import statistics, sys
+without = [float(x) for x in sys.argv[1].split()]
+with_store = [float(x) for x in sys.argv[2].split()]
+a, b = statistics.median(without), statistics.median(with_store)
+print(f"\nrecording rumelhart x1000 into the store: training {a:.3f} s without, {b:.3f} s with "
+      f"(median of 5 each): +{100 * (b - a) / a:.0f} %")
+PY

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "io/safetensors.hpp"
 
 namespace nnlab {
 namespace {
@@ -127,15 +126,25 @@ std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format(
 
 }  // namespace
 
-std::vector<std::byte> encode_checkpoint(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state) {
-  const OptimizerState optimizer_state = optimizer.state();
+CheckpointContents snapshot(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state) {
+  CheckpointContents contents{.weights = {}, .optimizer = optimizer.state(), .trainer = state};
+  for (const auto& parameter : model.parameters()) contents.weights.push_back(NamedTensor{parameter.name, *parameter.value});
+  return contents;
+}
+
+std::vector<std::byte> encode_checkpoint(const CheckpointContents& contents) {
   std::vector<NamedTensorView> tensors;
-  for (const auto& parameter : model.parameters())
-    tensors.push_back(NamedTensorView{"model." + parameter.name, parameter.value->shape(), parameter.value->span()});
-  for (const auto& buffer : optimizer_state.buffers)
+  for (const NamedTensor& weight : contents.weights)
+    tensors.push_back(NamedTensorView{"model." + weight.name, weight.value.shape(), weight.value.span()});
+  for (const auto& buffer : contents.optimizer.buffers)
     tensors.push_back(NamedTensorView{buffer_name(buffer.parameter, buffer.index), buffer.value.shape(), buffer.value.span()});
-  const SafetensorsMetadata metadata{{"nnlab_checkpoint", format_version}, {"state", encode_state(state, optimizer_state).dump()}};
+  const SafetensorsMetadata metadata{{"nnlab_checkpoint", format_version},
+                                     {"state", encode_state(contents.trainer, contents.optimizer).dump()}};
   return safetensors_bytes(std::span<const NamedTensorView>(tensors), metadata);
+}
+
+std::vector<std::byte> encode_checkpoint(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state) {
+  return encode_checkpoint(snapshot(model, optimizer, state));
 }
 
 TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::string& source, Sequential<float>& model,

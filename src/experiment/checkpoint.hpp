@@ -12,12 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "io/safetensors.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
 #include "train/trainer.hpp"
 
 namespace nnlab {
 
+// A checkpoint in memory: copies, so training may go on while it waits to be written.
+struct CheckpointContents {
+  std::vector<NamedTensor> weights;  // "layers.{i}.weight|bias", [P, ...]
+  OptimizerState optimizer;
+  TrainerState trainer;
+};
+
+CheckpointContents snapshot(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state);
+std::vector<std::byte> encode_checkpoint(const CheckpointContents& contents);
 std::vector<std::byte> encode_checkpoint(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state);
 
 // Puts the checkpoint's weights into `model` and its state into `optimizer` (both made from

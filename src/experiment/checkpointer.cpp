@@ -2,25 +2,25 @@
 
 #include <fmt/format.h>
 
-#include "experiment/checkpoint.hpp"
-
 namespace nnlab {
 
 ArtefactLabel checkpoint_label(Index population) {
   return ArtefactLabel{.member = std::nullopt, .kind = "checkpoint", .name = fmt::format("population-{}", population), .epoch = std::nullopt};
 }
 
-StoreCheckpointer::StoreCheckpointer(RunStore& store, RunId run, Index population, Sequential<float>& model, const Optimizer& optimizer,
-                                     RunRecorder& recorder, std::int64_t every_epochs, std::chrono::seconds every_seconds)
-    : store_(store),
-      run_(run),
-      population_(population),
+StoreCheckpointer::StoreCheckpointer(Index population, Sequential<float>& model, const Optimizer& optimizer, RunRecorder& recorder,
+                                     std::int64_t every_epochs, std::chrono::seconds every_seconds)
+    : population_(population),
       model_(model),
       optimizer_(optimizer),
       recorder_(recorder),
       every_epochs_(every_epochs),
       every_seconds_(every_seconds),
-      last_save_(std::chrono::steady_clock::now()) {}
+      last_save_(std::chrono::steady_clock::now()) {
+  recorder_.set_companion(this);
+}
+
+StoreCheckpointer::~StoreCheckpointer() { recorder_.set_companion(nullptr); }
 
 bool StoreCheckpointer::due(std::int64_t epochs_done, bool last) {
   if (last) return true;
@@ -29,9 +29,18 @@ bool StoreCheckpointer::due(std::int64_t epochs_done, bool last) {
 }
 
 void StoreCheckpointer::save(const TrainerState& state) {
-  recorder_.flush();
-  store_.put_artefact(run_, checkpoint_label(population_), encode_checkpoint(model_, optimizer_, state));
+  staged_ = snapshot(model_, optimizer_, state);
   last_save_ = std::chrono::steady_clock::now();
+  // Asked for every N epochs: written now, so that a kill loses at most N epochs. Otherwise
+  // (once a minute, and the final one) it goes with the recorder's next flush.
+  if (every_epochs_ > 0 && state.epochs_done % every_epochs_ == 0) recorder_.flush();
+}
+
+std::optional<std::pair<ArtefactLabel, std::vector<std::byte>>> StoreCheckpointer::take() {
+  if (!staged_) return std::nullopt;
+  auto bytes = encode_checkpoint(*staged_);
+  staged_.reset();
+  return std::make_pair(checkpoint_label(population_), std::move(bytes));
 }
 
 }  // namespace nnlab

@@ -1,12 +1,16 @@
 // Keeps a population's checkpoints in the run store, one artefact per population replaced
 // each time: every `train.checkpoint_every` epochs, or about once a minute when that is 0,
-// and always when training ends. The recorder is flushed first, so the store never holds a
-// checkpoint newer than the metrics it has kept.
+// and always when training ends. A checkpoint is a snapshot written in the same transaction
+// as a flush of the recorder, so the store never holds a checkpoint without the metrics
+// recorded before it: at once when asked for every N epochs (a flush per checkpoint), else
+// with the recorder's next regular flush (within 2 s, and at the end; no extra writes).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
+#include "experiment/checkpoint.hpp"
 #include "experiment/recorder.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
@@ -18,18 +22,20 @@ namespace nnlab {
 // The label of population `population`'s checkpoint.
 ArtefactLabel checkpoint_label(Index population);
 
-class StoreCheckpointer final : public Checkpointer {
+class StoreCheckpointer final : public Checkpointer, public FlushCompanion {
  public:
-  StoreCheckpointer(RunStore& store, RunId run, Index population, Sequential<float>& model, const Optimizer& optimizer,
-                    RunRecorder& recorder, std::int64_t every_epochs,
-                    std::chrono::seconds every_seconds = std::chrono::seconds(60));
+  // Registers itself as the recorder's companion.
+  StoreCheckpointer(Index population, Sequential<float>& model, const Optimizer& optimizer, RunRecorder& recorder,
+                    std::int64_t every_epochs, std::chrono::seconds every_seconds = std::chrono::seconds(60));
+  ~StoreCheckpointer() override;
+  StoreCheckpointer(const StoreCheckpointer&) = delete;
+  StoreCheckpointer& operator=(const StoreCheckpointer&) = delete;
 
   bool due(std::int64_t epochs_done, bool last) override;
   void save(const TrainerState& state) override;
+  std::optional<std::pair<ArtefactLabel, std::vector<std::byte>>> take() override;
 
  private:
-  RunStore& store_;
-  RunId run_;
   Index population_;
   Sequential<float>& model_;
   const Optimizer& optimizer_;
@@ -37,6 +43,7 @@ class StoreCheckpointer final : public Checkpointer {
   std::int64_t every_epochs_;
   std::chrono::seconds every_seconds_;
   std::chrono::steady_clock::time_point last_save_;
+  std::optional<CheckpointContents> staged_;  // the newest snapshot not yet written
 };
 
 }  // namespace nnlab

@@ -61,11 +61,7 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
     }
   }
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ >= flush_interval_) {
-    hand_over();
-    store_.flush();
-    last_flush_ = now;
-  }
+  if (now - last_flush_ >= flush_interval_) flush();
   if (next_) next_->on_epoch_end(epoch, metrics, active);
 }
 
@@ -88,7 +84,11 @@ void RunRecorder::on_resume(std::int64_t epochs_done, std::span<const std::uint8
 
 void RunRecorder::flush() {
   hand_over();
-  store_.flush();
+  if (auto artefact = companion_ ? companion_->take() : std::nullopt) {
+    store_.flush_with_artefact(run_, artefact->first, artefact->second);
+  } else {
+    store_.flush();
+  }
   last_flush_ = std::chrono::steady_clock::now();
 }
 

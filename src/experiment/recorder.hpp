@@ -4,6 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,15 @@
 #include "train/trainer.hpp"
 
 namespace nnlab {
+
+// An artefact written in the same transaction as the recorder's next flush: a checkpoint
+// must never be stored without the metrics recorded before it.
+class FlushCompanion {
+ public:
+  virtual ~FlushCompanion() = default;
+  // What to write with this flush, if anything; called once per flush.
+  virtual std::optional<std::pair<ArtefactLabel, std::vector<std::byte>>> take() = 0;
+};
 
 class RunRecorder final : public TrainObserver {
  public:
@@ -26,14 +38,16 @@ class RunRecorder final : public TrainObserver {
   void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) override;
   void on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) override;
   void on_train_end() override;
-  // Writes every buffered epoch to the store now (before a checkpoint).
+  // Writes every buffered epoch to the store now, with what the companion has to add.
   void flush();
+  void set_companion(FlushCompanion* companion) { companion_ = companion; }
 
  private:
   RunStore& store_;
   RunId run_;
   Index first_member_;
   TrainObserver* next_;
+  FlushCompanion* companion_ = nullptr;
   std::int64_t log_every_;
   std::int64_t epochs_ = 0;
   std::chrono::milliseconds flush_interval_;

@@ -156,9 +156,14 @@ INSERT INTO members (run_id, member, population, seed, hyperparameters, result, 
   connection.execute("DROP TABLE metrics; DROP TABLE members_v0; DROP TABLE runs_v0;");
 }
 
+// Version 2 stores epochs that step by s >= 2 as one int64 stride (series_chunk.hpp). Every
+// version-1 chunk reads the same under version 2, so the migration changes no row; the version
+// number keeps an older nnlab from misreading the new chunks.
+void migrate_1_to_2(const sqlite::Connection&) {}
+
 // migrations[v] takes a store from version v to v + 1.
-const std::vector<std::function<void(const sqlite::Connection&)>> migrations{migrate_0_to_1};
-static_assert(current_schema_version == 1, "add the migration to the new version to `migrations`");
+const std::vector<std::function<void(const sqlite::Connection&)>> migrations{migrate_0_to_1, migrate_1_to_2};
+static_assert(current_schema_version == 2, "add the migration to the new version to `migrations`");
 
 enum class Kind { empty, run_store, foreign };
 

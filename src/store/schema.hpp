@@ -18,7 +18,7 @@
 
 namespace nnlab {
 
-inline constexpr int current_schema_version = 1;
+inline constexpr int current_schema_version = 2;
 // SQLite's header field for file formats built on SQLite ("nnlb"); 0 in a version-0 store.
 inline constexpr std::int32_t store_application_id = 0x6e6e6c62;
 

@@ -35,9 +35,16 @@ SeriesChunk encode_chunk(std::span<const Epoch> epochs, std::span<const float> v
   if (epochs.empty() || epochs.size() != values.size())
     throw std::invalid_argument("encode_chunk: need as many epochs as values, at least one");
   SeriesChunk chunk{.first_epoch = epochs.front(), .count = static_cast<Index>(epochs.size())};
-  for (std::size_t i = 1; i < epochs.size() && chunk.contiguous; ++i)
-    chunk.contiguous = epochs[i] == epochs[i - 1] + 1;
-  if (!chunk.contiguous) chunk.epochs_blob = to_bytes(epochs);
+  Epoch stride = epochs.size() > 1 ? epochs[1] - epochs[0] : 1;
+  for (std::size_t i = 1; i < epochs.size() && stride > 0; ++i)
+    if (epochs[i] != epochs[i - 1] + stride) stride = 0;
+  chunk.contiguous = stride == 1;
+  if (stride > 1) {
+    // Every log_every-th epoch: one int64, the stride (a full list would be 8 * count >= 16 bytes).
+    chunk.epochs_blob = to_bytes(std::span<const Epoch>(&stride, 1));
+  } else if (!chunk.contiguous) {
+    chunk.epochs_blob = to_bytes(epochs);
+  }
   chunk.values_blob = to_bytes(values);
   return chunk;
 }
@@ -53,6 +60,11 @@ void decode_chunk(Epoch first_epoch, Index count, bool contiguous, std::span<con
     const std::size_t old_size = series.epochs.size();
     series.epochs.resize(old_size + static_cast<std::size_t>(count));
     std::iota(series.epochs.begin() + static_cast<std::ptrdiff_t>(old_size), series.epochs.end(), first_epoch);
+  } else if (count >= 2 && epochs_blob.size() == sizeof(Epoch)) {
+    Epoch stride = 0;
+    std::memcpy(&stride, epochs_blob.data(), sizeof(stride));
+    if (stride < 2) throw InputError(where + ": epoch stride " + std::to_string(stride));
+    for (Index i = 0; i < count; ++i) series.epochs.push_back(first_epoch + i * stride);
   } else {
     const auto expected_epochs = static_cast<std::size_t>(count) * sizeof(Epoch);
     if (epochs_blob.size() != expected_epochs)

@@ -211,6 +211,23 @@ void RunStore::append_metric(RunId run, Epoch epoch, std::string_view metric, st
 void RunStore::flush() {
   if (buffer_.empty()) return;
   sqlite::Transaction transaction(connection_);
+  write_buffer();
+  transaction.commit();
+  buffer_.clear();
+}
+
+void RunStore::flush_with_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
+  check_artefact(label, content);
+  sqlite::Transaction transaction(connection_);
+  write_buffer();
+  write_artefact(run, label, content, std::nullopt);
+  transaction.commit();
+  buffer_.clear();
+}
+
+// Inside the caller's transaction: one row per buffered (run, member, metric) chunk.
+void RunStore::write_buffer() {
+  if (buffer_.empty()) return;
   auto insert = connection_.query(
       "INSERT INTO series (run_id, member, metric, first_epoch, count, epochs_i64, values_f32) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -229,8 +246,6 @@ void RunStore::flush() {
     }
     insert.run();  // the blobs are bound without copying: they must live until here
   }
-  transaction.commit();
-  buffer_.clear();
 }
 
 void RunStore::set_member_result(RunId run, Index member, std::string_view result_json, RunStatus status) {
@@ -273,12 +288,34 @@ void RunStore::finish_run(RunId run, RunStatus status, std::string_view summary_
 }
 
 ArtefactId RunStore::put_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
+  check_artefact(label, content);
+  sqlite::Transaction transaction(connection_);
+  const ArtefactId id = write_artefact(run, label, content, std::nullopt);
+  transaction.commit();
+  return id;
+}
+
+ArtefactId RunStore::put_artefact_file(RunId run, const ArtefactLabel& label, const std::filesystem::path& path) {
+  require_label(label);
+  if (path.empty()) throw std::invalid_argument("put_artefact_file: empty path");
+  sqlite::Transaction transaction(connection_);
+  const ArtefactId id = write_artefact(run, label, {}, path.string());
+  transaction.commit();
+  return id;
+}
+
+void RunStore::check_artefact(const ArtefactLabel& label, std::span<const std::byte> content) const {
   require_label(label);
   if (static_cast<std::int64_t>(content.size()) > connection_.max_blob_bytes())
     throw std::length_error("artefact " + label.kind + " '" + label.name + "' has " + std::to_string(content.size()) +
                             " bytes, more than SQLite's limit of " + std::to_string(connection_.max_blob_bytes()) +
                             "; keep it in a file (put_artefact_file)");
-  sqlite::Transaction transaction(connection_);
+}
+
+// Inside the caller's transaction: replaces the artefact labelled `label` by `content`, or by
+// a reference to `path` when one is given.
+ArtefactId RunStore::write_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content,
+                                    const std::optional<std::string>& path) {
   auto remove = connection_.query(
       "DELETE FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 AND member IS ?4 AND epoch IS ?5");
   remove.bind(1, run).bind(2, label.kind).bind(3, label.name);
@@ -291,32 +328,13 @@ ArtefactId RunStore::put_artefact(RunId run, const ArtefactLabel& label, std::sp
   insert.bind(1, run).bind(3, label.kind).bind(4, label.name);
   bind_optional(insert, 2, label.member);
   bind_optional(insert, 5, label.epoch);
-  insert.bind_blob(6, content).bind_null(7).run();
-  const ArtefactId id = connection_.last_insert_id();
-  transaction.commit();
-  return id;
-}
-
-ArtefactId RunStore::put_artefact_file(RunId run, const ArtefactLabel& label, const std::filesystem::path& path) {
-  require_label(label);
-  if (path.empty()) throw std::invalid_argument("put_artefact_file: empty path");
-  sqlite::Transaction transaction(connection_);
-  auto remove = connection_.query(
-      "DELETE FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 AND member IS ?4 AND epoch IS ?5");
-  remove.bind(1, run).bind(2, label.kind).bind(3, label.name);
-  bind_optional(remove, 4, label.member);
-  bind_optional(remove, 5, label.epoch);
-  remove.run();
-  auto insert = connection_.query(
-      "INSERT INTO artefacts (run_id, member, kind, name, epoch, content, path, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, " + now_sql + ")");
-  insert.bind(1, run).bind(3, label.kind).bind(4, label.name).bind(6, path.string());
-  bind_optional(insert, 2, label.member);
-  bind_optional(insert, 5, label.epoch);
+  if (path) {
+    insert.bind_null(6).bind(7, *path);
+  } else {
+    insert.bind_blob(6, content).bind_null(7);
+  }
   insert.run();
-  const ArtefactId id = connection_.last_insert_id();
-  transaction.commit();
-  return id;
+  return connection_.last_insert_id();
 }
 
 std::optional<Artefact> RunStore::get_artefact(RunId run, const ArtefactLabel& label) const {

@@ -68,6 +68,9 @@ class RunStore {
   // becomes one row. On failure nothing is written and the buffer is kept.
   void flush();
   std::size_t buffered_points() const { return buffer_.points(); }
+  // flush() and put_artefact() in ONE transaction: both are written or neither (a checkpoint
+  // together with the metrics recorded up to it).
+  void flush_with_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content);
 
   void set_member_result(RunId run, Index member, std::string_view result_json,
                          RunStatus status = RunStatus::finished);
@@ -104,6 +107,11 @@ class RunStore {
   Index mark_abandoned_runs();
 
  private:
+  void check_artefact(const ArtefactLabel& label, std::span<const std::byte> content) const;
+  ArtefactId write_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content,
+                            const std::optional<std::string>& path);
+  void write_buffer();
+
   sqlite::Connection connection_;
   MetricBuffer buffer_;
 };

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +57,23 @@ int run_nnlab(const std::vector<std::string>& arguments, const fs::path& out, co
   return wait_for(start_nnlab(arguments, out, err));
 }
 
+// How many series rows the store at `file` holds (0 while it does not exist yet). Read with
+// SQLite directly, as a second process would, while nnlab writes it.
+std::int64_t series_rows(const fs::path& file) {
+  if (!fs::exists(file)) return 0;
+  sqlite3* raw = nullptr;
+  std::int64_t rows = 0;
+  if (sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(raw, 1000);
+    sqlite3_stmt* query = nullptr;
+    if (sqlite3_prepare_v2(raw, "SELECT count(*) FROM series", -1, &query, nullptr) == SQLITE_OK && sqlite3_step(query) == SQLITE_ROW)
+      rows = sqlite3_column_int64(query, 0);
+    sqlite3_finalize(query);
+  }
+  sqlite3_close(raw);
+  return rows;
+}
+
 // The summary without its wall-clock times, which differ between any two runs.
 nlohmann::json without_times(nlohmann::json summary) {
   summary.erase("seconds");
@@ -89,24 +107,38 @@ class Resume : public ::testing::Test {
     const std::string reference_series = read_file(path("reference.csv"));
     ASSERT_GT(reference_series.size(), 1000u);
 
+    // Kill moments are drawn in the run's progress, not in seconds (the machine's speed
+    // varies): the number of series rows flushed so far, which grows at every checkpoint.
+    const std::int64_t final_rows = series_rows(path("reference.db"));
     const unsigned seed = std::random_device{}();
-    SCOPED_TRACE(fmt::format("random seed {} (kill moments drawn from it), uninterrupted run {:.2f} s", seed, seconds));
+    SCOPED_TRACE(fmt::format("random seed {} (kill moments drawn from it); uninterrupted: {:.2f} s, {} series rows", seed, seconds,
+                             final_rows));
     std::mt19937 random(seed);
     int kills = 0;
-    for (int attempt = 0; attempt < 12 && kills < 3; ++attempt) {
+    for (int attempt = 0; attempt < 8 && kills < 3; ++attempt) {
       const std::string tag = fmt::format("attempt{}", attempt);
       const fs::path store = path(tag + ".db");
       std::vector<std::string> arguments{"run", experiment.string(), "--store", store.string()};
       arguments.insert(arguments.end(), common.begin(), common.end());
-      // Anywhere from just after start-up to near the end of the uninterrupted time.
-      const double delay = std::uniform_real_distribution<double>(0.05, 0.9)(random) * seconds;
+      const auto target = static_cast<std::int64_t>(std::uniform_real_distribution<double>(0.05, 0.85)(random) * static_cast<double>(final_rows));
+      const auto jitter = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(random));
       const pid_t child = start_nnlab(arguments, path(tag + ".json"), path(tag + ".err"));
-      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+      bool reached = false;
+      for (int poll = 0; poll < 60'000 && !reached; ++poll) {  // at most about a minute
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        reached = series_rows(store) >= target;
+        int status = 0;
+        if (::waitpid(child, &status, WNOHANG) == child) break;  // finished (or died) first
+      }
+      if (!reached) {
+        ::kill(child, SIGKILL);
+        wait_for(child);
+        continue;
+      }
+      std::this_thread::sleep_for(jitter);  // mid-epoch, not just at a flush
       ::kill(child, SIGKILL);
       if (wait_for(child) != -SIGKILL) continue;  // it finished first: draw again
-      // Killed before the run was even recorded: nothing to resume, try another moment.
-      if (run_nnlab({"show", "1", "--store", store.string()}, path(tag + ".show"), path(tag + ".show.err")) != 0) continue;
-      SCOPED_TRACE(fmt::format("killed after {:.3f} s", delay));
+      SCOPED_TRACE(fmt::format("killed {} us after {} of {} series rows were flushed", jitter.count(), target, final_rows));
       ++kills;
 
       std::vector<std::string> resume{"resume", "latest", "--store", store.string(), "--save-model", path(tag + ".safetensors").string()};
@@ -123,7 +155,7 @@ class Resume : public ::testing::Test {
       EXPECT_EQ(run_nnlab({"resume", "latest", "--store", store.string()}, path("again.out"), path("again.err")), 2);
       EXPECT_NE(read_file(path("again.err")).find("finished"), std::string::npos) << read_file(path("again.err"));
     }
-    EXPECT_GE(kills, 2) << "the runs kept finishing before the kill";
+    EXPECT_GE(kills, 3) << "the runs kept finishing before the kill";
   }
 };
 

@@ -112,15 +112,15 @@ TEST(StoreSchema, AnEmptyFileBecomesAStore) {
   std::ofstream(file).close();
   RunStore store(file);
   EXPECT_TRUE(store.list_runs().empty());
-  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
 }
 
 TEST(StoreSchema, ANewerSchemaIsRefused) {
   const ScratchDirectory scratch;
   const auto file = scratch / "future.db";
   { RunStore store(file); }
-  RawDatabase(file).execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
-  expect_input_error([&] { RunStore store(file); }, {file.string(), "schema version 2 is newer", "(1)"});
+  RawDatabase(file).execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  expect_input_error([&] { RunStore store(file); }, {file.string(), "schema version 3 is newer", "(2)"});
   RawDatabase(file).execute("UPDATE meta SET value = 'two' WHERE key = 'schema_version'");
   expect_input_error([&] { RunStore store(file); }, {file.string(), "meta.schema_version is 'two'"});
 }
@@ -206,7 +206,7 @@ TEST(StoreSchema, AVersion0StoreIsMigrated) {
     store.put_artefact(next, {.kind = "weights", .name = "final"}, {});
   }
   RawDatabase raw(file);
-  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
   EXPECT_EQ(raw.text("PRAGMA application_id"), std::to_string(store_application_id));
   EXPECT_EQ(raw.text("SELECT count(*) FROM sqlite_schema WHERE name IN ('metrics', 'runs_v0', 'members_v0')"), "0");
   EXPECT_EQ(raw.text("SELECT count(*) FROM series"), "4");  // one chunk per (run, member, metric)
@@ -228,6 +228,38 @@ TEST(StoreSchema, AFailedMigrationLeavesTheVersion0StoreAsItWas) {
   EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "0");
   EXPECT_EQ(raw.text("SELECT count(*) FROM metrics"), "11");
   EXPECT_EQ(raw.text("SELECT count(*) FROM sqlite_schema WHERE name IN ('series', 'runs_v0')"), "0");
+}
+
+// Version 1 wrote every non-contiguous chunk with its full epoch list; version 2 reads those
+// rows unchanged and adds strided chunks.
+TEST(StoreSchema, AVersion1StoreMigratesAndKeepsItsSeries) {
+  const ScratchDirectory scratch;
+  const auto file = scratch / "v1.db";
+  RunId run = 0;
+  {
+    RunStore store(file);
+    run = store.begin_run({.name = "old", .nnlab_version = "0.1.0"});
+    const std::vector<MemberStart> members{{.member = 0}};
+    store.add_members(run, members);
+  }
+  {
+    RawDatabase raw(file);
+    raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    // Epochs 0, 15, 30 as version 1 kept them: three int64 (x'00..', x'0f..', x'1e..'), values 1, 2, 3.
+    raw.execute("INSERT INTO series (run_id, member, metric, first_epoch, count, epochs_i64, values_f32) VALUES (" +
+                std::to_string(run) +
+                ", 0, 'loss', 0, 3, x'00000000000000000f000000000000001e00000000000000', x'0000803f0000004000004040')");
+  }
+  RunStore store(file);
+  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(store.read_series(run, 0, "loss"), (MetricSeries{{0, 15, 30}, {1.0f, 2.0f, 3.0f}}));
+  // New chunks with the same epochs take one int64 for them.
+  const std::vector<Epoch> epochs{45, 60, 75};
+  const std::vector<float> values{4.0f, 5.0f, 6.0f};
+  store.append_series(run, 0, "loss", epochs, values);
+  store.flush();
+  EXPECT_EQ(RawDatabase(file).text("SELECT length(epochs_i64) FROM series WHERE first_epoch = 45"), "8");
+  EXPECT_EQ(store.read_series(run, 0, "loss"), (MetricSeries{{0, 15, 30, 45, 60, 75}, {1, 2, 3, 4, 5, 6}}));
 }
 
 }  // namespace

@@ -40,6 +40,25 @@ TEST(SeriesChunk, GapsStoreTheEpochsAsLittleEndianInt64) {
                                       0x05, 0x04, 0x03, 0x02, 0x01, 0, 0, 0}));
 }
 
+TEST(SeriesChunk, EveryKthEpochStoresOnlyTheStride) {
+  const std::vector<Epoch> epochs{15, 30, 45, 60};
+  const std::vector<float> values{1.0f, 2.0f, 3.0f, 4.0f};
+  const SeriesChunk chunk = encode_chunk(epochs, values);
+  EXPECT_FALSE(chunk.contiguous);
+  EXPECT_EQ(chunk.first_epoch, 15);
+  EXPECT_EQ(chunk.epochs_blob, bytes({15, 0, 0, 0, 0, 0, 0, 0}));
+  MetricSeries series;
+  decode_chunk(chunk.first_epoch, chunk.count, chunk.contiguous, chunk.epochs_blob, chunk.values_blob, "x", series);
+  EXPECT_EQ(series, (MetricSeries{epochs, values}));
+  // Two points a stride apart are a stride too; a broken progression keeps every epoch.
+  EXPECT_EQ(encode_chunk(std::vector<Epoch>{0, 1425}, std::vector<float>{0, 0}).epochs_blob.size(), 8u);
+  EXPECT_EQ(encode_chunk(std::vector<Epoch>{0, 15, 31}, std::vector<float>{0, 0, 0}).epochs_blob.size(), 24u);
+  EXPECT_EQ(encode_chunk(std::vector<Epoch>{9, 3, -3}, std::vector<float>{0, 0, 0}).epochs_blob.size(), 24u);
+  // A stride below 2 in a file is damage, not a series.
+  EXPECT_THROW(decode_chunk(0, 3, false, bytes({1, 0, 0, 0, 0, 0, 0, 0}), bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), "x", series),
+               InputError);
+}
+
 TEST(SeriesChunk, DecodeAppendsToWhatIsThere) {
   MetricSeries series{{1}, {3.0f}};
   decode_chunk(10, 2, true, {}, bytes({0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0}), "test", series);
