@@ -108,10 +108,6 @@ Keys source_keys(std::string_view source) {
   return {"source"};  // xor
 }
 
-bool is_image_source(std::string_view source) {
-  return source == "fashion-mnist" || source == "mnist" || source == "idx";
-}
-
 // The keys each optimiser understands, as torch.optim names its arguments.
 Keys optimizer_keys(OptimizerKind kind) {
   Keys keys{"type", "lr", "weight_decay", "layer_lr"};
@@ -241,7 +237,7 @@ DataConfig read_data(const Field& field, const fs::path& base_dir) {
     if (const auto test = sizes.find("test")) data.test_subset = integer_at_least(*test, 0);
   }
   // Image files hold bytes 0..255; everything else is used as it is.
-  data.scale = is_image_source(data.train->source) ? 1.0 / 255.0 : 1.0;
+  data.scale = default_input_scale(data.train->source);
   if (const auto scale = section.find("scale")) data.scale = positive(*scale);
   if (const auto standardize = section.find("standardize")) data.standardize = standardize->boolean();
   if (const auto random_labels = section.find("random_labels"))
@@ -592,6 +588,11 @@ ExperimentConfig load_experiment(const fs::path& file, const std::vector<std::st
   ExperimentConfig config = parse_experiment(read_experiment_text(file), file.string(), overrides);
   config.file = file;
   return config;
+}
+
+double default_input_scale(std::string_view source) {
+  const bool image = source == "fashion-mnist" || source == "mnist" || source == "idx";
+  return image ? 1.0 / 255.0 : 1.0;
 }
 
 }  // namespace nnlab

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data/order.hpp"
@@ -45,6 +46,9 @@ struct DataConfig {
   double random_labels = 0.0;        // fraction of training labels replaced by random classes, [0, 1]
   std::filesystem::path data_dir;    // where `mnist` is looked up (also $NNLAB_DATA_DIR)
 };
+
+// Image sources (0-255 pixels) are scaled by 1/255 unless data.scale says otherwise; others by 1.
+double default_input_scale(std::string_view source);
 
 struct ExperimentConfig {
   std::filesystem::path file;        // where it was read from ("" for a string)

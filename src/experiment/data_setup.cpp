@@ -14,8 +14,6 @@
 namespace nnlab {
 namespace {
 
-bool is_image_source(const std::string& source) { return source == "fashion-mnist" || source == "mnist" || source == "idx"; }
-
 Dataset load_source(const ExperimentConfig& config, const DataSourceConfig& source, const std::string& key, const std::string& default_split) {
   const std::string origin = config.file.empty() ? std::string("<config>") : config.file.string();
   try {
@@ -56,7 +54,7 @@ ExperimentData load_experiment_data(const ExperimentConfig& config) {
     }
     if (data.random_labels > 0) randomize_labels(result.train, data.random_labels, config.seed);
 
-    const double scale = data.scale.value_or(is_image_source(data.train->source) ? 1.0 / 255.0 : 1.0);
+    const double scale = data.scale.value_or(default_input_scale(data.train->source));
     if (scale != 1.0) {
       scale_inputs(result.train, scale);
       if (result.validation) scale_inputs(*result.validation, scale);
