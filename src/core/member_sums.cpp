@@ -1,6 +1,7 @@
 #include "core/member_sums.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/lanes.hpp"
 
@@ -60,6 +61,21 @@ void sum_squares_per_member(const float* x, Index members, Index count, double* 
         const float* row = x + m * count;
         double sum = 0.0;
         for (Index i = 0; i < count; ++i) sum += static_cast<double>(row[i]) * row[i];
+        return sum;
+      });
+}
+
+void sum_abs_per_member(const float* x, Index members, Index count, double* sums) {
+  per_member(
+      x, nullptr, members, count, sums,
+      [](const Lanes<double>& sum, const Lanes<float>& value, const Lanes<float>&) {
+        const Lanes<double> v = convert_lanes<double>(value);
+        return sum + (v < 0.0 ? -v : v);
+      },
+      [&](Index m) {
+        const float* row = x + m * count;
+        double sum = 0.0;
+        for (Index i = 0; i < count; ++i) sum += std::abs(static_cast<double>(row[i]));
         return sum;
       });
 }

@@ -10,6 +10,8 @@ namespace nnlab {
 
 // sums[m] = Σ_i x[m, i]²
 void sum_squares_per_member(const float* x, Index members, Index count, double* sums);
+// sums[m] = Σ_i |x[m, i]|
+void sum_abs_per_member(const float* x, Index members, Index count, double* sums);
 // sums[m] = Σ_i (a[m, i] − b[m, i])², the difference taken in double
 void sum_squared_differences_per_member(const float* a, const float* b, Index members, Index count, double* sums);
 

@@ -15,12 +15,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* format_version = "1";
+constexpr const char* format_version = "2";  // 2: six statistics per layer
 
 // Every double of a record, in one fixed order; adding a field to LayerStats or EpochMetrics
 // trips the static_asserts until it is listed here too.
-std::array<double*, 3> fields_of(LayerStats& stats) { return {&stats.weight_norm, &stats.gradient_norm, &stats.update_ratio}; }
-static_assert(sizeof(LayerStats) == 3 * sizeof(double), "list the new LayerStats field in fields_of");
+std::array<double*, 6> fields_of(LayerStats& stats) {
+  return {&stats.weight_norm, &stats.gradient_norm, &stats.update_ratio, &stats.weight_l1, &stats.dead_fraction, &stats.saturated_fraction};
+}
+static_assert(sizeof(LayerStats) == 6 * sizeof(double), "list the new LayerStats field in fields_of");
 
 std::array<double*, 8> fields_of(EpochMetrics& metrics) {
   return {&metrics.train_loss, &metrics.train_accuracy, &metrics.validation_loss, &metrics.validation_accuracy,

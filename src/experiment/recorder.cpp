@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/histogram.hpp"
 
 namespace nnlab {
 
@@ -12,17 +15,14 @@ RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int lay
     : store_(store), run_(run), first_member_(first_member), next_(next), log_every_(log_every), flush_interval_(flush_interval) {
   names_.assign(std::begin(metric_names), std::end(metric_names));
   for (int layer = 0; layer < layers; ++layer)
-    for (const char* stat : {"weight_norm", "gradient_norm", "update_ratio"}) names_.push_back(fmt::format("layers.{}.{}", layer, stat));
+    for (const char* stat : layer_stat_names) names_.push_back(fmt::format("layers.{}.{}", layer, stat));
 }
 
 void RunRecorder::on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) {
   last_flush_ = std::chrono::steady_clock::now();
   recorded_final_.assign(static_cast<std::size_t>(members), 0);
   epochs_ = epochs;
-  if (log_every_ <= 0) {
-    constexpr std::int64_t points_per_metric = 100'000;  // keeps recording a small share of training time
-    log_every_ = std::max<std::int64_t>(1, (epochs * static_cast<std::int64_t>(members) + points_per_metric - 1) / points_per_metric);
-  }
+  log_every_ = resolved_log_every(log_every_, epochs, members);
   columns_.assign(names_.size(), std::vector<Column>(static_cast<std::size_t>(members)));
   if (next_) next_->on_train_begin(members, epochs, batches_per_epoch);
 }
@@ -53,11 +53,13 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
     // Absent measurements (no test set, epoch 0's learning rate) are left out; a NaN loss is kept.
     for (std::size_t f = 0; f < fields; ++f)
       if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f]);
-    for (std::size_t layer = 0; layer < e.layers.size() && fields + 3 * layer + 2 < names_.size(); ++layer) {
+    constexpr std::size_t per_layer = std::size(layer_stat_names);
+    for (std::size_t layer = 0; layer < e.layers.size() && fields + per_layer * (layer + 1) <= names_.size(); ++layer) {
       const LayerStats& stats = e.layers[layer];
-      const double layer_values[3] = {stats.weight_norm, stats.gradient_norm, stats.update_ratio};
-      for (std::size_t k = 0; k < 3; ++k)
-        if (!std::isnan(layer_values[k])) record(fields + 3 * layer + k, m, epoch, layer_values[k]);
+      const double layer_values[per_layer] = {stats.weight_norm, stats.gradient_norm,  stats.update_ratio,
+                                              stats.weight_l1,   stats.dead_fraction, stats.saturated_fraction};
+      for (std::size_t k = 0; k < per_layer; ++k)
+        if (!std::isnan(layer_values[k])) record(fields + per_layer * layer + k, m, epoch, layer_values[k]);
     }
   }
   const auto now = std::chrono::steady_clock::now();
@@ -80,6 +82,39 @@ void RunRecorder::on_resume(std::int64_t epochs_done, std::span<const std::uint8
   // Members that stopped before the checkpoint had their last epoch recorded then.
   for (std::size_t m = 0; m < active.size() && m < recorded_final_.size(); ++m) recorded_final_[m] = active[m] == 0;
   if (next_) next_->on_resume(epochs_done, active);
+}
+
+bool RunRecorder::wants_model(std::int64_t epoch) {
+  if (epoch == 0 || epoch == epochs_) return true;
+  std::int64_t power = 1;
+  while (power < epoch) power *= 10;
+  return power == epoch;
+}
+
+void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model) {
+  constexpr int bins = 40;
+  constexpr Index member = 0;
+  const auto entry = [&](std::size_t layer, std::span<const float> values) {
+    const Histogram histogram = make_histogram(values, bins);
+    return nlohmann::json{{"layer", layer}, {"low", histogram.low}, {"high", histogram.high}, {"counts", histogram.counts},
+                          {"nonfinite", histogram.nonfinite}};
+  };
+  nlohmann::json weights = nlohmann::json::array(), activations = nlohmann::json::array();
+  for (const auto& parameter : model.parameters()) {
+    if (parameter.is_bias) continue;
+    weights.push_back(entry(static_cast<std::size_t>(parameter.layer_index),
+                            std::span(parameter.value->slice(member), static_cast<std::size_t>(parameter.value->slice_size()))));
+  }
+  const auto outputs = model.layer_outputs();
+  for (std::size_t layer = 0; layer < outputs.size(); ++layer)
+    if (const Tensor* output = outputs[layer]; output != nullptr && output->rank() == 3)
+      activations.push_back(entry(layer, std::span(output->slice(member), static_cast<std::size_t>(output->slice_size()))));
+  const nlohmann::json document{{"epoch", epoch}, {"member", first_member_ + member}, {"weights", weights}, {"activations", activations}};
+  const std::string text = document.dump();
+  std::vector<std::byte> bytes(text.size());
+  std::transform(text.begin(), text.end(), bytes.begin(), [](char c) { return static_cast<std::byte>(c); });
+  store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "histograms", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
+                      bytes);
 }
 
 void RunRecorder::flush() {

@@ -37,6 +37,10 @@ class RunRecorder final : public TrainObserver {
   void on_batch_end(std::int64_t epoch, Index batch) override;
   void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) override;
   void on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) override;
+  // Histograms of weights and probe activations of the population's first member at epochs
+  // 0, 1, 10, 100, ... and the last: artefacts "histograms" / "epoch-{e}".
+  bool wants_model(std::int64_t epoch) override;
+  void on_model(std::int64_t epoch, Sequential<float>& model) override;
   void on_train_end() override;
   // Writes every buffered epoch to the store now, with what the companion has to add.
   void flush();
@@ -65,6 +69,10 @@ class RunRecorder final : public TrainObserver {
   std::vector<std::vector<Column>> columns_;      // [metric][member]
   std::vector<std::uint8_t> recorded_final_;      // a member's last epoch after it stopped is recorded once
 };
+
+// Per config layer i, stored as "layers.{i}.<name>", in the order of LayerStats.
+inline constexpr const char* layer_stat_names[] = {"weight_norm", "gradient_norm", "update_ratio",
+                                                   "weight_l1",   "dead_fraction", "saturated_fraction"};
 
 // The names under which metrics are stored, in the order of EpochMetrics.
 inline constexpr const char* metric_names[] = {"train_loss", "train_accuracy", "validation_loss", "validation_accuracy",

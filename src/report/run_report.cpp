@@ -216,23 +216,143 @@ void add_success(ReportSection& section, const RunInfo& info, const std::vector<
                                         "Outcome of every member: perfect, the majority-class plateau (0.875 on the mirror task), near 0.5, other, diverged."});
 }
 
+// Seed 003's figure: the sum of absolute weights of the whole network over epochs, per member
+// the sum over its layers; median, quartiles and the individual members.
+void add_total_weight_l1(ReportSection& section, const RunStore& store, const RunInfo& info, std::span<const Index> members,
+                         const std::vector<std::string>& metrics) {
+  std::vector<std::string> layer_metrics;
+  for (int layer = 0; layer < 64; ++layer)
+    if (has_metric(metrics, fmt::format("layers.{}.weight_l1", layer))) layer_metrics.push_back(fmt::format("layers.{}.weight_l1", layer));
+  if (layer_metrics.empty()) return;
+  std::map<Epoch, std::vector<double>> by_epoch;
+  std::vector<std::map<Epoch, double>> per_member;
+  for (const Index member : members) {
+    std::map<Epoch, double> total;
+    std::map<Epoch, std::size_t> layers_seen;
+    for (const std::string& metric : layer_metrics) {
+      const MetricSeries series = store.read_series(info.id, member, metric);
+      for (std::size_t i = 0; i < series.epochs.size(); ++i) {
+        total[series.epochs[i]] += series.values[i];
+        ++layers_seen[series.epochs[i]];
+      }
+    }
+    std::erase_if(total, [&](const auto& entry) { return layers_seen[entry.first] != layer_metrics.size(); });
+    for (const auto& [epoch, value] : total) by_epoch[epoch].push_back(value);
+    per_member.push_back(std::move(total));
+  }
+  if (by_epoch.empty()) return;
+  Band band{.name = "Σ|W|, all layers", .x = {}, .low = {}, .mid = {}, .high = {}, .runs = {}, .color = 0};
+  for (const auto& [epoch, values] : by_epoch) {
+    band.x.push_back(static_cast<double>(epoch));
+    band.low.push_back(quantile(values, 0.25));
+    band.mid.push_back(quantile(values, 0.5));
+    band.high.push_back(quantile(values, 0.75));
+  }
+  if (members.size() > 1) {
+    for (const auto& total : per_member) {
+      std::vector<double> run;
+      for (const auto& [epoch, values] : by_epoch) run.push_back(total.contains(epoch) ? total.at(epoch) : std::nan(""));
+      band.runs.push_back(std::move(run));
+    }
+  } else {
+    band.low.clear();
+    band.high.clear();
+  }
+  const std::vector<Band> bands{band};
+  section.blocks.push_back(ReportFigure{info.name + "-weight-l1-total",
+                                        band_chart(bands, BandChartOptions{.title = "sum of absolute weights", .x_label = "epoch", .y_label = "Σ|W|",
+                                                                           .x_scale = ScaleKind::linear, .y_scale = ScaleKind::linear}),
+                                        "The sum of absolute weights of the whole network (biases excluded) over epochs: training grows the weights to use "
+                                        "more capacity (median, 25–75 % band, faint: individual members)."});
+}
+
+// Histograms of weights and of the probe activations of one member at the recorded epochs
+// (artefacts "histograms"): one figure per kind and layer, one outline per epoch.
+void add_histograms(ReportSection& section, const RunStore& store, const RunInfo& info) {
+  std::vector<json> documents;
+  for (const ArtefactInfo& artefact : store.list_artefacts(info.id)) {
+    if (artefact.label.kind != "histograms") continue;
+    const auto content = store.get_artefact(info.id, artefact.label);
+    if (!content) continue;
+    try {
+      documents.push_back(json::parse(std::string(reinterpret_cast<const char*>(content->content.data()), content->content.size())));
+    } catch (const json::exception&) {
+      continue;  // a damaged artefact is left out of the report, not the whole report
+    }
+  }
+  if (documents.empty()) return;
+  const Index member = documents.front().value("member", Index{0});
+  std::erase_if(documents, [&](const json& d) { return d.value("member", Index{0}) != member; });
+  std::sort(documents.begin(), documents.end(), [](const json& a, const json& b) { return a.value("epoch", 0) < b.value("epoch", 0); });
+  for (const char* kind : {"weights", "activations"}) {
+    std::map<std::size_t, std::vector<Series>> by_layer;
+    for (const json& document : documents) {
+      const auto epoch = document.value("epoch", std::int64_t{0});
+      for (const json& entry : document[kind]) {
+        const double low = entry.value("low", 0.0), high = entry.value("high", 0.0);
+        const auto counts = entry["counts"].get<std::vector<double>>();
+        if (counts.empty()) continue;
+        double total = 0;
+        for (const double count : counts) total += count;
+        if (total <= 0) continue;
+        // An outline: each bin's share drawn as a step over the bin.
+        Series series{.name = fmt::format("epoch {}", epoch), .x = {}, .y = {}, .color = static_cast<int>(&document - documents.data()), .dashed = false};
+        const double width = high > low ? (high - low) / static_cast<double>(counts.size()) : 1.0;
+        const double start = high > low ? low : low - 0.5 * width * static_cast<double>(counts.size());
+        for (std::size_t b = 0; b < counts.size(); ++b) {
+          series.x.push_back(start + width * static_cast<double>(b));
+          series.y.push_back(counts[b] / total);
+          series.x.push_back(start + width * static_cast<double>(b + 1));
+          series.y.push_back(counts[b] / total);
+        }
+        by_layer[entry.value("layer", std::size_t{0})].push_back(std::move(series));
+      }
+    }
+    for (auto& [layer, series] : by_layer)
+      section.blocks.push_back(ReportFigure{fmt::format("{}-histogram-{}-layer{}", info.name, kind, layer),
+                                            line_chart(series, LineChartOptions{.title = fmt::format("{} of layer {}, member {}", kind, layer, member),
+                                                                                .x_label = std::string(kind) == "weights" ? "weight" : "activation",
+                                                                                .y_label = "share of values", .x_scale = ScaleKind::linear,
+                                                                                .y_scale = ScaleKind::linear}),
+                                            fmt::format("Histogram of layer {}'s {} (member {}{}) at the recorded epochs, 40 equal-width bins.", layer, kind, member,
+                                                        std::string(kind) == "activations" ? ", on the probe set: the first ≤ 1,000 training examples" : "")});
+  }
+}
+
 void add_layer_diagnostics(ReportSection& section, const RunStore& store, const RunInfo& info, const std::vector<TrialMembers>& trials,
                            const std::vector<std::string>& metrics) {
   if (trials.empty()) return;
-  const auto& members = trials.front().members;
-  for (const char* stat : {"weight_norm", "gradient_norm", "update_ratio"}) {
+  const auto& all_members = trials.front().members;
+  const std::span<const Index> members = std::span(all_members).first(std::min<std::size_t>(all_members.size(), 200));
+  struct Statistic {
+    const char* name;
+    ScaleKind scale;
+    const char* meaning;
+  };
+  const Statistic statistics[] = {
+      {"weight_norm", ScaleKind::log, "‖W‖ (Frobenius)"},
+      {"gradient_norm", ScaleKind::log, "‖∂L/∂W‖ of the epoch's last step"},
+      {"update_ratio", ScaleKind::log, "‖ΔW‖ / ‖W‖ of the epoch's last step"},
+      {"weight_l1", ScaleKind::linear, "Σ|W|, the sum of absolute weights"},
+      {"dead_fraction", ScaleKind::linear, "the share of ReLU units that output ≤ 0 on every probe example (the first ≤ 1,000 training examples)"},
+      {"saturated_fraction", ScaleKind::linear, "the share of sigmoid/tanh outputs within 1 % of a bound on the probe examples"},
+  };
+  for (const Statistic& stat : statistics) {
     std::vector<Series> series;
-    for (int layer = 0; has_metric(metrics, fmt::format("layers.{}.{}", layer, stat)); ++layer) {
-      const Band band = band_of(store, info.id, std::span(members).first(std::min<std::size_t>(members.size(), 200)),
-                                fmt::format("layers.{}.{}", layer, stat), fmt::format("layer {}", layer), layer);
+    for (int layer = 0; layer < 64; ++layer) {
+      const std::string metric = fmt::format("layers.{}.{}", layer, stat.name);
+      if (!has_metric(metrics, metric)) continue;
+      const Band band = band_of(store, info.id, members, metric, fmt::format("layer {}", layer), layer);
       series.push_back(Series{band.name, band.x, band.mid, layer, false});
     }
     if (series.empty()) continue;
-    section.blocks.push_back(ReportFigure{fmt::format("{}-{}", info.name, stat),
-                                          line_chart(series, LineChartOptions{.title = stat, .x_label = "epoch", .y_label = stat, .x_scale = ScaleKind::linear,
-                                                                              .y_scale = ScaleKind::log}),
-                                          fmt::format("Per layer, {} over epochs (median over members{}).", stat, trials.size() > 1 ? " of the first trial" : "")});
+    section.blocks.push_back(ReportFigure{fmt::format("{}-{}", info.name, stat.name),
+                                          line_chart(series, LineChartOptions{.title = stat.name, .x_label = "epoch", .y_label = stat.name,
+                                                                              .x_scale = ScaleKind::linear, .y_scale = stat.scale}),
+                                          fmt::format("Per layer, {} over epochs (median over members{}).", stat.meaning,
+                                                      trials.size() > 1 ? " of the first trial" : "")});
   }
+  add_total_weight_l1(section, store, info, members, metrics);
 }
 
 void add_weights(ReportSection& section, const RunStore& store, const RunInfo& info, const json& summary) {
@@ -359,6 +479,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     content.sections.push_back(std::move(section));
     ReportSection diagnostics{.heading = runs.size() == 1 ? "Per-layer diagnostics" : fmt::format("Run {}: per-layer diagnostics", id), .blocks = {}};
     add_layer_diagnostics(diagnostics, store, info, trials, metrics);
+    add_histograms(diagnostics, store, info);
     if (!diagnostics.blocks.empty()) content.sections.push_back(std::move(diagnostics));
     content.sections.push_back(ReportSection{.heading = runs.size() == 1 ? "Configuration" : fmt::format("Run {}: configuration", id),
                                              .blocks = {Preformatted{info.resolved_config}}});

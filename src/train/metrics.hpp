@@ -14,6 +14,10 @@ struct LayerStats {
   double weight_norm = not_measured;         // ‖W‖_F after the epoch
   double gradient_norm = not_measured;       // ‖∂L/∂W‖_F of the epoch's last step
   double update_ratio = not_measured;        // ‖ΔW‖_F / ‖W‖_F of the epoch's last step
+  double weight_l1 = not_measured;           // Σ|W| after the epoch (biases excluded)
+  // Of the units' outputs on the probe set (train/unit_activity.hpp), on logged epochs:
+  double dead_fraction = not_measured;       // ReLU family: units whose output is <= 0 on every probe example
+  double saturated_fraction = not_measured;  // sigmoid/tanh family: outputs within 1 % of a bound
 };
 
 struct EpochMetrics {

@@ -13,6 +13,7 @@
 #include "train/accuracy.hpp"
 #include "train/batch.hpp"
 #include "train/evaluate.hpp"
+#include "train/unit_activity.hpp"
 
 namespace nnlab {
 namespace {
@@ -192,8 +193,11 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     for (const auto& parameter : parameters) {
       if (parameter.is_bias) continue;
       sum_squares_per_member(parameter.value->data(), population, parameter.value->slice_size(), sums.data());
-      for (std::size_t m = 0; m < members; ++m)
+      sum_abs_per_member(parameter.value->data(), population, parameter.value->slice_size(), other_sums.data());
+      for (std::size_t m = 0; m < members; ++m) {
         stats_of(m, parameter.layer_index).weight_norm = std::sqrt(sums[m]);
+        stats_of(m, parameter.layer_index).weight_l1 = other_sums[m];
+      }
     }
   };
   // ‖g‖ per layer and over all parameters (summed in parameter order), before any clipping.
@@ -224,6 +228,30 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     }
   };
 
+  // Unit activity (dead and saturated units) and on_model use a fixed probe set, measured on
+  // the epochs the metrics are recorded at.
+  const std::int64_t log_every = resolved_log_every(config_.log_every, config_.epochs, population);
+  std::vector<ActivationSpec> activations;
+  for (const LayerSpec& layer : model_.specs().front().layers) activations.push_back(layer.activation);
+  Batch probe;
+  {
+    std::vector<Index> rows(static_cast<std::size_t>(std::min<Index>(examples, 1000)));
+    std::iota(rows.begin(), rows.end(), Index{0});
+    const std::span<const Index> probe_rows(rows);
+    gather_batch(train, train_targets, std::span(&probe_rows, 1), probe);
+  }
+  auto probe_units = [&](std::int64_t epoch, bool last) {
+    const bool logged = epoch == 0 || last || epoch % log_every == 0;
+    const bool wanted = observer && observer->wants_model(epoch);
+    if (!logged) {
+      for (LayerStats& stats : layer_stats) stats.dead_fraction = stats.saturated_fraction = not_measured;
+      if (!wanted) return;
+    }
+    model_.forward(probe.inputs, ForwardContext{.mode = Mode::eval, .step = step});
+    if (logged) measure_unit_activity(model_.layer_outputs(), activations, layer_stats);
+    if (wanted) observer->on_model(epoch, model_);
+  };
+
   if (observer) observer->on_train_begin(population, config_.epochs, batches_per_epoch);
   if (observer && resume) observer->on_resume(resume->epochs_done, active);
 
@@ -243,6 +271,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     std::optional<Evaluation> validation, test;
     evaluate_side_sets(validation, test);
     record_weight_norms();
+    probe_units(0, false);
     finish_epoch(0, validation ? &*validation : nullptr, test ? &*test : nullptr, false);
   }
   // Full batch: the forward pass that starts epoch e + 1 measures the weights after epoch e,
@@ -255,6 +284,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
       current[m].train_loss = batch_loss[m];
       current[m].train_accuracy = static_cast<double>(correct[m]) / static_cast<double>(examples);
     }
+    probe_units(epoch, last);  // after `output` was read: the probe's forward reuses its buffer
     finish_epoch(epoch, pending_validation ? &*pending_validation : nullptr, pending_test ? &*pending_test : nullptr, last);
   };
 
@@ -345,6 +375,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
         current[m].train_loss = epoch_loss[m];
         current[m].train_accuracy = static_cast<double>(correct[m]) / static_cast<double>(examples);
       }
+      probe_units(epoch, epoch == config_.epochs);
       finish_epoch(epoch, pending_validation ? &*pending_validation : nullptr, pending_test ? &*pending_test : nullptr,
                    epoch == config_.epochs);
     }

@@ -52,6 +52,11 @@ class TrainObserver {
   // After on_train_begin when training resumes from a checkpoint taken after `epochs_done`
   // epochs; `active[m]` is 0 for members that had already stopped.
   virtual void on_resume(std::int64_t /*epochs_done*/, std::span<const std::uint8_t> /*active*/) {}
+  // Asked at every epoch end; when true, on_model follows (before on_epoch_end) with the model
+  // holding that epoch's weights and, in layer_outputs(), its outputs on the probe set: the
+  // first (up to) 1,000 training examples in data order.
+  virtual bool wants_model(std::int64_t /*epoch*/) { return false; }
+  virtual void on_model(std::int64_t /*epoch*/, Sequential<float>& /*model*/) {}
   virtual void on_train_end() {}
 };
 

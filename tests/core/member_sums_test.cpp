@@ -39,22 +39,34 @@ TEST(MemberSums, EqualTheScalarLoopBitForBit) {
     for (const Index count : {Index{1}, Index{2}, Index{12}, Index{16}, Index{17}, Index{33}}) {
       SCOPED_TRACE(testing::Message() << members << " members of " << count);
       const std::vector<float> a = random_values(members * count, 1), b = random_values(members * count, 2);
-      std::vector<double> squares(static_cast<std::size_t>(members)), differences(static_cast<std::size_t>(members));
+      std::vector<double> squares(static_cast<std::size_t>(members)), differences(static_cast<std::size_t>(members)),
+          absolutes(static_cast<std::size_t>(members));
       sum_squares_per_member(a.data(), members, count, squares.data());
+      sum_abs_per_member(a.data(), members, count, absolutes.data());
       sum_squared_differences_per_member(a.data(), b.data(), members, count, differences.data());
       for (Index m = 0; m < members; ++m) {
-        double square = 0.0, difference = 0.0;
+        double square = 0.0, difference = 0.0, absolute = 0.0;
         for (Index i = 0; i < count; ++i) {
           const float x = a[static_cast<std::size_t>(m * count + i)], y = b[static_cast<std::size_t>(m * count + i)];
           square += static_cast<double>(x) * x;
+          absolute += x < 0 ? -static_cast<double>(x) : static_cast<double>(x);
           const double d = static_cast<double>(x) - y;
           difference += d * d;
         }
         EXPECT_EQ(squares[static_cast<std::size_t>(m)], square) << m;
+        EXPECT_EQ(absolutes[static_cast<std::size_t>(m)], absolute) << m;
         EXPECT_EQ(differences[static_cast<std::size_t>(m)], difference) << m;
       }
     }
   }
+}
+
+TEST(MemberSums, AbsoluteValuesByHand) {
+  const std::vector<float> x{-1.5f, 2.0f, -0.25f, 0.0f, 3.0f, -3.0f};
+  std::vector<double> sums(2);
+  sum_abs_per_member(x.data(), 2, 3, sums.data());
+  EXPECT_EQ(sums[0], 3.75);
+  EXPECT_EQ(sums[1], 6.0);
 }
 
 }  // namespace

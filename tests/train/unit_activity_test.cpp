@@ -1,0 +1,116 @@
+// Dead and saturated units, counted on hand-built layer outputs, and measured by the trainer.
+#include "train/unit_activity.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "train/independent_data.hpp"
+#include "train/trainer.hpp"
+
+namespace nnlab {
+namespace {
+
+ActivationSpec activation(ActivationKind kind) {
+  ActivationSpec spec;
+  spec.kind = kind;
+  return spec;
+}
+
+TEST(UnitActivity, DeadReluUnitsNeverFireOnAnyRow) {
+  // Two members, 3 rows, 5 units. Member 0: units 1 and 3 are <= 0 on every row (dead);
+  // unit 4 fires on one row only (alive). Member 1: every unit fires somewhere.
+  Tensor outputs({2, 3, 5}, {0, 0, 1, -0.0f, 0,  //
+                             2, 0, 0, 0,     0,  //
+                             0, -1, 0, 0,    0.5f,
+                             1, 1, 1, 1, 1,  //
+                             0, 0, 0, 0, 0,  //
+                             0, 0, 0, 0, 0});
+  const Tensor* layers[] = {&outputs};
+  const ActivationSpec kinds[] = {activation(ActivationKind::relu)};
+  std::vector<LayerStats> stats(2);
+  measure_unit_activity(layers, kinds, stats);
+  EXPECT_DOUBLE_EQ(stats[0].dead_fraction, 2.0 / 5.0);
+  EXPECT_DOUBLE_EQ(stats[1].dead_fraction, 0.0);
+  EXPECT_TRUE(std::isnan(stats[0].saturated_fraction));
+}
+
+TEST(UnitActivity, SaturationCountsOutputsBeyondTheMargins) {
+  // Sigmoid: 0.0099 and 0.9901 are saturated, 0.01 and 0.99 are not (strict bounds).
+  Tensor sigmoid({1, 2, 3}, {0.0099f, 0.01f, 0.5f, 0.99f, 0.9901f, 1.0f});
+  // Tanh: |y| > 0.99.
+  Tensor tanh({1, 1, 4}, {-0.995f, -0.5f, 0.989f, 1.0f});
+  Tensor identity({1, 1, 2}, {100.0f, -100.0f});
+  const Tensor* layers[] = {&sigmoid, &tanh, &identity};
+  const ActivationSpec kinds[] = {activation(ActivationKind::sigmoid), activation(ActivationKind::tanh), activation(ActivationKind::identity)};
+  std::vector<LayerStats> stats(3);
+  measure_unit_activity(layers, kinds, stats);
+  EXPECT_DOUBLE_EQ(stats[0].saturated_fraction, 3.0 / 6.0);
+  EXPECT_DOUBLE_EQ(stats[1].saturated_fraction, 2.0 / 4.0);
+  EXPECT_TRUE(std::isnan(stats[2].saturated_fraction));
+  EXPECT_TRUE(std::isnan(stats[2].dead_fraction));
+}
+
+TEST(UnitActivity, AMemberAloneMeasuresAsInsideAPopulation) {
+  Tensor population({3, 2, 2}, {0, 1, 0, 1, /**/ -1, -1, -1, 2, /**/ 0, 0, 0, 0});
+  Tensor alone({1, 2, 2}, {-1, -1, -1, 2});
+  const ActivationSpec kinds[] = {activation(ActivationKind::leaky_relu)};
+  std::vector<LayerStats> together(3), single(1);
+  const Tensor* many[] = {&population};
+  const Tensor* one[] = {&alone};
+  measure_unit_activity(many, kinds, together);
+  measure_unit_activity(one, kinds, single);
+  EXPECT_EQ(together[1].dead_fraction, single[0].dead_fraction);
+  EXPECT_DOUBLE_EQ(single[0].dead_fraction, 0.5);
+  EXPECT_DOUBLE_EQ(together[2].dead_fraction, 1.0);
+}
+
+// The trainer measures on its probe set at recorded epochs: a ReLU layer whose biases are
+// all very negative is entirely dead; large sigmoid weights saturate.
+class Epochs final : public TrainObserver {
+ public:
+  void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t>) override {
+    if (epoch == 0) first = metrics[0];
+  }
+  EpochMetrics first;
+};
+
+TEST(UnitActivity, TheTrainerReportsDeadAndSaturatedUnitsAtEpochZero) {
+  const Dataset data = testing::mirror_patterns();
+  ModelSpec spec;
+  spec.inputs = 6;
+  LayerSpec dead;
+  dead.units = 4;
+  dead.activation.kind = ActivationKind::relu;
+  dead.weight_init = InitSpec{.kind = InitKind::uniform, .low = -0.1, .high = 0.1};
+  dead.bias_init = InitSpec{.kind = InitKind::constant, .value = -10.0};
+  LayerSpec saturated;
+  saturated.units = 1;
+  saturated.activation.kind = ActivationKind::sigmoid;
+  saturated.weight_init = InitSpec{.kind = InitKind::constant, .value = 0.0};
+  saturated.bias_init = InitSpec{.kind = InitKind::constant, .value = 20.0};
+  spec.layers = {dead, saturated};
+  const std::vector<ModelSpec> specs{spec};
+  const std::vector<std::uint64_t> seeds{1};
+  const std::vector<LossSpec> losses{LossSpec{.kind = LossKind::sse}};
+  const auto loss = make_loss<float>(losses);
+  Sequential<float> model(specs, seeds, false);
+  std::vector<OptimizerOptions> options{defaults_for(OptimizerKind::sgd)};
+  const auto optimizer = make_optimizer(options);
+  for (const std::int64_t batch : {0, 8}) {
+    Trainer trainer(model, *loss, *optimizer, {MemberSetup{.seed = 1, .base_lr = 0.01}},
+                    TrainConfig{.epochs = 2, .batch = batch, .order = OrderKind::fixed}, SuccessConfig{});
+    Epochs epochs;
+    trainer.fit(TrainingData{&data, nullptr, nullptr}, &epochs);
+    SCOPED_TRACE(batch == 0 ? "full batch" : "mini-batch");
+    ASSERT_EQ(epochs.first.layers.size(), 2u);
+    EXPECT_EQ(epochs.first.layers[0].dead_fraction, 1.0);
+    EXPECT_EQ(epochs.first.layers[1].saturated_fraction, 1.0);
+    EXPECT_GT(epochs.first.layers[0].weight_l1, 0.0);
+    EXPECT_LE(epochs.first.layers[0].weight_l1, 24 * 0.1);
+  }
+}
+
+}  // namespace
+}  // namespace nnlab
