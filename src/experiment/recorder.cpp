@@ -23,7 +23,11 @@ void RunRecorder::on_train_begin(Index members, std::int64_t epochs, Index batch
   recorded_final_.assign(static_cast<std::size_t>(members), 0);
   epochs_ = epochs;
   log_every_ = resolved_log_every(log_every_, epochs, members);
-  columns_.assign(names_.size(), std::vector<Column>(static_cast<std::size_t>(members)));
+  members_ = members;
+  row_epochs_.clear();
+  row_values_.assign(names_.size(), {});
+  row_present_.assign(names_.size(), {});
+  loose_.clear();
   if (next_) next_->on_train_begin(members, epochs, batches_per_epoch);
 }
 
@@ -31,15 +35,27 @@ void RunRecorder::on_batch_end(std::int64_t epoch, Index batch) {
   if (next_) next_->on_batch_end(epoch, batch);
 }
 
-void RunRecorder::record(std::size_t metric, std::size_t member, std::int64_t epoch, double value) {
-  Column& column = columns_[metric][member];
-  column.epochs.push_back(epoch);
-  column.values.push_back(static_cast<float>(value));
+void RunRecorder::record(std::size_t metric, std::size_t member, std::int64_t epoch, double value, bool in_row) {
+  if (!in_row) {
+    loose_.push_back(Loose{metric, member, epoch, static_cast<float>(value)});
+    return;
+  }
+  const std::size_t at = (row_epochs_.size() - 1) * static_cast<std::size_t>(members_) + member;
+  row_values_[metric][at] = static_cast<float>(value);
+  row_present_[metric][at] = 1;
 }
 
 void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) {
   constexpr std::size_t fields = std::size(metric_names);
   const bool logged_epoch = epoch == 0 || epoch == epochs_ || epoch % log_every_ == 0;
+  if (logged_epoch) {
+    row_epochs_.push_back(epoch);
+    const std::size_t size = row_epochs_.size() * static_cast<std::size_t>(members_);
+    for (std::size_t metric = 0; metric < names_.size(); ++metric) {
+      row_values_[metric].resize(size);
+      row_present_[metric].resize(size, 0);
+    }
+  }
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     if (!logged_epoch && active[m]) continue;
     // A member that diverged or stopped this epoch is recorded one last time, then no more.
@@ -52,14 +68,14 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
                                    e.test_loss,  e.test_accuracy,  e.learning_rate,   e.gradient_norm};
     // Absent measurements (no test set, epoch 0's learning rate) are left out; a NaN loss is kept.
     for (std::size_t f = 0; f < fields; ++f)
-      if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f]);
+      if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f], logged_epoch);
     constexpr std::size_t per_layer = std::size(layer_stat_names);
     for (std::size_t layer = 0; layer < e.layers.size() && fields + per_layer * (layer + 1) <= names_.size(); ++layer) {
       const LayerStats& stats = e.layers[layer];
       const double layer_values[per_layer] = {stats.weight_norm, stats.gradient_norm,  stats.update_ratio,
                                               stats.weight_l1,   stats.dead_fraction, stats.saturated_fraction};
       for (std::size_t k = 0; k < per_layer; ++k)
-        if (!std::isnan(layer_values[k])) record(fields + per_layer * layer + k, m, epoch, layer_values[k]);
+        if (!std::isnan(layer_values[k])) record(fields + per_layer * layer + k, m, epoch, layer_values[k], logged_epoch);
     }
   }
   const auto now = std::chrono::steady_clock::now();
@@ -68,14 +84,32 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
 }
 
 void RunRecorder::hand_over() {
-  for (std::size_t metric = 0; metric < columns_.size(); ++metric)
-    for (std::size_t m = 0; m < columns_[metric].size(); ++m) {
-      Column& column = columns_[metric][m];
-      if (column.values.empty()) continue;
-      store_.append_series(run_, first_member_ + static_cast<Index>(m), names_[metric], column.epochs, column.values);
-      column.epochs.clear();
-      column.values.clear();
+  const auto members = static_cast<std::size_t>(members_);
+  std::vector<std::vector<std::size_t>> loose_of(names_.size() * members);  // indices into loose_
+  for (std::size_t i = 0; i < loose_.size(); ++i) loose_of[loose_[i].metric * members + loose_[i].member].push_back(i);
+  std::vector<Epoch> epochs;
+  std::vector<float> values;
+  for (std::size_t metric = 0; metric < names_.size(); ++metric) {
+    for (std::size_t m = 0; m < members; ++m) {
+      epochs.clear();
+      values.clear();
+      for (std::size_t row = 0; row < row_epochs_.size(); ++row) {
+        const std::size_t at = row * members + m;
+        if (!row_present_[metric][at]) continue;
+        epochs.push_back(row_epochs_[row]);
+        values.push_back(row_values_[metric][at]);
+      }
+      for (const std::size_t i : loose_of[metric * members + m]) {
+        epochs.push_back(loose_[i].epoch);
+        values.push_back(loose_[i].value);
+      }
+      if (!values.empty()) store_.append_series(run_, first_member_ + static_cast<Index>(m), names_[metric], epochs, values);
     }
+    row_values_[metric].clear();
+    row_present_[metric].clear();
+  }
+  row_epochs_.clear();
+  loose_.clear();
 }
 
 void RunRecorder::on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) {

@@ -29,7 +29,7 @@ class RunRecorder final : public TrainObserver {
   // Members of this population are members first_member, first_member + 1, ... of the run.
   // Progress reaches `next` too (may be null).
   // log_every: record every this many epochs (and epoch 0, the last, a member's final one);
-  // 0 = about 100,000 points per metric for the whole population.
+  // 0 = about 50,000 points per metric for the whole population.
   RunRecorder(RunStore& store, RunId run, Index first_member, int layers, std::int64_t log_every, TrainObserver* next,
               std::chrono::milliseconds flush_interval = std::chrono::milliseconds(2000));
 
@@ -56,18 +56,24 @@ class RunRecorder final : public TrainObserver {
   std::int64_t epochs_ = 0;
   std::chrono::milliseconds flush_interval_;
   std::chrono::steady_clock::time_point last_flush_;
-  void record(std::size_t metric, std::size_t member, std::int64_t epoch, double value);
-  void hand_over();  // gives the buffered columns to the store
+  void record(std::size_t metric, std::size_t member, std::int64_t epoch, double value, bool in_row);
+  void hand_over();  // gives the buffered values to the store, one series per (metric, member)
 
-  // Columns buffered between flushes: per metric and member, its epochs and values. A plain
-  // append per value keeps recording cheap next to training 1,000 members.
-  struct Column {
-    std::vector<Epoch> epochs;
-    std::vector<float> values;
+  // Values buffered between flushes. Logged epochs are rows of a member-wide table per metric,
+  // so that recording 1,000 members is a few contiguous writes per epoch; the one value of a
+  // member that stopped between logged epochs goes to `loose_`.
+  std::vector<std::string> names_;                       // metric_names, then "layers.{i}.weight_norm", ...
+  Index members_ = 0;
+  std::vector<Epoch> row_epochs_;                        // the buffered logged epochs
+  std::vector<std::vector<float>> row_values_;           // [metric][row * members + member]
+  std::vector<std::vector<std::uint8_t>> row_present_;   // same layout: 1 where a value was recorded
+  struct Loose {
+    std::size_t metric, member;
+    Epoch epoch;
+    float value;
   };
-  std::vector<std::string> names_;                // metric_names, then "layers.{i}.weight_norm", ...
-  std::vector<std::vector<Column>> columns_;      // [metric][member]
-  std::vector<std::uint8_t> recorded_final_;      // a member's last epoch after it stopped is recorded once
+  std::vector<Loose> loose_;
+  std::vector<std::uint8_t> recorded_final_;  // a member's last epoch after it stopped is recorded once
 };
 
 // Per config layer i, stored as "layers.{i}.<name>", in the order of LayerStats.

@@ -26,10 +26,10 @@ struct TrainConfig {
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or
-// with log_every = 0 as many as keep about 100,000 points per metric for the population.
+// with log_every = 0 as many as keep about 50,000 points per metric for the population.
 inline std::int64_t resolved_log_every(std::int64_t log_every, std::int64_t epochs, Index members) {
   if (log_every > 0) return log_every;
-  constexpr std::int64_t points_per_metric = 100'000;  // keeps recording a small share of training time
+  constexpr std::int64_t points_per_metric = 50'000;  // keeps recording a small share of training time
   const std::int64_t points = epochs * static_cast<std::int64_t>(members);
   return points <= points_per_metric ? 1 : (points + points_per_metric - 1) / points_per_metric;
 }
