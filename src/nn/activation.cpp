@@ -63,6 +63,8 @@ const TensorT<T>& Activation<T>::forward(const TensorT<T>& input, const ForwardC
   const bool shared = input.dim(0) == 1;
   const Index batch = input.dim(1), features = input.dim(2), count = batch * features;
   output_.resize({population, batch, features});
+  // Members are independent, so threads cannot change a float.
+#pragma omp parallel for schedule(static) if (population > 1 && population * count >= (Index{1} << 16))
   for (Index m = 0; m < population; ++m) {
     const ActivationSpec& spec = members_[static_cast<std::size_t>(m)];
     const T* x = input.slice(shared ? 0 : m);

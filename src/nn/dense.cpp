@@ -81,6 +81,9 @@ const TensorT<T>& Dense<T>::forward(const TensorT<T>& input, const ForwardContex
   const Index batch = input.dim(1);
   output_.resize({population_, batch, outputs_});
   if (is_small_dense(inputs_, outputs_)) {
+    // Members are independent, so threads cannot change a float; worth it for large populations.
+    const bool many = population_ * batch * inputs_ * outputs_ >= (Index{1} << 16);
+#pragma omp parallel for schedule(static) if (many)
     for (Index m = 0; m < population_; ++m)
       small_forward(input.slice(shared ? 0 : m), weight_.slice(m), has_bias_ ? bias_.slice(m) : nullptr,
                     output_.slice(m), batch, inputs_, outputs_);
