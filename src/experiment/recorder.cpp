@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/histogram.hpp"
+#include "experiment/weights_file.hpp"
 
 namespace nnlab {
 
@@ -149,6 +150,9 @@ void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model) {
   std::transform(text.begin(), text.end(), bytes.begin(), [](char c) { return static_cast<std::byte>(c); });
   store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "histograms", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
                       bytes);
+  // The weights themselves at these epochs (safetensors, PyTorch layout), for later study.
+  store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "snapshot", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
+                      member_weights_bytes(model, member));
 }
 
 void RunRecorder::flush() {

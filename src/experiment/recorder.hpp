@@ -38,7 +38,8 @@ class RunRecorder final : public TrainObserver {
   void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) override;
   void on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) override;
   // Histograms of weights and probe activations of the population's first member at epochs
-  // 0, 1, 10, 100, ... and the last: artefacts "histograms" / "epoch-{e}".
+  // 0, 1, 10, 100, ... and the last: artefacts "histograms" / "epoch-{e}"; and that member's
+  // weights then: "snapshot" / "epoch-{e}" (safetensors).
   bool wants_model(std::int64_t epoch) override;
   void on_model(std::int64_t epoch, Sequential<float>& model) override;
   void on_train_end() override;

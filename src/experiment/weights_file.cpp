@@ -34,4 +34,8 @@ void save_weights(Sequential<float>& model, const std::filesystem::path& file) {
 
 std::vector<std::byte> weights_bytes(Sequential<float>& model) { return model_file_bytes(named_parameters(model)); }
 
+std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member) {
+  return member_model_file_bytes(named_parameters(model), member);
+}
+
 }  // namespace nnlab

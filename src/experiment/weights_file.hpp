@@ -17,5 +17,7 @@ void load_weights_into(Sequential<float>& model, const std::filesystem::path& fi
 void save_weights(Sequential<float>& model, const std::filesystem::path& file);
 // The bytes save_weights would write.
 std::vector<std::byte> weights_bytes(Sequential<float>& model);
+// One member's weights in the plain PyTorch layout, as bytes.
+std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member);
 
 }  // namespace nnlab

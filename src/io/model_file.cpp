@@ -87,7 +87,7 @@ void write_model_file(const std::filesystem::path& file, std::span<const NamedTe
   write_file_atomically(file, model_file_bytes(parameters));
 }
 
-void write_member_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters, Index member) {
+std::vector<std::byte> member_model_file_bytes(std::span<const NamedTensor> parameters, Index member) {
   const Index population = population_of(parameters);
   if (member < 0 || member >= population)
     throw std::invalid_argument("write_member_model_file: member " + std::to_string(member) +
@@ -95,8 +95,12 @@ void write_member_model_file(const std::filesystem::path& file, std::span<const 
   std::vector<NamedTensorView> views;
   views.reserve(parameters.size());
   for (const NamedTensor& parameter : parameters) views.push_back(member_view(parameter, member));
-  write_safetensors(file, std::span<const NamedTensorView>(views),
-                    {{"format", "pt"}, {"nnlab_population", "1"}, {"nnlab_member", std::to_string(member)}});
+  return safetensors_bytes(std::span<const NamedTensorView>(views),
+                           {{"format", "pt"}, {"nnlab_population", "1"}, {"nnlab_member", std::to_string(member)}});
+}
+
+void write_member_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters, Index member) {
+  write_file_atomically(file, member_model_file_bytes(parameters, member));
 }
 
 std::map<std::string, Tensor> read_model_file(const std::filesystem::path& file,

@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/threads.hpp"
 #include "data/named.hpp"
 #include "io/safetensors.hpp"
+#include "store/store.hpp"
+#include "support/scratch_directory.hpp"
 
 namespace nnlab {
 namespace {
@@ -84,6 +87,44 @@ train: {epochs: 300, batch: full, order: fixed}
   const RunSummary alone = run_experiment(parse_experiment(mirror, "mirror.yaml", {"seed=13", "replicates=1"}));
   EXPECT_EQ(population.members[3].seed, 13u);
   EXPECT_EQ(population.members[3].result.final_metrics.train_loss, alone.members[0].result.final_metrics.train_loss);
+}
+
+// What a recorded run keeps besides its series: the plan's source, histograms and weight
+// snapshots of the first member at epochs 0, 1, 10, 100 and the last, the final weights and
+// the checkpoint. The last snapshot is member 0 of the final weights.
+TEST(Runner, RecordsSnapshotsHistogramsAndTheFinalWeights) {
+  const char* mirror = R"(
+seed: 3
+replicates: 3
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers: [{type: dense, units: 2, activation: sigmoid}, {type: dense, units: 1, activation: sigmoid}]
+loss: sse
+optimizer: {type: sgd, lr: 0.1, momentum: 0.9}
+train: {epochs: 120, batch: full, order: fixed}
+)";
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunSummary summary = run_experiment(parse_experiment(mirror, "mirror.yaml"), RunOptions{.store = &store});
+  std::vector<std::string> names;
+  for (const ArtefactInfo& artefact : store.list_artefacts(summary.run_id)) names.push_back(artefact.label.kind + "/" + artefact.label.name);
+  for (const char* expected : {"source/plan", "weights/population-0", "checkpoint/population-0", "histograms/epoch-0", "histograms/epoch-1",
+                               "histograms/epoch-10", "histograms/epoch-100", "histograms/epoch-120", "snapshot/epoch-0", "snapshot/epoch-120"})
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+  EXPECT_EQ(std::find(names.begin(), names.end(), "snapshot/epoch-50"), names.end());
+
+  const auto last = store.get_artefact(summary.run_id, ArtefactLabel{.member = 0, .kind = "snapshot", .name = "epoch-120", .epoch = 120});
+  const auto final_weights = store.get_artefact(summary.run_id, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = "population-0", .epoch = 120});
+  ASSERT_TRUE(last && final_weights);
+  const SafetensorsFile snapshot = parse_safetensors(last->content, "snapshot");
+  const SafetensorsFile population = parse_safetensors(final_weights->content, "weights");
+  ASSERT_EQ(snapshot.tensors.size(), population.tensors.size());
+  for (std::size_t t = 0; t < snapshot.tensors.size(); ++t) {
+    const Tensor& one = snapshot.tensors[t].value;
+    const Tensor& all = population.tensors[t].value;  // [3, ...]
+    ASSERT_EQ(one.size() * 3, all.size()) << snapshot.tensors[t].name;
+    for (Index i = 0; i < one.size(); ++i) EXPECT_EQ(one[i], all.slice(0)[i]) << snapshot.tensors[t].name;
+  }
 }
 
 }  // namespace
