@@ -19,43 +19,16 @@
 #include <thread>
 #include <vector>
 
-#include "../support/scratch_directory.hpp"
+#include "cli/process_support.hpp"
+#include "support/scratch_directory.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Starts nnlab with `arguments`, stdout and stderr into files; returns the child's pid.
-pid_t start_nnlab(const std::vector<std::string>& arguments, const fs::path& out, const fs::path& err) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) std::_Exit(127);
-    std::vector<char*> argv{const_cast<char*>(NNLAB_BINARY)};
-    for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-    argv.push_back(nullptr);
-    ::execv(NNLAB_BINARY, argv.data());
-    std::_Exit(127);
-  }
-  return pid;
-}
-
-// The child's exit code, or -signal when a signal ended it.
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
-
-int run_nnlab(const std::vector<std::string>& arguments, const fs::path& out, const fs::path& err) {
-  return wait_for(start_nnlab(arguments, out, err));
-}
+using nnlab::testing::read_file;
+using nnlab::testing::run_nnlab;
+using nnlab::testing::start_nnlab;
+using nnlab::testing::wait_for;
 
 // How many series rows the store at `file` holds (0 while it does not exist yet). Read with
 // SQLite directly, as a second process would, while nnlab writes it.
