@@ -35,14 +35,25 @@ SeriesChunk encode_chunk(std::span<const Epoch> epochs, std::span<const float> v
   if (epochs.empty() || epochs.size() != values.size())
     throw std::invalid_argument("encode_chunk: need as many epochs as values, at least one");
   SeriesChunk chunk{.first_epoch = epochs.front(), .count = static_cast<Index>(epochs.size())};
-  Epoch stride = epochs.size() > 1 ? epochs[1] - epochs[0] : 1;
-  for (std::size_t i = 1; i < epochs.size() && stride > 0; ++i)
-    if (epochs[i] != epochs[i - 1] + stride) stride = 0;
-  chunk.contiguous = stride == 1;
-  if (stride > 1) {
-    // Every log_every-th epoch: one int64, the stride (a full list would be 8 * count >= 16 bytes).
+  // Epochs first, first + s, first + 2s, ... up to the last (which may break the step: the
+  // final epoch is logged whatever log_every is).
+  const auto steps_by = [&](Epoch stride, std::size_t until) {
+    for (std::size_t i = 1; i < until; ++i)
+      if (epochs[i] != epochs[i - 1] + stride) return false;
+    return stride > 0;
+  };
+  const Epoch stride = epochs.size() > 1 ? epochs[1] - epochs[0] : 1;
+  chunk.contiguous = epochs.size() == 1 || (stride == 1 && steps_by(1, epochs.size()));
+  if (chunk.contiguous) {
+    // no epochs stored
+  } else if (stride > 1 && steps_by(stride, epochs.size())) {
+    // One int64, the stride (a full list would be 8 * count >= 16 bytes).
     chunk.epochs_blob = to_bytes(std::span<const Epoch>(&stride, 1));
-  } else if (!chunk.contiguous) {
+  } else if (epochs.size() >= 3 && stride >= 1 && steps_by(stride, epochs.size() - 1) && epochs.back() > epochs[epochs.size() - 2]) {
+    // Two int64, the stride and the last epoch (a full list would be 8 * count >= 24 bytes).
+    const Epoch stride_and_last[2] = {stride, epochs.back()};
+    chunk.epochs_blob = to_bytes(std::span<const Epoch>(stride_and_last, 2));
+  } else {
     chunk.epochs_blob = to_bytes(epochs);
   }
   chunk.values_blob = to_bytes(values);
@@ -65,6 +76,14 @@ void decode_chunk(Epoch first_epoch, Index count, bool contiguous, std::span<con
     std::memcpy(&stride, epochs_blob.data(), sizeof(stride));
     if (stride < 2) throw InputError(where + ": epoch stride " + std::to_string(stride));
     for (Index i = 0; i < count; ++i) series.epochs.push_back(first_epoch + i * stride);
+  } else if (count >= 3 && epochs_blob.size() == 2 * sizeof(Epoch)) {
+    Epoch stride_and_last[2] = {};
+    std::memcpy(stride_and_last, epochs_blob.data(), sizeof(stride_and_last));
+    const Epoch stride = stride_and_last[0], last = stride_and_last[1];
+    if (stride < 1 || last <= first_epoch + (count - 2) * stride)
+      throw InputError(where + ": epoch stride " + std::to_string(stride) + " and last epoch " + std::to_string(last) + " do not fit");
+    for (Index i = 0; i + 1 < count; ++i) series.epochs.push_back(first_epoch + i * stride);
+    series.epochs.push_back(last);
   } else {
     const auto expected_epochs = static_cast<std::size_t>(count) * sizeof(Epoch);
     if (epochs_blob.size() != expected_epochs)

@@ -1,8 +1,10 @@
 // How a piece of a metric series is laid out in one row of the `series` table: the values as
 // little-endian float32, the epochs as little-endian int64 — or no epochs at all when they
 // run first_epoch, first_epoch + 1, ... (the usual case, so a chunk costs 4 bytes a point), or
-// one int64 stride s >= 2 when they run first_epoch, first_epoch + s, ... (log_every = s;
-// schema version 2 and later).
+// one int64 stride s >= 2 when they run first_epoch, first_epoch + s, ... (log_every = s), or
+// two int64 (s, last) when they run so but for a last epoch off the step (the final epoch);
+// the last two forms from schema version 2 on. Blob sizes tell the forms apart: a full list
+// has 8 * count bytes, and the short forms are used only where that is more.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +20,7 @@ struct SeriesChunk {
   Epoch first_epoch = 0;
   Index count = 0;
   bool contiguous = true;              // epochs are first_epoch + i; epochs_blob is then empty
-  std::vector<std::byte> epochs_blob;  // count int64, or one int64 stride; little-endian
+  std::vector<std::byte> epochs_blob;  // count int64, or (stride) or (stride, last); little-endian
   std::vector<std::byte> values_blob;  // count float32, little-endian
 };
 

@@ -31,12 +31,13 @@ TEST(SeriesChunk, ContiguousEpochsStoreOnlyLittleEndianFloats) {
 }
 
 TEST(SeriesChunk, GapsStoreTheEpochsAsLittleEndianInt64) {
-  const std::vector<Epoch> epochs{0, 5, 0x0102030405};
-  const std::vector<float> values{0.0f, 0.0f, 0.0f};
+  const std::vector<Epoch> epochs{0, 5, 7, 0x0102030405};
+  const std::vector<float> values{0.0f, 0.0f, 0.0f, 0.0f};
   const SeriesChunk chunk = encode_chunk(epochs, values);
   EXPECT_FALSE(chunk.contiguous);
   EXPECT_EQ(chunk.epochs_blob, bytes({0, 0, 0, 0, 0, 0, 0, 0,  //
                                       5, 0, 0, 0, 0, 0, 0, 0,  //
+                                      7, 0, 0, 0, 0, 0, 0, 0,  //
                                       0x05, 0x04, 0x03, 0x02, 0x01, 0, 0, 0}));
 }
 
@@ -52,10 +53,35 @@ TEST(SeriesChunk, EveryKthEpochStoresOnlyTheStride) {
   EXPECT_EQ(series, (MetricSeries{epochs, values}));
   // Two points a stride apart are a stride too; a broken progression keeps every epoch.
   EXPECT_EQ(encode_chunk(std::vector<Epoch>{0, 1425}, std::vector<float>{0, 0}).epochs_blob.size(), 8u);
-  EXPECT_EQ(encode_chunk(std::vector<Epoch>{0, 15, 31}, std::vector<float>{0, 0, 0}).epochs_blob.size(), 24u);
+  EXPECT_EQ(encode_chunk(std::vector<Epoch>{0, 15, 30, 31, 32}, std::vector<float>{0, 0, 0, 0, 0}).epochs_blob.size(), 40u);
   EXPECT_EQ(encode_chunk(std::vector<Epoch>{9, 3, -3}, std::vector<float>{0, 0, 0}).epochs_blob.size(), 24u);
   // A stride below 2 in a file is damage, not a series.
   EXPECT_THROW(decode_chunk(0, 3, false, bytes({1, 0, 0, 0, 0, 0, 0, 0}), bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), "x", series),
+               InputError);
+}
+
+TEST(SeriesChunk, AStrideWithAFinalEpochOffTheStepStoresStrideAndLast) {
+  // log_every 29 over 100 epochs: 0, 29, 58, 87 and the final 100.
+  const std::vector<Epoch> epochs{0, 29, 58, 87, 100};
+  const std::vector<float> values{5, 4, 3, 2, 1};
+  const SeriesChunk chunk = encode_chunk(epochs, values);
+  EXPECT_EQ(chunk.epochs_blob, bytes({29, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0}));
+  MetricSeries series;
+  decode_chunk(chunk.first_epoch, chunk.count, chunk.contiguous, chunk.epochs_blob, chunk.values_blob, "x", series);
+  EXPECT_EQ(series, (MetricSeries{epochs, values}));
+  // Contiguous epochs with a jump at the end: stride 1 and the last.
+  const std::vector<Epoch> ones{3, 4, 5, 9};
+  const SeriesChunk jump = encode_chunk(ones, std::vector<float>{0, 0, 0, 0});
+  EXPECT_FALSE(jump.contiguous);
+  EXPECT_EQ(jump.epochs_blob.size(), 16u);
+  MetricSeries decoded;
+  decode_chunk(jump.first_epoch, jump.count, jump.contiguous, jump.epochs_blob, jump.values_blob, "x", decoded);
+  EXPECT_EQ(decoded.epochs, ones);
+  // Two epochs keep the full list (16 bytes either way: the full list wins the tie).
+  EXPECT_EQ(encode_chunk(std::vector<Epoch>{3, 9}, std::vector<float>{0, 0}).epochs_blob.size(), 8u);  // a stride of 6
+  // A last epoch that does not come after the rest is damage.
+  EXPECT_THROW(decode_chunk(0, 3, false, bytes({5, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0}), bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), "x",
+                            decoded),
                InputError);
 }
 
