@@ -458,7 +458,7 @@ ScheduleSpec read_schedule(const Field& field) {
 // ---------------------------------------------------------------- training, success
 
 TrainConfig read_train(const Field& field) {
-  const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "checkpoint_every"});
+  const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "checkpoint_every", "snapshot_epochs"});
   TrainConfig train;
   if (const auto epochs = section.find("epochs")) train.epochs = integer_at_least(*epochs, 1);
   if (const auto batch = section.find("batch")) {
@@ -478,6 +478,15 @@ TrainConfig read_train(const Field& field) {
   if (const auto clip_value = section.find("clip_value")) train.clip_value = non_negative(*clip_value);
   if (const auto log_every = section.find("log_every")) train.log_every = integer_at_least(*log_every, 1);
   if (const auto every = section.find("checkpoint_every")) train.checkpoint_every = integer_at_least(*every, 1);
+  if (const auto snapshots = section.find("snapshot_epochs")) {
+    if (!snapshots->is_list()) snapshots->fail(fmt::format("expected a list of epochs, got {}", snapshots->shown()));
+    for (const Field& item : snapshots->items()) {
+      const std::int64_t epoch = integer_at_least(item, 0);
+      item.check(epoch <= train.epochs, fmt::format("must be <= train.epochs ({})", train.epochs));
+      train.snapshot_epochs.push_back(epoch);
+    }
+    std::sort(train.snapshot_epochs.begin(), train.snapshot_epochs.end());
+  }
   return train;
 }
 

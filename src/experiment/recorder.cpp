@@ -12,8 +12,14 @@
 namespace nnlab {
 
 RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int layers, std::int64_t log_every, TrainObserver* next,
-                         std::chrono::milliseconds flush_interval)
-    : store_(store), run_(run), first_member_(first_member), next_(next), log_every_(log_every), flush_interval_(flush_interval) {
+                         std::vector<std::int64_t> snapshot_epochs, std::chrono::milliseconds flush_interval)
+    : store_(store),
+      run_(run),
+      first_member_(first_member),
+      next_(next),
+      log_every_(log_every),
+      snapshot_epochs_(std::move(snapshot_epochs)),
+      flush_interval_(flush_interval) {
   names_.assign(std::begin(metric_names), std::end(metric_names));
   for (int layer = 0; layer < layers; ++layer)
     for (const char* stat : layer_stat_names) names_.push_back(fmt::format("layers.{}.{}", layer, stat));
@@ -120,6 +126,7 @@ void RunRecorder::on_resume(std::int64_t epochs_done, std::span<const std::uint8
 }
 
 bool RunRecorder::wants_model(std::int64_t epoch) {
+  if (!snapshot_epochs_.empty()) return std::binary_search(snapshot_epochs_.begin(), snapshot_epochs_.end(), epoch);
   if (epoch == 0 || epoch == epochs_) return true;
   std::int64_t power = 1;
   while (power < epoch) power *= 10;

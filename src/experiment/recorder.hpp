@@ -30,16 +30,18 @@ class RunRecorder final : public TrainObserver {
   // Progress reaches `next` too (may be null).
   // log_every: record every this many epochs (and epoch 0, the last, a member's final one);
   // 0 = about 50,000 points per metric for the whole population.
+  // snapshot_epochs: where on_model keeps histograms and weights (empty: 0, 1, 10, ..., last).
   RunRecorder(RunStore& store, RunId run, Index first_member, int layers, std::int64_t log_every, TrainObserver* next,
+              std::vector<std::int64_t> snapshot_epochs = {},
               std::chrono::milliseconds flush_interval = std::chrono::milliseconds(2000));
 
   void on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) override;
   void on_batch_end(std::int64_t epoch, Index batch) override;
   void on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics> metrics, std::span<const std::uint8_t> active) override;
   void on_resume(std::int64_t epochs_done, std::span<const std::uint8_t> active) override;
-  // Histograms of weights and probe activations of the population's first member at epochs
-  // 0, 1, 10, 100, ... and the last: artefacts "histograms" / "epoch-{e}"; and that member's
-  // weights then: "snapshot" / "epoch-{e}" (safetensors).
+  // Histograms of weights and probe activations of the population's first member at the
+  // snapshot epochs: artefacts "histograms" / "epoch-{e}"; and that member's weights then:
+  // "snapshot" / "epoch-{e}" (safetensors).
   bool wants_model(std::int64_t epoch) override;
   void on_model(std::int64_t epoch, Sequential<float>& model) override;
   void on_train_end() override;
@@ -54,6 +56,7 @@ class RunRecorder final : public TrainObserver {
   TrainObserver* next_;
   FlushCompanion* companion_ = nullptr;
   std::int64_t log_every_;
+  std::vector<std::int64_t> snapshot_epochs_;
   std::int64_t epochs_ = 0;
   std::chrono::milliseconds flush_interval_;
   std::chrono::steady_clock::time_point last_flush_;

@@ -263,7 +263,8 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         }
         store->add_members(run, starts);
       }
-      recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), head.train.log_every, options.observer);
+      recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), head.train.log_every, options.observer,
+                       head.train.snapshot_epochs);
       checkpointer.emplace(population.index, model, *optimizer, *recorder, head.train.checkpoint_every);
       // Resuming: continue from the population's checkpoint; without one it starts afresh
       // (the epochs it recorded are recorded again, and reads keep the newest).

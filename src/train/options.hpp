@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/tensor.hpp"
 #include "data/order.hpp"
@@ -23,6 +24,9 @@ struct TrainConfig {
   // Epochs between checkpoints for `nnlab resume`; 0 = auto (about every 60 s of training).
   // The Trainer only asks its Checkpointer; this is that checkpointer's setting.
   std::int64_t checkpoint_every = 0;
+  // Epochs at which the run store keeps weight snapshots and weight/activation histograms of
+  // each population's first member; empty = 0, 1, 10, 100, ... and the last.
+  std::vector<std::int64_t> snapshot_epochs;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

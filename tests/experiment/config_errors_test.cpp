@@ -114,6 +114,11 @@ TEST(ConfigErrors, OutOfRangeValues) {
   EXPECT_EQ(error_of(with("train: {batch: 0}\n")), "mirror.yaml: train.batch: must be >= 1 or 'full', got 0");
   EXPECT_EQ(error_of(with("train: {clip_norm: -1}\n")), "mirror.yaml: train.clip_norm: must be >= 0, got -1");
   EXPECT_EQ(error_of(with("train: {log_every: 0}\n")), "mirror.yaml: train.log_every: must be >= 1, got 0");
+  EXPECT_EQ(error_of(with("train: {checkpoint_every: 0}\n")), "mirror.yaml: train.checkpoint_every: must be >= 1, got 0");
+  EXPECT_EQ(error_of(with("train: {epochs: 100, snapshot_epochs: [0, 101]}\n")),
+            "mirror.yaml: train.snapshot_epochs.1: must be <= train.epochs (100), got 101");
+  EXPECT_EQ(error_of(with("train: {snapshot_epochs: [-1]}\n")), "mirror.yaml: train.snapshot_epochs.0: must be >= 0, got -1");
+  EXPECT_EQ(error_of(with("train: {snapshot_epochs: 5}\n")), "mirror.yaml: train.snapshot_epochs: expected a list of epochs, got 5");
   EXPECT_EQ(error_of(with("replicates: 0\n")), "mirror.yaml: replicates: must be >= 1, got 0");
   EXPECT_EQ(error_of(with("seed: -1\n")), "mirror.yaml: seed: must be >= 0, got -1");
   EXPECT_EQ(error_of(with("loss: {type: sse, class_weights: [1, -7]}\n")),

@@ -127,5 +127,25 @@ train: {epochs: 120, batch: full, order: fixed}
   }
 }
 
+TEST(Runner, SnapshotEpochsAreTheOnesAskedFor) {
+  const char* mirror = R"(
+replicates: 2
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers: [{type: dense, units: 2, activation: sigmoid}, {type: dense, units: 1, activation: sigmoid}]
+loss: sse
+optimizer: {type: sgd, lr: 0.1, momentum: 0.9}
+train: {epochs: 60, batch: 4, snapshot_epochs: [50, 3]}
+)";
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunSummary summary = run_experiment(parse_experiment(mirror, "mirror.yaml"), RunOptions{.store = &store});
+  std::vector<std::string> snapshots;
+  for (const ArtefactInfo& artefact : store.list_artefacts(summary.run_id))
+    if (artefact.label.kind == "snapshot" || artefact.label.kind == "histograms") snapshots.push_back(artefact.label.kind + "/" + artefact.label.name);
+  std::sort(snapshots.begin(), snapshots.end());
+  EXPECT_EQ(snapshots, (std::vector<std::string>{"histograms/epoch-3", "histograms/epoch-50", "snapshot/epoch-3", "snapshot/epoch-50"}));
+}
+
 }  // namespace
 }  // namespace nnlab
