@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
-#include <set>
+#include <nlohmann/json.hpp>
 #include <numeric>
+#include <set>
 
 #include "core/error.hpp"
 #include "experiment/checkpoint.hpp"
@@ -16,14 +16,14 @@
 #include "experiment/data_setup.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "experiment/recorder.hpp"
-#include "store/store.hpp"
+#include "experiment/weights_file.hpp"
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
-#include "experiment/weights_file.hpp"
 #include "nn/activation.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
+#include "store/store.hpp"
 #include "train/batch.hpp"
 
 namespace nnlab {
