@@ -86,10 +86,10 @@ Figure grouped_bar_chart(std::span<const std::string> categories, std::span<cons
   return figure;
 }
 
-Histogram make_histogram(std::span<const double> values, int bins) {
+SampleHistogram make_sample_histogram(std::span<const double> values, int bins) {
   if (bins < 0 || bins > max_bins)
-    throw std::invalid_argument("make_histogram: bins must be 0..200, got " + std::to_string(bins));
-  Histogram histogram;
+    throw std::invalid_argument("make_sample_histogram: bins must be 0..200, got " + std::to_string(bins));
+  SampleHistogram histogram;
   std::vector<double> finite;
   for (const double value : values) {
     if (std::isfinite(value)) {
@@ -119,7 +119,7 @@ Histogram make_histogram(std::span<const double> values, int bins) {
 }
 
 Figure histogram_chart(std::span<const double> values, const HistogramOptions& options) {
-  const Histogram histogram = make_histogram(values, options.bins);
+  const SampleHistogram histogram = make_sample_histogram(values, options.bins);
   Panel panel;
   panel.title = options.title;
   panel.x = Axis{.label = options.x_label};

@@ -27,9 +27,10 @@ Figure bar_chart(std::span<const LabelledValue> bars, const BarChartOptions& opt
 Figure grouped_bar_chart(std::span<const std::string> categories, std::span<const BarGroup> groups,
                          const BarChartOptions& options = {});
 
-// Counts of values in equal-width bins. `edges` has one more entry than `counts`; bins are [edge, next
-// edge) except the last, which includes its right edge. NaN and Inf are not binned but counted in `non_finite`.
-struct Histogram {
+// Counts of a sample's values in equal-width bins, for histogram_chart (core/histogram.hpp's Histogram
+// is the fixed-bin one the recorder stores). `edges` has one more entry than `counts`; bins are [edge,
+// next edge) except the last, which includes its right edge. NaN and Inf are counted in `non_finite`.
+struct SampleHistogram {
   std::vector<double> edges;
   std::vector<double> counts;
   std::size_t non_finite = 0;
@@ -37,13 +38,13 @@ struct Histogram {
 
 // `bins` = 0 chooses the count by the Freedman–Diaconis rule (Sturges' when the quartiles coincide), 1..200.
 // All values equal -> one bin of width 1 centred on them; no finite values -> no bins.
-Histogram make_histogram(std::span<const double> values, int bins = 0);
+SampleHistogram make_sample_histogram(std::span<const double> values, int bins = 0);
 
 struct HistogramOptions {
   std::string title;
   std::string x_label;
   std::string y_label = "count";
-  int bins = 0;  // 0 = automatic (make_histogram)
+  int bins = 0;  // 0 = automatic (make_sample_histogram)
   int width = 800;
   int height = 500;
 };

@@ -7,6 +7,7 @@
 #include <map>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "core/statistics.hpp"
@@ -17,6 +18,7 @@
 #include "report/tsne.hpp"
 #include "report/curve_charts.hpp"
 #include "report/hinton.hpp"
+#include "report/histogram_outlines.hpp"
 #include "report/html.hpp"
 #include "report/image_grid.hpp"
 
@@ -94,6 +96,12 @@ Band band_of(const RunStore& store, RunId run, std::span<const Index> members, c
   }
   if (members.size() < 2) band.low.clear(), band.high.clear(), band.runs.clear();
   return band;
+}
+
+std::string text_of(const std::vector<std::byte>& bytes) {
+  std::string text(bytes.size(), '\0');
+  std::transform(bytes.begin(), bytes.end(), text.begin(), [](std::byte b) { return static_cast<char>(b); });
+  return text;
 }
 
 bool has_metric(const std::vector<std::string>& metrics, const std::string& name) {
@@ -266,56 +274,86 @@ void add_total_weight_l1(ReportSection& section, const RunStore& store, const Ru
                                         "more capacity (median, 25–75 % band, faint: individual members)."});
 }
 
+// One "histograms" artefact as the recorder writes it: the epoch, the member, and per layer the
+// binned weights and probe activations (core/histogram.hpp). Nothing when it is not of that form.
+struct StoredHistograms {
+  std::int64_t epoch = 0;
+  Index member = 0;
+  struct Entry {
+    std::size_t layer = 0;
+    BinnedCounts bins;
+    std::int64_t nonfinite = 0;
+  };
+  std::vector<Entry> weights, activations;
+};
+
+std::optional<StoredHistograms> parse_histograms(const std::vector<std::byte>& content) {
+  try {
+    const json document = json::parse(text_of(content));
+    StoredHistograms stored{.epoch = document.at("epoch").get<std::int64_t>(), .member = document.at("member").get<Index>(), .weights = {},
+                            .activations = {}};
+    for (auto [kind, entries] : {std::pair{"weights", &stored.weights}, std::pair{"activations", &stored.activations}}) {
+      if (!document.contains(kind)) continue;
+      for (const json& entry : document.at(kind).get<std::vector<json>>()) {
+        StoredHistograms::Entry parsed{.layer = entry.at("layer").get<std::size_t>(),
+                                       .bins = BinnedCounts{.low = entry.at("low").get<double>(), .high = entry.at("high").get<double>(),
+                                                            .counts = entry.at("counts").get<std::vector<double>>()},
+                                       .nonfinite = entry.value("nonfinite", std::int64_t{0})};
+        const BinnedCounts& bins = parsed.bins;
+        const bool sound = std::isfinite(bins.low) && std::isfinite(bins.high) && bins.low <= bins.high &&
+                           std::all_of(bins.counts.begin(), bins.counts.end(), [](double c) { return std::isfinite(c) && c >= 0; });
+        if (!sound) return std::nullopt;
+        entries->push_back(std::move(parsed));
+      }
+    }
+    return stored;
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged artefact is left out of the report, not the whole report
+  }
+}
+
 // Histograms of weights and of the probe activations of one member at the recorded epochs
-// (artefacts "histograms"): one figure per kind and layer, one outline per epoch.
+// (artefacts "histograms"): per kind one figure, a panel per layer, an outline per epoch.
 void add_histograms(ReportSection& section, const RunStore& store, const RunInfo& info) {
-  std::vector<json> documents;
+  std::vector<StoredHistograms> documents;
   for (const ArtefactInfo& artefact : store.list_artefacts(info.id)) {
     if (artefact.label.kind != "histograms") continue;
     const auto content = store.get_artefact(info.id, artefact.label);
     if (!content) continue;
-    try {
-      documents.push_back(json::parse(std::string(reinterpret_cast<const char*>(content->content.data()), content->content.size())));
-    } catch (const json::exception&) {
-      continue;  // a damaged artefact is left out of the report, not the whole report
-    }
+    if (auto parsed = parse_histograms(content->content)) documents.push_back(std::move(*parsed));
   }
   if (documents.empty()) return;
-  const Index member = documents.front().value("member", Index{0});
-  std::erase_if(documents, [&](const json& d) { return d.value("member", Index{0}) != member; });
-  std::sort(documents.begin(), documents.end(), [](const json& a, const json& b) { return a.value("epoch", 0) < b.value("epoch", 0); });
-  for (const char* kind : {"weights", "activations"}) {
-    std::map<std::size_t, std::vector<Series>> by_layer;
-    for (const json& document : documents) {
-      const auto epoch = document.value("epoch", std::int64_t{0});
-      for (const json& entry : document[kind]) {
-        const double low = entry.value("low", 0.0), high = entry.value("high", 0.0);
-        const auto counts = entry["counts"].get<std::vector<double>>();
-        if (counts.empty()) continue;
-        double total = 0;
-        for (const double count : counts) total += count;
-        if (total <= 0) continue;
-        // An outline: each bin's share drawn as a step over the bin.
-        Series series{.name = fmt::format("epoch {}", epoch), .x = {}, .y = {}, .color = static_cast<int>(&document - documents.data()), .dashed = false};
-        const double width = high > low ? (high - low) / static_cast<double>(counts.size()) : 1.0;
-        const double start = high > low ? low : low - 0.5 * width * static_cast<double>(counts.size());
-        for (std::size_t b = 0; b < counts.size(); ++b) {
-          series.x.push_back(start + width * static_cast<double>(b));
-          series.y.push_back(counts[b] / total);
-          series.x.push_back(start + width * static_cast<double>(b + 1));
-          series.y.push_back(counts[b] / total);
-        }
-        by_layer[entry.value("layer", std::size_t{0})].push_back(std::move(series));
+  std::sort(documents.begin(), documents.end(), [](const auto& a, const auto& b) { return std::pair(a.member, a.epoch) < std::pair(b.member, b.epoch); });
+  const Index member = documents.front().member;
+  std::erase_if(documents, [&](const StoredHistograms& d) { return d.member != member; });
+  for (const bool weights : {true, false}) {
+    std::map<std::size_t, OutlinePanel> by_layer;
+    for (std::size_t e = 0; e < documents.size(); ++e) {
+      for (const auto& entry : weights ? documents[e].weights : documents[e].activations) {
+        OutlinePanel& panel = by_layer[entry.layer];
+        panel.title = fmt::format("layer {}", entry.layer);
+        panel.outlines.push_back(HistogramOutline{
+            .name = fmt::format("epoch {}{}", documents[e].epoch, entry.nonfinite > 0 ? fmt::format(" ({} NaN/Inf)", entry.nonfinite) : ""),
+            .bins = entry.bins, .color = static_cast<int>(e)});
       }
     }
-    for (auto& [layer, series] : by_layer)
-      section.blocks.push_back(ReportFigure{fmt::format("{}-histogram-{}-layer{}", info.name, kind, layer),
-                                            line_chart(series, LineChartOptions{.title = fmt::format("{} of layer {}, member {}", kind, layer, member),
-                                                                                .x_label = std::string(kind) == "weights" ? "weight" : "activation",
-                                                                                .y_label = "share of values", .x_scale = ScaleKind::linear,
-                                                                                .y_scale = ScaleKind::linear}),
-                                            fmt::format("Histogram of layer {}'s {} (member {}{}) at the recorded epochs, 40 equal-width bins.", layer, kind, member,
-                                                        std::string(kind) == "activations" ? ", on the probe set: the first ≤ 1,000 training examples" : "")});
+    std::erase_if(by_layer, [](const auto& layer) {
+      return std::all_of(layer.second.outlines.begin(), layer.second.outlines.end(), [](const HistogramOutline& outline) {
+        return std::all_of(outline.bins.counts.begin(), outline.bins.counts.end(), [](double c) { return c == 0; });
+      });
+    });
+    if (by_layer.empty()) continue;
+    std::vector<OutlinePanel> panels;
+    for (auto& [layer, panel] : by_layer) panels.push_back(std::move(panel));
+    const char* kind = weights ? "weights" : "activations";
+    section.blocks.push_back(ReportFigure{
+        fmt::format("{}-histogram-{}", info.name, kind),
+        histogram_outlines(panels, HistogramOutlinesOptions{.title = fmt::format("{} per layer, member {}", kind, member),
+                                                            .x_label = weights ? "weight" : "activation"}),
+        fmt::format("Histograms of each layer's {} (member {}{}) at the recorded epochs, one outline per epoch: each bin's share of the "
+                    "values (40 equal-width bins per epoch); a range narrower than the panel's widest bin is drawn as one bar of that width.",
+                    weights ? "weights, biases excluded" : "outputs after the activation", member,
+                    weights ? "" : ", on the probe set: the first ≤ 1,000 training examples")});
   }
 }
 
@@ -405,12 +443,6 @@ void add_weights(ReportSection& section, const RunStore& store, const RunInfo& i
     section.blocks.push_back(ReportFigure{info.name + "-first-layer", image_grid(tiles, ImageGridOptions{.title = "first-layer weights, " + who}),
                                           fmt::format("The first {} hidden units' input weights as 28×28 images (red positive, blue negative).", shown.rows)});
   }
-}
-
-std::string text_of(const std::vector<std::byte>& bytes) {
-  std::string text(bytes.size(), '\0');
-  std::transform(bytes.begin(), bytes.end(), text.begin(), [](std::byte b) { return static_cast<char>(b); });
-  return text;
 }
 
 void add_test_pictures(ReportSection& section, const RunStore& store, const RunInfo& info) {

@@ -34,33 +34,33 @@ TEST(ChartData, RowsAsImages) {
   EXPECT_THROW(rows_as_images(weights, 3, 2), std::invalid_argument);
 }
 
-TEST(Histogram, GivenBinsCountByHand) {
+TEST(SampleHistogram, GivenBinsCountByHand) {
   const std::vector<double> values = {0,   0.5, 1, 1.5,          2,
                                       2.5, 3,   4, std::nan(""), std::numeric_limits<double>::infinity()};
-  const Histogram histogram = make_histogram(values, 4);
+  const SampleHistogram histogram = make_sample_histogram(values, 4);
   EXPECT_EQ(histogram.edges, (std::vector<double>{0, 1, 2, 3, 4}));
   // [0,1): 0, 0.5   [1,2): 1, 1.5   [2,3): 2, 2.5   [3,4]: 3, 4 (the last bin holds its right edge)
   EXPECT_EQ(histogram.counts, (std::vector<double>{2, 2, 2, 2}));
   EXPECT_EQ(histogram.non_finite, 2u);
 }
 
-TEST(Histogram, FreedmanDiaconisBinCount) {
+TEST(SampleHistogram, FreedmanDiaconisBinCount) {
   // 0..99: IQR = 74.25 - 24.75 = 49.5, width = 2 * 49.5 / 100^(1/3) = 21.33, bins = ceil(99 / 21.33) = 5.
   std::vector<double> values;
   for (int i = 0; i < 100; ++i) values.push_back(i);
-  EXPECT_EQ(make_histogram(values).counts.size(), 5u);
+  EXPECT_EQ(make_sample_histogram(values).counts.size(), 5u);
   // Quartiles equal (mostly one value): Sturges, ceil(log2 10) + 1 = 5.
   const std::vector<double> spiky = {1, 1, 1, 1, 1, 1, 1, 1, 2, 9};
-  EXPECT_EQ(make_histogram(spiky).counts.size(), 5u);
+  EXPECT_EQ(make_sample_histogram(spiky).counts.size(), 5u);
 }
 
-TEST(Histogram, DegenerateSamples) {
+TEST(SampleHistogram, DegenerateSamples) {
   const std::vector<double> same = {3, 3, 3};
-  const Histogram one_bin = make_histogram(same);
+  const SampleHistogram one_bin = make_sample_histogram(same);
   EXPECT_EQ(one_bin.edges, (std::vector<double>{2.5, 3.5}));
   EXPECT_EQ(one_bin.counts, (std::vector<double>{3}));
-  EXPECT_TRUE(make_histogram(std::vector<double>{}).counts.empty());
-  EXPECT_THROW(make_histogram(same, -1), std::invalid_argument);
+  EXPECT_TRUE(make_sample_histogram(std::vector<double>{}).counts.empty());
+  EXPECT_THROW(make_sample_histogram(same, -1), std::invalid_argument);
 }
 
 TEST(AutomaticScale, LogFromTwoDecades) {

@@ -2,6 +2,7 @@
 // to an SVG with vector paths.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 #include <string>
 
@@ -124,6 +125,27 @@ TEST(ChartRender, ClassScatterUsesOneColourPerClass) {
     const Color pure = palette_color(label);
     const Color blended{0.8 * pure.red + 0.2, 0.8 * pure.green + 0.2, 0.8 * pure.blue + 0.2};
     EXPECT_GT(chart.png.count(blended, 3), 40) << label;
+  }
+  expect_valid_svg(chart.svg);
+}
+
+TEST(ChartRender, HistogramOutlinesThreePanelsInOneRow) {
+  ScratchDir scratch;
+  const RenderedChart chart = render(testing::sample_histogram_outlines(), "histogram_outlines", scratch);
+  ASSERT_EQ(chart.png.width(), 800);
+  ASSERT_EQ(chart.png.height(), 500);
+  for (int epoch = 0; epoch < 3; ++epoch) EXPECT_GT(chart.png.count(palette_color(epoch), 3), 300) << epoch;
+  // Each third of the figure (a panel) has epoch 10's outline in it.
+  const testing::Rgb8 second = testing::to_rgb8(palette_color(1));
+  for (int panel = 0; panel < 3; ++panel) {
+    int drawn = 0;
+    for (int x = panel * 266; x < (panel + 1) * 266; ++x) {
+      for (int y = 0; y < 500; ++y) {
+        const testing::Rgb8 pixel = chart.png.at(x, y);
+        drawn += std::abs(pixel.red - second.red) <= 3 && std::abs(pixel.green - second.green) <= 3 && std::abs(pixel.blue - second.blue) <= 3;
+      }
+    }
+    EXPECT_GT(drawn, 100) << panel;
   }
   expect_valid_svg(chart.svg);
 }

@@ -9,6 +9,7 @@
 #include "report/class_scatter.hpp"
 #include "report/curve_charts.hpp"
 #include "report/heatmap.hpp"
+#include "report/histogram_outlines.hpp"
 #include "report/hinton.hpp"
 #include "report/image_grid.hpp"
 
@@ -182,6 +183,52 @@ TEST(ChartStructure, ClassScatterOneMarkAndEntryPerPresentClass) {
   EXPECT_EQ(panel.legend[2].label, "class 9");
   EXPECT_EQ(panel.legend[2].shape, MarkerShape::square);  // the second round of colours
   EXPECT_THROW(class_scatter(ClassPoints{.x = {0}, .y = {0}, .label = {-1}}), std::invalid_argument);
+}
+
+TEST(ChartStructure, HistogramOutlinesAreSharesWithBarsForNarrowRangesAndOneLegend) {
+  // Panel 0: [0, 2] in 2 bins (1 and 3 of 4 values), every value at 5 (one bar as wide as the
+  // panel's widest bin, 1), an empty outline (left out), and [7, 7.5] in 4 bins: narrower than
+  // one bin of 1, so one bar too. Panel 1: only equal values, a bar 1/4 wide (its 4 bins).
+  OutlinePanel spread{.title = "layer 0",
+                      .outlines = {{.name = "epoch 0", .bins = {.low = 0, .high = 2, .counts = {1, 3}}},
+                                   {.name = "epoch 1", .bins = {.low = 5, .high = 5, .counts = {0, 4}}},
+                                   {.name = "epoch 2", .bins = {.low = 0, .high = 1, .counts = {0, 0}}},
+                                   {.name = "epoch 3", .bins = {.low = 7, .high = 7.5, .counts = {1, 0, 0, 1}}}}};
+  OutlinePanel alone{.title = "layer 1", .outlines = {{.name = "epoch 0", .bins = {.low = -1, .high = -1, .counts = {0, 0, 7, 0}}, .color = 9}}};
+  const std::vector<OutlinePanel> panels{spread, alone};
+  const Figure figure = histogram_outlines(panels, {.x_label = "weight"});
+  EXPECT_EQ(figure.columns, 2);
+  EXPECT_EQ(figure.height, 500);
+  ASSERT_EQ(figure.panels.size(), 2u);
+  const auto first = marks_of<LineMark>(figure.panels[0]);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].x, (std::vector<double>{0, 0, 1, 1, 2, 2}));
+  EXPECT_EQ(first[0].y, (std::vector<double>{0, 0.25, 0.25, 0.75, 0.75, 0}));
+  EXPECT_EQ(first[1].x, (std::vector<double>{4.5, 4.5, 5.5, 5.5}));
+  EXPECT_EQ(first[1].y, (std::vector<double>{0, 1, 1, 0}));
+  EXPECT_EQ(first[1].color, palette_color(1));
+  EXPECT_EQ(first[2].x, (std::vector<double>{6.75, 6.75, 7.75, 7.75}));
+  EXPECT_EQ(first[2].color, palette_color(3));
+  ASSERT_EQ(figure.panels[0].legend.size(), 3u);
+  EXPECT_EQ(figure.panels[0].legend_placement, LegendPlacement::inside);
+  EXPECT_EQ(figure.panels[0].legend[1].label, "epoch 1");
+  EXPECT_EQ(figure.panels[0].y.min, 0.0);
+  EXPECT_EQ(figure.panels[0].x.label, "weight");
+  const auto second = marks_of<LineMark>(figure.panels[1]);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].x, (std::vector<double>{-1.125, -1.125, -0.875, -0.875}));
+  EXPECT_EQ(second[0].y, (std::vector<double>{0, 1, 1, 0}));
+  EXPECT_EQ(second[0].color, palette_color(9));
+  EXPECT_TRUE(second[0].dashed);  // past the palette's eight colours
+  EXPECT_TRUE(figure.panels[1].legend.empty());
+  const std::vector<OutlinePanel> four(4, alone);
+  const Figure grid = histogram_outlines(four);
+  EXPECT_EQ(grid.columns, 3);
+  EXPECT_EQ(grid.height, 640);  // two rows of 320 px
+  const std::vector<OutlinePanel> negative{{.outlines = {{.bins = {.low = 0, .high = 1, .counts = {-1}}}}}};
+  EXPECT_THROW(histogram_outlines(negative), std::invalid_argument);
+  const std::vector<OutlinePanel> reversed{{.outlines = {{.bins = {.low = 1, .high = 0, .counts = {1}}}}}};
+  EXPECT_THROW(histogram_outlines(reversed), std::invalid_argument);
 }
 
 }  // namespace

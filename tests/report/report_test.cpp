@@ -75,6 +75,7 @@ ReportContent sample_report() {
            ReportFigure{.name = "confusion", .figure = testing::sample_heatmap(), .caption = "Confusion matrix"},
            ReportFigure{.name = "weights", .figure = testing::sample_image_grid(), .caption = "First-layer weights"},
            ReportFigure{.name = "hinton", .figure = testing::sample_hinton(), .caption = "Hinton diagram"},
+           ReportFigure{.name = "weight-histograms", .figure = testing::sample_histogram_outlines(), .caption = "Weights by epoch"},
            ReportFigure{.name = "tsne", .figure = testing::sample_class_scatter(), .caption = "Ten classes"},
            ReportFigure{.name = "tsne-clusters", .figure = tsne_figure(), .caption = "t-SNE of three clusters"},
            Preformatted{"model:\n  layers:\n    - {type: dense, units: 2}\n"}}});
@@ -91,7 +92,7 @@ TEST(Report, EveryReferencedFileExistsAndEveryFigureHasPngAndSvg) {
   EXPECT_NE(html.find("</html>"), std::string::npos);
 
   const std::vector<std::string> images = attribute_values(html, "src");
-  EXPECT_EQ(images.size(), 12u);
+  EXPECT_EQ(images.size(), 13u);
   for (const std::string& image : images) {
     EXPECT_TRUE(image.ends_with(".png")) << image;
     EXPECT_TRUE(std::filesystem::exists(directory / image)) << image;

@@ -14,6 +14,7 @@
 #include "report/class_scatter.hpp"
 #include "report/curve_charts.hpp"
 #include "report/heatmap.hpp"
+#include "report/histogram_outlines.hpp"
 #include "report/hinton.hpp"
 #include "report/image_grid.hpp"
 
@@ -149,6 +150,27 @@ inline std::vector<double> sample_final_losses() {
 inline Figure sample_histogram() {
   return histogram_chart(sample_final_losses(),
                          {.title = "Final training loss of 1002 replicates", .x_label = "final loss"});
+}
+
+// A 6-8-4-1 network's weights at epochs 0, 10 and 100: uniform at first, then spreading wider and
+// heavier-tailed in every layer; three panels, three outlines each.
+inline Figure sample_histogram_outlines() {
+  std::vector<OutlinePanel> panels;
+  for (int layer = 0; layer < 3; ++layer) {
+    OutlinePanel panel{.title = "layer " + std::to_string(layer)};
+    int color = 0;
+    for (const int epoch : {0, 10, 100}) {
+      const double spread = 0.3 * (1 + epoch / (10.0 + layer));
+      BinnedCounts bins{.low = -spread, .high = spread};
+      for (int b = 0; b < 40; ++b) {
+        const double centre = -spread + (b + 0.5) * spread / 20;
+        bins.counts.push_back(epoch == 0 ? 12 : std::round(100 * std::exp(-centre * centre / (0.2 * spread * spread))));
+      }
+      panel.outlines.push_back({.name = "epoch " + std::to_string(epoch), .bins = bins, .color = color++});
+    }
+    panels.push_back(panel);
+  }
+  return histogram_outlines(panels, {.title = "Weights per layer", .x_label = "weight"});
 }
 
 inline const std::vector<std::string>& fashion_classes() {

@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "core/rng.hpp"
+#include "core/threads.hpp"
 #include "train/independent_data.hpp"
 #include "train/trainer.hpp"
 
@@ -64,6 +67,66 @@ TEST(UnitActivity, AMemberAloneMeasuresAsInsideAPopulation) {
   EXPECT_EQ(together[1].dead_fraction, single[0].dead_fraction);
   EXPECT_DOUBLE_EQ(single[0].dead_fraction, 0.5);
   EXPECT_DOUBLE_EQ(together[2].dead_fraction, 1.0);
+}
+
+TEST(UnitActivity, HardFormsCountTheirBoundsAndSteepnessDoesNotMatter) {
+  // Hard sigmoid: exactly 0 and 1 are saturated (below 0.01 / above 0.99); 0.5 is not.
+  Tensor hard_sigmoid({1, 1, 4}, {0.0f, 1.0f, 0.5f, 0.01f});
+  // Hard tanh: -1 and 1 are, 0.99 and -0.99 are not (|y| > 0.99).
+  Tensor hard_tanh({1, 2, 2}, {-1.0f, 0.99f, 1.0f, -0.99f});
+  // A steep sigmoid is judged by its output like any sigmoid.
+  Tensor steep({1, 1, 2}, {0.995f, 0.3f});
+  // ELU: a unit negative on every row is dead; one that reaches 0.1 once is not.
+  Tensor elu({1, 2, 2}, {-0.5f, -0.9f, -0.2f, 0.1f});
+  ActivationSpec steep_sigmoid = activation(ActivationKind::sigmoid);
+  steep_sigmoid.steepness = 8.0;
+  const Tensor* layers[] = {&hard_sigmoid, &hard_tanh, &steep, &elu};
+  const ActivationSpec kinds[] = {activation(ActivationKind::hard_sigmoid), activation(ActivationKind::hard_tanh), steep_sigmoid,
+                                  activation(ActivationKind::elu)};
+  std::vector<LayerStats> stats(4);
+  measure_unit_activity(layers, kinds, stats);
+  EXPECT_DOUBLE_EQ(stats[0].saturated_fraction, 2.0 / 4.0);
+  EXPECT_DOUBLE_EQ(stats[1].saturated_fraction, 2.0 / 4.0);
+  EXPECT_DOUBLE_EQ(stats[2].saturated_fraction, 1.0 / 2.0);
+  EXPECT_DOUBLE_EQ(stats[3].dead_fraction, 1.0 / 2.0);
+  EXPECT_TRUE(std::isnan(stats[3].saturated_fraction));
+  EXPECT_TRUE(std::isnan(stats[0].dead_fraction));
+}
+
+// Large enough to be spread over threads: each member's values equal those it gets alone, with
+// 1 and with 2 threads.
+TEST(UnitActivity, ThreadCountAndPopulationDoNotChangeAMembersValues) {
+  constexpr Index members = 24, rows = 64, units = 48;
+  Tensor relu({members, rows, units}), sigmoid({members, rows, units});
+  CounterRng rng(5, RngPurpose::data);
+  for (Index i = 0; i < relu.size(); ++i) {
+    const bool silent = i % units % 3 == 0;  // a third of the units never fire
+    relu[i] = static_cast<float>(silent ? -std::abs(rng.normal()) : rng.normal() - 2.5);
+    sigmoid[i] = static_cast<float>(rng.uniform());
+  }
+  const Tensor* layers[] = {&relu, &sigmoid};
+  const ActivationSpec kinds[] = {activation(ActivationKind::relu), activation(ActivationKind::sigmoid)};
+  std::vector<std::vector<LayerStats>> by_threads;
+  for (const int threads : {1, 2}) {
+    set_thread_count(threads);
+    by_threads.emplace_back(static_cast<std::size_t>(members * 2));
+    measure_unit_activity(layers, kinds, by_threads.back());
+  }
+  set_thread_count(0);
+  for (Index m = 0; m < members; ++m) {
+    Tensor relu_alone({1, rows, units}), sigmoid_alone({1, rows, units});
+    std::copy(relu.slice(m), relu.slice(m) + rows * units, relu_alone.data());
+    std::copy(sigmoid.slice(m), sigmoid.slice(m) + rows * units, sigmoid_alone.data());
+    const Tensor* alone[] = {&relu_alone, &sigmoid_alone};
+    std::vector<LayerStats> single(2);
+    measure_unit_activity(alone, kinds, single);
+    for (const auto& stats : by_threads) {
+      EXPECT_EQ(stats[static_cast<std::size_t>(m * 2)].dead_fraction, single[0].dead_fraction) << m;
+      EXPECT_EQ(stats[static_cast<std::size_t>(m * 2 + 1)].saturated_fraction, single[1].saturated_fraction) << m;
+    }
+  }
+  EXPECT_GT(by_threads[0][0].dead_fraction, 0.0);  // the data exercise both outcomes
+  EXPECT_LT(by_threads[0][0].dead_fraction, 1.0);
 }
 
 // The trainer measures on its probe set at recorded epochs: a ReLU layer whose biases are
