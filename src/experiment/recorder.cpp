@@ -152,11 +152,8 @@ void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model) {
     if (const Tensor* output = outputs[layer]; output != nullptr && output->rank() == 3)
       activations.push_back(entry(layer, std::span(output->slice(member), static_cast<std::size_t>(output->slice_size()))));
   const nlohmann::json document{{"epoch", epoch}, {"member", first_member_ + member}, {"weights", weights}, {"activations", activations}};
-  const std::string text = document.dump();
-  std::vector<std::byte> bytes(text.size());
-  std::transform(text.begin(), text.end(), bytes.begin(), [](char c) { return static_cast<std::byte>(c); });
   store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "histograms", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
-                      bytes);
+                      text_bytes(document.dump()));
   // The weights themselves at these epochs (safetensors, PyTorch layout), for later study.
   store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "snapshot", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
                       member_weights_bytes(model, member));

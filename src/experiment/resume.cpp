@@ -15,8 +15,7 @@ Plan stored_plan(const RunStore& store, RunId run) {
                                  store.file().string(), run));
   PlanSource source;
   try {
-    const std::string text(reinterpret_cast<const char*>(artefact->content.data()), artefact->content.size());
-    const nlohmann::json document = nlohmann::json::parse(text);
+    const nlohmann::json document = nlohmann::json::parse(bytes_text(artefact->content));
     source = PlanSource{.text = document.at("text").get<std::string>(), .origin = document.at("origin").get<std::string>(),
                         .overrides = document.at("overrides").get<std::vector<std::string>>(), .force = document.at("force").get<bool>()};
   } catch (const std::exception& error) {

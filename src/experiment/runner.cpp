@@ -127,12 +127,6 @@ std::string hyperparameters_json(const std::vector<std::pair<std::string, double
   return object.dump();
 }
 
-std::vector<std::byte> text_bytes(const std::string& text) {
-  std::vector<std::byte> out(text.size());
-  std::transform(text.begin(), text.end(), out.begin(), [](char c) { return static_cast<std::byte>(c); });
-  return out;
-}
-
 // What the report draws from the test set: member `member`'s confusion matrix over all of
 // it and its first hidden layer's activations on the first (up to) 1,000 test examples,
 // the latter for t-SNE. Stored as JSON artefacts.

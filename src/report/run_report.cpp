@@ -98,12 +98,6 @@ Band band_of(const RunStore& store, RunId run, std::span<const Index> members, c
   return band;
 }
 
-std::string text_of(const std::vector<std::byte>& bytes) {
-  std::string text(bytes.size(), '\0');
-  std::transform(bytes.begin(), bytes.end(), text.begin(), [](std::byte b) { return static_cast<char>(b); });
-  return text;
-}
-
 bool has_metric(const std::vector<std::string>& metrics, const std::string& name) {
   return std::find(metrics.begin(), metrics.end(), name) != metrics.end();
 }
@@ -289,7 +283,7 @@ struct StoredHistograms {
 
 std::optional<StoredHistograms> parse_histograms(const std::vector<std::byte>& content) {
   try {
-    const json document = json::parse(text_of(content));
+    const json document = json::parse(bytes_text(content));
     StoredHistograms stored{.epoch = document.at("epoch").get<std::int64_t>(), .member = document.at("member").get<Index>(), .weights = {},
                             .activations = {}};
     for (auto [kind, entries] : {std::pair{"weights", &stored.weights}, std::pair{"activations", &stored.activations}}) {
@@ -450,7 +444,7 @@ void add_test_pictures(ReportSection& section, const RunStore& store, const RunI
     if (artefact.label.kind != "confusion" && artefact.label.kind != "activations") continue;
     const auto content = store.get_artefact(info.id, artefact.label);
     if (!content) continue;
-    const json document = json::parse(text_of(content->content), nullptr, false);
+    const json document = json::parse(bytes_text(content->content), nullptr, false);
     if (document.is_discarded()) continue;
     const Index member = document.value("member", Index{0});
     if (artefact.label.kind == "confusion") {

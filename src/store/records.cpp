@@ -30,4 +30,13 @@ RunStatus parse_run_status(std::string_view text, const std::string& where) {
                    "' (expected running, finished, failed or killed)");
 }
 
+std::vector<std::byte> text_bytes(std::string_view text) {
+  const auto* first = reinterpret_cast<const std::byte*>(text.data());
+  return std::vector<std::byte>(first, first + text.size());
+}
+
+std::string bytes_text(std::span<const std::byte> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
 }  // namespace nnlab

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -126,5 +127,9 @@ struct Artefact {
   ArtefactInfo info;
   std::vector<std::byte> content;  // empty for a path
 };
+
+// Text artefacts (JSON documents, the plan's source) to and from their bytes.
+std::vector<std::byte> text_bytes(std::string_view text);
+std::string bytes_text(std::span<const std::byte> bytes);
 
 }  // namespace nnlab

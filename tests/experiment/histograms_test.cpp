@@ -56,7 +56,7 @@ TEST(RecorderHistograms, BinTheFirstMembersWeightsAndProbeOutputs) {
 
   const auto artefact = store.get_artefact(run, ArtefactLabel{.member = 3, .kind = "histograms", .name = "epoch-5", .epoch = 5});
   ASSERT_TRUE(artefact.has_value());
-  const std::string text(reinterpret_cast<const char*>(artefact->content.data()), artefact->content.size());
+  const std::string text = bytes_text(artefact->content);
   const nlohmann::json document = nlohmann::json::parse(text);
   EXPECT_EQ(document.at("epoch"), 5);
   EXPECT_EQ(document.at("member"), 3);

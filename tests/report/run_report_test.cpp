@@ -24,12 +24,6 @@ using testing::ScratchDir;
 constexpr Index members = 6;
 constexpr Epoch epochs = 30;
 
-std::vector<std::byte> bytes_of(const std::string& text) {
-  std::vector<std::byte> out(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) out[i] = static_cast<std::byte>(text[i]);
-  return out;
-}
-
 // A finished run of `members` members with train loss and per-layer series; `with_new_data`
 // adds weight_l1, dead/saturated fractions and two histogram artefacts.
 RunId record_run(RunStore& store, bool with_new_data) {
@@ -70,7 +64,7 @@ RunId record_run(RunStore& store, bool with_new_data) {
           {"weights", {{{"layer", 0}, {"low", -spread}, {"high", spread}, {"counts", {1, 4, 9, 4, 1}}, {"nonfinite", 0}}}},
           {"activations", {{{"layer", 0}, {"low", 0.0}, {"high", 1.0 + spread}, {"counts", {10, 3, 2, 1}}, {"nonfinite", 0}}}}};
       store.put_artefact(run, ArtefactLabel{.member = 0, .kind = "histograms", .name = "epoch-" + std::to_string(e), .epoch = e},
-                         bytes_of(histogram.dump()));
+                         text_bytes(histogram.dump()));
     }
   }
   nlohmann::json summary = {{"members", nlohmann::json::array()},
@@ -126,7 +120,7 @@ const Figure* find_figure(const ReportContent& content, const std::string& name)
 
 void put_histograms(RunStore& store, RunId run, Epoch epoch, const nlohmann::json& document) {
   store.put_artefact(run, ArtefactLabel{.member = 0, .kind = "histograms", .name = "epoch-" + std::to_string(epoch), .epoch = epoch},
-                     bytes_of(document.dump()));
+                     text_bytes(document.dump()));
 }
 
 nlohmann::json binned(int layer, double low, double high, std::vector<int> counts) {
@@ -182,7 +176,7 @@ TEST(RunReport, DamagedHistogramArtefactsAreLeftOut) {
   put_histograms(store, run, 3, {{"epoch", 3}, {"member", 0}, {"weights", {binned(0, 1, -1, {1})}}});
   put_histograms(store, run, 4, {{"epoch", 4}, {"member", 0}, {"weights", {binned(0, -1, 1, {1, -2})}}});
   put_histograms(store, run, 5, {{"epoch", 5}, {"member", 0}, {"weights", 7}});
-  store.put_artefact(run, ArtefactLabel{.member = 0, .kind = "histograms", .name = "epoch-6", .epoch = 6}, bytes_of("{\"epoch\": 6,"));
+  store.put_artefact(run, ArtefactLabel{.member = 0, .kind = "histograms", .name = "epoch-6", .epoch = 6}, text_bytes("{\"epoch\": 6,"));
   const std::vector<RunId> runs{run};
   EXPECT_EQ(find_figure(run_report_content(store, runs), "bare-histogram-weights"), nullptr);
   put_histograms(store, run, 7, {{"epoch", 7}, {"member", 0}, {"weights", {binned(0, -1, 1, {1, 2})}}});
