@@ -12,22 +12,18 @@
 #include <sstream>
 #include <string>
 
+#include "cli/process_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
+using nnlab::testing::read_file;
 
 struct Outcome {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 class Cli : public ::testing::Test {
  protected:

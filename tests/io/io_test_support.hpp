@@ -15,12 +15,12 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "support/input_error.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace nnlab::testing {
 
 using Bytes = std::vector<std::byte>;
-
 
 inline void append(Bytes& bytes, std::string_view text) {
   for (const char c : text) bytes.push_back(static_cast<std::byte>(c));
@@ -58,20 +58,6 @@ inline Bytes read_bytes(const std::filesystem::path& file) {
   Bytes bytes(chars.size());
   for (std::size_t i = 0; i < chars.size(); ++i) bytes[i] = static_cast<std::byte>(chars[i]);
   return bytes;
-}
-
-// Runs `action`, expecting an InputError whose one-line message contains every fragment.
-template <typename Action>
-void expect_input_error(Action action, std::initializer_list<std::string_view> fragments) {
-  try {
-    action();
-    ADD_FAILURE() << "expected an InputError";
-  } catch (const InputError& error) {
-    const std::string message = error.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    for (const std::string_view fragment : fragments)
-      EXPECT_NE(message.find(fragment), std::string::npos) << "message: " << message << "\nmissing: " << fragment;
-  }
 }
 
 }  // namespace nnlab::testing

@@ -7,16 +7,14 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <initializer_list>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "core/error.hpp"
+#include "support/input_error.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace nnlab::testing {
-
 
 // The SQLite C API used directly, to build fixtures (v0 stores, foreign databases) and to look
 // at files without going through the code under test. Failures abort the test with the message.
@@ -53,19 +51,5 @@ class RawDatabase {
  private:
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> handle_{nullptr, sqlite3_close};
 };
-
-// Runs `action`, expecting an InputError whose one-line message contains every fragment.
-template <typename Action>
-void expect_input_error(Action action, std::initializer_list<std::string_view> fragments) {
-  try {
-    action();
-    ADD_FAILURE() << "expected an InputError";
-  } catch (const InputError& error) {
-    const std::string message = error.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    for (const std::string_view fragment : fragments)
-      EXPECT_NE(message.find(fragment), std::string::npos) << "message: " << message << "\nmissing: " << fragment;
-  }
-}
 
 }  // namespace nnlab::testing
