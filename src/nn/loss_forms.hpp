@@ -27,14 +27,8 @@ struct SseElements {
 };
 
 // (1 / n) Σ w (y − t)²;  ∂/∂y = 2 w (y − t) / n. Like PyTorch's weighted element losses, the
-// mean divides by the plain element count n, not by Σ w.
-struct MseElements {
-  static constexpr bool on_lanes = true;
-  template <typename V>
-  static V accumulate(const V& sum, const V& y, const V& t, const V& w) {
-    const V error = y - t;
-    return sum + w * error * error;
-  }
+// mean divides by the plain element count n, not by Σ w. The sum is SSE's.
+struct MseElements : SseElements {
   template <typename V>
   static V gradient(const V& y, const V& t, const V& w, double n) {
     return 2.0 * w * (y - t) / n;
