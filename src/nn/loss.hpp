@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 namespace nnlab {
 
+// Each kind below in its default reduction; see LossReduction for the other one.
 enum class LossKind {
   sse,            // ½ Σ_examples Σ_outputs (y − t)²  (Rumelhart et al. 1986: a sum, not a mean)
   mse,            // mean over examples and outputs of (y − t)²  (PyTorch MSELoss)
@@ -17,14 +19,30 @@ enum class LossKind {
   cross_entropy,  // softmax cross-entropy on logits with integer labels (PyTorch CrossEntropyLoss)
 };
 
+// How a member's per-element (sse, mse, bce) or per-example (cross_entropy) terms become one
+// number, as PyTorch's `reduction=`. With w the example's class weight and n = B·C:
+//   sum:  sse ½ Σ w (y − t)²   mse Σ w (y − t)²   bce −Σ w [t log y + (1 − t) log(1 − y)]
+//         cross_entropy Σ_b w_{y_b} l_b  (not divided by Σ w)
+//   mean: the sums above divided by n, except cross_entropy: Σ_b w_{y_b} l_b / Σ_b w_{y_b}
+//         (so sse's mean is ½ Σ w (y − t)² / n).
+enum class LossReduction { mean, sum };
+
 struct LossSpec {
   LossKind kind = LossKind::cross_entropy;
   // Per-class weights (empty = all 1). An example is weighted by the weight of its label, so
   // labels are needed whenever weights are given. sse/bce/mse: each example's terms are multiplied
-  // by it; sse stays a sum, mse/bce still divide by the plain element count B·C (like PyTorch's
-  // `weight` argument of BCELoss). cross_entropy: PyTorch's weighted mean Σ w_y l / Σ w_y.
+  // by it; a mean still divides by the plain element count B·C (like PyTorch's `weight` argument
+  // of BCELoss). cross_entropy: PyTorch's weighted mean Σ w_y l / Σ w_y, or the weighted sum.
   std::vector<double> class_weights;
+  // Unset: the kind's default, sum for sse and mean for the others (reduction_of).
+  std::optional<LossReduction> reduction;
 };
+
+// The reduction a spec asks for, its kind's default when it names none.
+inline LossReduction reduction_of(const LossSpec& spec) {
+  if (spec.reduction) return *spec.reduction;
+  return spec.kind == LossKind::sse ? LossReduction::sum : LossReduction::mean;
+}
 
 // The targets of one batch, for Q = 1 (shared by all members) or Q = P.
 template <typename T>
@@ -46,9 +64,13 @@ class Loss {
                         TensorT<T>* grad) const = 0;
   // One spec per member, as given to make_loss.
   virtual std::span<const LossSpec> members() const = 0;
+  // True when the reduction is a sum (sse by default, or reduction: sum), false for a mean: a
+  // loss over a data set evaluated in chunks is then the sum of the chunks' losses, not
+  // their example-weighted mean.
+  virtual bool sums() const = 0;
 };
 
-// One spec per member: kind must agree, class weights may differ.
+// One spec per member: kind and reduction (reduction_of) must agree, class weights may differ.
 template <typename T>
 std::unique_ptr<Loss<T>> make_loss(std::span<const LossSpec> members);
 

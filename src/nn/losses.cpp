@@ -72,66 +72,70 @@ void for_each_member(const TensorT<T>& output, const Targets<T>& targets, const 
   }
 }
 
+// The members' specs and their common kind and reduction (make_loss checked they agree).
 template <typename T>
 class LossBase : public Loss<T> {
  public:
-  explicit LossBase(std::vector<LossSpec> specs) : specs_(std::move(specs)) {}
+  explicit LossBase(std::vector<LossSpec> specs)
+      : specs_(std::move(specs)), kind_(specs_.front().kind), reduction_(reduction_of(specs_.front())) {}
+  LossKind kind() const override { return kind_; }
   std::span<const LossSpec> members() const override { return specs_; }
+  bool sums() const override { return reduction_ == LossReduction::sum; }
 
  protected:
   std::vector<LossSpec> specs_;
+  LossKind kind_;
+  LossReduction reduction_;
 };
 
 // sse, mse and bce: per-element terms and gradients from loss_forms.hpp, summed over examples b
-// (outer) and outputs c (inner) in double.
-template <typename T, typename Elements, LossKind kind_value>
+// (outer) and outputs c (inner) in double, then reduced.
+template <typename T>
 class ElementLoss final : public LossBase<T> {
  public:
   using LossBase<T>::LossBase;
-  LossKind kind() const override { return kind_value; }
   bool takes_logits() const override { return false; }
   void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
                 TensorT<T>* grad) const override {
-    for_each_member(output, targets, this->specs_, true, loss, grad, [](const MemberBatch<T>& member, T* dy) {
-      const double count = static_cast<double>(member.batch * member.classes);
-      double sum = 0.0;
-      for (Index b = 0; b < member.batch; ++b) {
-        const double weight = member.weight(b);
-        for (Index c = 0; c < member.classes; ++c) {
-          const Index i = b * member.classes + c;
-          const double y = member.output[i], t = member.values[i];
-          sum = Elements::accumulate(sum, y, t, weight);
-          if (dy) dy[i] = static_cast<T>(Elements::gradient(y, t, weight, count));
+    visit_element_loss(this->kind_, this->reduction_, [&]<typename Elements>(Elements) {
+      for_each_member(output, targets, this->specs_, true, loss, grad, [](const MemberBatch<T>& member, T* dy) {
+        const double count = static_cast<double>(member.batch * member.classes);
+        double sum = 0.0;
+        for (Index b = 0; b < member.batch; ++b) {
+          const double weight = member.weight(b);
+          for (Index c = 0; c < member.classes; ++c) {
+            const Index i = b * member.classes + c;
+            const double y = member.output[i], t = member.values[i];
+            sum = Elements::accumulate(sum, y, t, weight);
+            if (dy) dy[i] = static_cast<T>(Elements::gradient(y, t, weight, count));
+          }
         }
-      }
-      return Elements::finish(sum, count);
+        return Elements::finish(sum, count);
+      });
     });
   }
 };
 
-template <typename T>
-using SumSquaredError = ElementLoss<T, SseElements, LossKind::sse>;
-template <typename T>
-using MeanSquaredError = ElementLoss<T, MseElements, LossKind::mse>;
-template <typename T>
-using BinaryCrossEntropy = ElementLoss<T, BceElements, LossKind::bce>;
-
 // Softmax cross-entropy on logits z with labels y_b, fused and stable:
 //   l_b = log Σ_c e^{z_bc} − z_{b y_b} = (max_b + log Σ_c e^{z_bc − max_b}) − z_{b y_b}
-//   loss = Σ_b w_{y_b} l_b / Σ_b w_{y_b};  ∂/∂z_bc = w_{y_b} (softmax_bc − [c = y_b]) / Σ_b w_{y_b}
-// (PyTorch CrossEntropyLoss with weight=, reduction='mean'; w = 1 gives the plain mean over B).
+//   loss = Σ_b w_{y_b} l_b / D;  ∂/∂z_bc = w_{y_b} (softmax_bc − [c = y_b]) / D
+// with D = Σ_b w_{y_b} for the mean (PyTorch CrossEntropyLoss with weight=, reduction='mean';
+// w = 1 gives the plain mean over B) and D = 1 for the sum (reduction='sum').
 template <typename T>
 class CrossEntropy final : public LossBase<T> {
  public:
   using LossBase<T>::LossBase;
-  LossKind kind() const override { return LossKind::cross_entropy; }
   bool takes_logits() const override { return true; }
   void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
                 TensorT<T>* grad) const override {
-    for_each_member(output, targets, this->specs_, false, loss, grad, [](const MemberBatch<T>& member, T* dz) {
+    const bool mean = this->reduction_ == LossReduction::mean;
+    for_each_member(output, targets, this->specs_, false, loss, grad, [mean](const MemberBatch<T>& member, T* dz) {
       const Index classes = member.classes;
-      double weight_sum = 0.0;
-      for (Index b = 0; b < member.batch; ++b) weight_sum += member.weight(b);
+      double weight_sum = 1.0;  // D; dividing by 1 is exact
+      if (mean) {
+        weight_sum = 0.0;
+        for (Index b = 0; b < member.batch; ++b) weight_sum += member.weight(b);
+      }
       double sum = 0.0;
       for (Index b = 0; b < member.batch; ++b) {
         const T* z = member.output + b * classes;
@@ -157,23 +161,29 @@ class CrossEntropy final : public LossBase<T> {
   }
 };
 
+const char* reduction_name(LossReduction reduction) { return reduction == LossReduction::sum ? "sum" : "mean"; }
+
 }  // namespace
 
 template <typename T>
 std::unique_ptr<Loss<T>> make_loss(std::span<const LossSpec> members) {
   if (members.empty()) throw std::invalid_argument("make_loss: no members");
   const LossKind kind = members.front().kind;
+  const LossReduction reduction = reduction_of(members.front());
   for (const LossSpec& spec : members) {
     if (spec.kind != kind) throw std::invalid_argument("make_loss: members disagree on the loss kind");
+    if (reduction_of(spec) != reduction)
+      throw std::invalid_argument(std::string("make_loss: members disagree on the loss reduction (") +
+                                  reduction_name(reduction) + " and " + reduction_name(reduction_of(spec)) + ")");
     for (const double weight : spec.class_weights)
       if (!(weight >= 0.0) || !std::isfinite(weight))
         throw std::invalid_argument("make_loss: class weights must be finite and >= 0, got " + std::to_string(weight));
   }
   std::vector<LossSpec> specs(members.begin(), members.end());
   switch (kind) {
-    case LossKind::sse: return std::make_unique<SumSquaredError<T>>(std::move(specs));
-    case LossKind::mse: return std::make_unique<MeanSquaredError<T>>(std::move(specs));
-    case LossKind::bce: return std::make_unique<BinaryCrossEntropy<T>>(std::move(specs));
+    case LossKind::sse:
+    case LossKind::mse:
+    case LossKind::bce: return std::make_unique<ElementLoss<T>>(std::move(specs));
     case LossKind::cross_entropy: return std::make_unique<CrossEntropy<T>>(std::move(specs));
   }
   throw std::invalid_argument("make_loss: unknown loss kind");

@@ -499,20 +499,12 @@ void SmallNetworkKernel<T>::run(const TensorT<T>& input, const Loss<T>& loss, co
   check_call(call, targets);
   output.resize({population_, call.batch, call.outputs});
   call.output = &output;
-  switch (loss.kind()) {
-    case LossKind::sse:
-      run_blocks<T, SseElements>(call, scratch_, class_weights_);
-      return;
-    case LossKind::mse:
-      run_blocks<T, MseElements>(call, scratch_, class_weights_);
-      return;
-    case LossKind::bce:
-      run_blocks<T, BceElements>(call, scratch_, class_weights_);
-      return;
-    case LossKind::cross_entropy:
-      break;
-  }
-  throw std::logic_error("SmallNetworkKernel::run: unsupported loss kind");
+  // The reduction as the Loss classes take it: all members agree (make_loss checked).
+  const LossReduction reduction = loss.sums() ? LossReduction::sum : LossReduction::mean;
+  const bool ran = visit_element_loss(loss.kind(), reduction, [&]<typename Elements>(Elements) {
+    run_blocks<T, Elements>(call, scratch_, class_weights_);
+  });
+  if (!ran) throw std::logic_error("SmallNetworkKernel::run: unsupported loss kind");
 }
 
 template class SmallNetworkKernel<float>;

@@ -38,7 +38,8 @@ class SmallNetworkKernel {
   // at most max_parameters per member, and element-wise activations (no softmax). Shapes and
   // kinds only, never the population size.
   static bool supports(const ModelSpec& structure);
-  // Whether it computes this loss: sse, mse and bce (cross_entropy takes the layered path).
+  // Whether it computes this loss: sse, mse and bce, either reduction (cross_entropy takes the
+  // layered path).
   static bool supports(LossKind loss);
 
   explicit SmallNetworkKernel(std::vector<Stage> stages);

@@ -38,3 +38,22 @@ certain = torch.tensor([0.0, 1.0], dtype=f64)
 show("bce clamped", torch.nn.functional.binary_cross_entropy(certain, torch.ones(2, dtype=f64)))
 show("mse", torch.nn.functional.mse_loss(y, t))
 show("mse weighted", (example_weight * (y - t) ** 2).mean())
+
+# reduction='sum' (LossSpec::reduction), each with its gradient with respect to the output.
+def with_grad(name, function, x):
+    x = x.detach().clone().requires_grad_(True)
+    loss = function(x)
+    loss.backward()
+    show(name, loss)
+    show(name + " grad", x.grad)
+
+F = torch.nn.functional
+with_grad("mse sum", lambda x: F.mse_loss(x, t, reduction="sum"), y)
+with_grad("mse weighted sum", lambda x: (example_weight * (x - t) ** 2).sum(), y)  # MSELoss has no weight=
+with_grad("bce sum", lambda x: F.binary_cross_entropy(x, t, reduction="sum"), y)
+with_grad("bce weighted sum", lambda x: F.binary_cross_entropy(x, t, weight=example_weight, reduction="sum"), y)
+with_grad("cross_entropy sum", lambda z: F.cross_entropy(z, labels, reduction="sum"), logits)
+with_grad("cross_entropy weighted sum", lambda z: F.cross_entropy(z, labels, weight=weights, reduction="sum"), logits)
+# sse with reduction: mean is half of MSELoss's mean: ½ Σ w (y − t)² / (B·C).
+with_grad("sse mean", lambda x: 0.5 * F.mse_loss(x, t), y)
+with_grad("sse weighted mean", lambda x: 0.5 * (example_weight * (x - t) ** 2).mean(), y)

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
+#include <optional>
 
 #include "gradient_check.hpp"
 
@@ -12,9 +14,23 @@ namespace {
 using testing::check_loss_gradients;
 using testing::random_tensor;
 
-std::unique_ptr<Loss<double>> make(LossKind kind, std::vector<double> class_weights = {}) {
-  const std::vector<LossSpec> specs{LossSpec{kind, std::move(class_weights)}};
+std::unique_ptr<Loss<double>> make(LossKind kind, std::vector<double> class_weights = {},
+                                   std::optional<LossReduction> reduction = std::nullopt) {
+  const std::vector<LossSpec> specs{LossSpec{kind, std::move(class_weights), reduction}};
   return make_loss<double>(specs);
+}
+
+std::unique_ptr<Loss<double>> make_sum(LossKind kind, std::vector<double> class_weights = {}) {
+  return make(kind, std::move(class_weights), LossReduction::sum);
+}
+
+void expect_near_all(const TensorD& actual, std::initializer_list<double> expected, double tolerance) {
+  ASSERT_EQ(actual.size(), static_cast<Index>(expected.size()));
+  Index i = 0;
+  for (const double value : expected) {
+    EXPECT_NEAR(actual[i], value, tolerance) << "element " << i;
+    ++i;
+  }
 }
 
 // Loss of one member, with its gradient.
@@ -71,6 +87,74 @@ TEST(Loss, MatchesPyTorch) {
                    2000.0);
 }
 
+// reduction='sum', and sse's mean; reference values and gradients from tests/nn/golden_losses.py
+// (PyTorch, float64). The weighted element losses use labels [0, 1] and class weights [0.5, 2].
+TEST(Loss, SumReductionMatchesPyTorch) {
+  const TensorD y({1, 2, 2}, {0.9, 0.2, 0.3, 0.6}), t({1, 2, 2}, {1, 0, 0, 1});
+  TensorD grad;
+  EXPECT_NEAR(evaluate(*make_sum(LossKind::mse), y, &t, {}, &grad), 0.30000000000000004, 1e-15);
+  expect_near_all(grad, {-0.19999999999999996, 0.4, 0.6, -0.8}, 1e-15);
+  EXPECT_NEAR(evaluate(*make_sum(LossKind::mse, {0.5, 2.0}), y, &t, {0, 1}, &grad), 0.525, 1e-15);
+  expect_near_all(grad, {-0.09999999999999998, 0.2, 1.2, -1.6}, 1e-15);
+  EXPECT_NEAR(evaluate(*make_sum(LossKind::bce), y, &t, {}, &grad), 1.1960046346767592, 1e-14);
+  expect_near_all(grad, {-1.1111111111111112, 1.2499999999999998, 1.4285714285714286, -1.6666666666666667}, 1e-14);
+  EXPECT_NEAR(evaluate(*make_sum(LossKind::bce, {0.5, 2.0}), y, &t, {0, 1}, &grad), 1.8992531688954644, 1e-14);
+  expect_near_all(grad, {-0.5555555555555556, 0.6249999999999999, 2.857142857142857, -3.3333333333333335}, 1e-14);
+
+  const TensorD logits({1, 2, 3}, {2.0, -1.0, 0.5, 0.1, 0.2, 3.0});
+  EXPECT_NEAR(evaluate(*make_sum(LossKind::cross_entropy), logits, nullptr, {0, 1}, &grad), 3.1509127611786223,
+              1e-14);
+  expect_near_all(grad,
+                  {-0.21440296541072412, 0.03911257327068745, 0.1752903921400367, 0.04931132715827649,
+                   -0.9455025552929589, 0.8961912281346824},
+                  1e-15);
+  // Weighted and summed: Σ w_y l, not divided by Σ w_y.
+  EXPECT_NEAR(evaluate(*make_sum(LossKind::cross_entropy, {0.2, 1.5, 3.0}), logits, nullptr, {0, 1}, &grad),
+              4.412664456113629, 1e-14);
+  expect_near_all(grad,
+                  {-0.04288059308214483, 0.00782251465413749, 0.03505807842800734, 0.07396699073741474,
+                   -1.4182538329394385, 1.3442868422020235},
+                  1e-15);
+
+  // sse with reduction: mean is half of MSELoss's mean.
+  const auto sse_mean = make(LossKind::sse, {}, LossReduction::mean);
+  EXPECT_NEAR(evaluate(*sse_mean, y, &t, {}, &grad), 0.037500000000000006, 1e-15);
+  expect_near_all(grad, {-0.024999999999999994, 0.05, 0.075, -0.1}, 1e-15);
+  EXPECT_NEAR(evaluate(*make(LossKind::sse, {0.5, 2.0}, LossReduction::mean), y, &t, {0, 1}, &grad), 0.065625,
+              1e-15);
+  expect_near_all(grad, {-0.012499999999999997, 0.025, 0.15, -0.2}, 1e-15);
+}
+
+TEST(Loss, DefaultReductionIsTheKinds) {
+  for (const LossKind kind : {LossKind::sse, LossKind::mse, LossKind::bce, LossKind::cross_entropy}) {
+    const bool default_sums = kind == LossKind::sse;
+    EXPECT_EQ(reduction_of(LossSpec{kind, {}, std::nullopt}), default_sums ? LossReduction::sum : LossReduction::mean);
+    EXPECT_EQ(make(kind)->sums(), default_sums);
+    EXPECT_TRUE(make(kind, {}, LossReduction::sum)->sums());
+    EXPECT_FALSE(make(kind, {}, LossReduction::mean)->sums());
+  }
+  // An explicit reduction equal to the default changes nothing: sse's sum is ½ Σ (y − t)².
+  const TensorD output({1, 2, 1}, {0.2, 0.9}), values({1, 2, 1}, {0.0, 1.0});
+  EXPECT_EQ(evaluate(*make(LossKind::sse, {}, LossReduction::sum), output, &values, {}),
+            evaluate(*make(LossKind::sse), output, &values, {}));
+}
+
+TEST(Loss, MembersMustAgreeOnTheReduction) {
+  const std::vector<LossSpec> mixed{{LossKind::mse, {}, std::nullopt}, {LossKind::mse, {}, LossReduction::sum}};
+  try {
+    make_loss<double>(mixed);
+    ADD_FAILURE() << "mixed reductions were accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(), "make_loss: members disagree on the loss reduction (mean and sum)");
+  }
+  const std::vector<LossSpec> mixed_ce{{LossKind::cross_entropy, {}, LossReduction::sum},
+                                       {LossKind::cross_entropy, {}, LossReduction::mean}};
+  EXPECT_THROW(make_loss<float>(mixed_ce), std::invalid_argument);
+  // Unset means the kind's default, so it agrees with that default written out.
+  const std::vector<LossSpec> same{{LossKind::sse, {}, std::nullopt}, {LossKind::sse, {}, LossReduction::sum}};
+  EXPECT_TRUE(make_loss<double>(same)->sums());
+}
+
 TEST(Loss, CrossEntropyInFloatSurvivesHugeLogits) {
   const std::vector<LossSpec> specs{LossSpec{LossKind::cross_entropy, {}}};
   const auto loss = make_loss<float>(specs);
@@ -112,13 +196,15 @@ TEST(Loss, RejectsBadInput) {
 
 struct LossCase {
   LossKind kind;
+  LossReduction reduction;
   bool weighted;
   bool shared_targets;
 };
 
 std::string loss_case_name(const ::testing::TestParamInfo<LossCase>& info) {
   const char* names[] = {"sse", "mse", "bce", "cross_entropy"};
-  return std::string(names[static_cast<int>(info.param.kind)]) + (info.param.weighted ? "_weighted" : "") +
+  return std::string(names[static_cast<int>(info.param.kind)]) +
+         (info.param.reduction == LossReduction::sum ? "_sum" : "_mean") + (info.param.weighted ? "_weighted" : "") +
          (info.param.shared_targets ? "_shared" : "_per_member");
 }
 
@@ -128,7 +214,7 @@ class LossGradient : public ::testing::TestWithParam<LossCase> {};
 TEST_P(LossGradient, MatchesFiniteDifferences) {
   const LossCase c = GetParam();
   constexpr Index population = 2, batch = 4, classes = 3;
-  std::vector<LossSpec> specs{{c.kind, {}}, {c.kind, {}}};
+  std::vector<LossSpec> specs{{c.kind, {}, c.reduction}, {c.kind, {}, c.reduction}};
   if (c.weighted) {
     specs[0].class_weights = {0.5, 2.0, 1.0};
     specs[1].class_weights = {3.0, 0.25, 1.5};
@@ -146,14 +232,20 @@ TEST_P(LossGradient, MatchesFiniteDifferences) {
   check_loss_gradients(*loss, output, Targets<double>{&values, labels});
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, LossGradient,
-                         ::testing::Values(LossCase{LossKind::sse, false, true}, LossCase{LossKind::sse, true, false},
-                                           LossCase{LossKind::mse, false, false}, LossCase{LossKind::mse, true, true},
-                                           LossCase{LossKind::bce, false, true}, LossCase{LossKind::bce, true, false},
-                                           LossCase{LossKind::cross_entropy, false, true},
-                                           LossCase{LossKind::cross_entropy, true, false},
-                                           LossCase{LossKind::cross_entropy, true, true}),
-                         loss_case_name);
+// Every kind × reduction, unweighted with shared targets and weighted with per-member ones;
+// cross_entropy also weighted with shared labels.
+std::vector<LossCase> loss_cases() {
+  std::vector<LossCase> cases;
+  for (const LossKind kind : {LossKind::sse, LossKind::mse, LossKind::bce, LossKind::cross_entropy})
+    for (const LossReduction reduction : {LossReduction::mean, LossReduction::sum}) {
+      cases.push_back({kind, reduction, false, true});
+      cases.push_back({kind, reduction, true, false});
+      if (kind == LossKind::cross_entropy) cases.push_back({kind, reduction, true, true});
+    }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, LossGradient, ::testing::ValuesIn(loss_cases()), loss_case_name);
 
 }  // namespace
 }  // namespace nnlab

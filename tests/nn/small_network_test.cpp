@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +31,7 @@ struct NetworkCase {
   LossKind loss = LossKind::sse;
   bool bias = true;
   bool class_weights = false;
+  std::optional<LossReduction> reduction;  // unset: the kind's default
 };
 
 void PrintTo(const NetworkCase& c, std::ostream* out) { *out << c.name; }
@@ -55,8 +59,46 @@ const std::vector<NetworkCase>& cases() {
        false,
        true},
       {"one_linear_layer_mse", 9, {{1, ActivationKind::identity}}, LossKind::mse},
+      // The other reduction of each kind.
+      {"mirror_sigmoid_sse_mean",
+       6,
+       {{2, ActivationKind::sigmoid}, {1, ActivationKind::sigmoid}},
+       LossKind::sse,
+       true,
+       false,
+       LossReduction::mean},
+      {"hard_no_bias_weighted_sse_mean",
+       3,
+       {{4, ActivationKind::hard_sigmoid}, {3, ActivationKind::hard_tanh}, {2, ActivationKind::sigmoid}},
+       LossKind::sse,
+       false,
+       true,
+       LossReduction::mean},
+      {"tanh_relu_leaky_identity_mse_sum",
+       5,
+       {{7, ActivationKind::tanh},
+        {4, ActivationKind::relu},
+        {3, ActivationKind::leaky_relu},
+        {2, ActivationKind::identity}},
+       LossKind::mse,
+       true,
+       false,
+       LossReduction::sum},
+      {"elu_silu_sigmoid_weighted_bce_sum",
+       4,
+       {{6, ActivationKind::elu}, {5, ActivationKind::silu}, {3, ActivationKind::sigmoid}},
+       LossKind::bce,
+       true,
+       true,
+       LossReduction::sum},
   };
   return all;
+}
+
+const NetworkCase& case_named(std::string_view name) {
+  const auto found = std::ranges::find(cases(), name, &NetworkCase::name);
+  if (found == cases().end()) throw std::logic_error("no case " + std::string(name));
+  return *found;
 }
 
 // Member m: the case's structure with its own activation scalars and initialisation ranges.
@@ -81,7 +123,7 @@ ModelSpec member_spec(const NetworkCase& c, Index m) {
 }
 
 LossSpec member_loss(const NetworkCase& c, Index m) {
-  LossSpec spec{.kind = c.loss, .class_weights = {}};
+  LossSpec spec{.kind = c.loss, .class_weights = {}, .reduction = c.reduction};
   const auto k = static_cast<double>(m);
   if (c.class_weights && m % 3 != 0) spec.class_weights = {0.5 + 0.1 * k, 1.0, 2.0 - 0.02 * k};
   return spec;
@@ -265,8 +307,9 @@ INSTANTIATE_TEST_SUITE_P(Cases, SmallNetwork, ::testing::ValuesIn(cases()),
 
 // The fused kernel in double against central differences of Σ_m g_m loss_m (smooth cases).
 TEST(SmallNetworkKernel, GradientsMatchFiniteDifferences) {
-  for (const std::size_t index : {std::size_t{0}, std::size_t{2}}) {
-    const NetworkCase& c = cases()[index];
+  for (const std::string_view name : {"mirror_sigmoid_sse", "elu_silu_sigmoid_weighted_bce", "mirror_sigmoid_sse_mean",
+                                      "elu_silu_sigmoid_weighted_bce_sum", "one_linear_layer_mse"}) {
+    const NetworkCase& c = case_named(name);
     SCOPED_TRACE(c.name);
     constexpr Index members = 3, examples = 5;
     const Problem<float> problem = make_problem(c, members, examples, false);
