@@ -16,24 +16,32 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* format_version = "2";  // 2: six statistics per layer
+constexpr const char* format_version = "3";  // 3: running and per-class metrics, activation statistics
+// Format 2 held the first 8 metrics and 6 layer statistics of the lists below; it reads with
+// the rest absent.
+constexpr std::size_t format_2_metrics = 8, format_2_layer_stats = 6;
 
-// Every double of a record, in one fixed order; adding a field to LayerStats or EpochMetrics
-// trips the static_asserts until it is listed here too.
-std::array<double*, 6> fields_of(LayerStats& stats) {
-  return {&stats.weight_norm, &stats.gradient_norm, &stats.update_ratio, &stats.weight_l1, &stats.dead_fraction, &stats.saturated_fraction};
+// Every double of a record, in one fixed order (new fields at the end); adding a field to
+// LayerStats or EpochMetrics trips the static_asserts until it is listed here too.
+std::array<double*, 8> fields_of(LayerStats& stats) {
+  return {&stats.weight_norm, &stats.gradient_norm,      &stats.update_ratio,    &stats.weight_l1,
+          &stats.dead_fraction, &stats.saturated_fraction, &stats.activation_mean, &stats.activation_std};
 }
-static_assert(sizeof(LayerStats) == 6 * sizeof(double), "list the new LayerStats field in fields_of");
+static_assert(sizeof(LayerStats) == 8 * sizeof(double), "list the new LayerStats field in fields_of");
 
-std::array<double*, 8> fields_of(EpochMetrics& metrics) {
-  return {&metrics.train_loss, &metrics.train_accuracy, &metrics.validation_loss, &metrics.validation_accuracy,
-          &metrics.test_loss,  &metrics.test_accuracy,  &metrics.learning_rate,   &metrics.gradient_norm};
+std::array<double*, 12> fields_of(EpochMetrics& metrics) {
+  return {&metrics.train_loss,         &metrics.train_accuracy,         &metrics.validation_loss, &metrics.validation_accuracy,
+          &metrics.test_loss,          &metrics.test_accuracy,          &metrics.learning_rate,   &metrics.gradient_norm,
+          &metrics.train_loss_running, &metrics.train_accuracy_running, &metrics.epoch_seconds,   &metrics.updates};
 }
-static_assert(sizeof(EpochMetrics) == sizeof(std::int64_t) + 8 * sizeof(double) + sizeof(std::vector<LayerStats>),
+static_assert(sizeof(EpochMetrics) == sizeof(std::int64_t) + 12 * sizeof(double) + 3 * sizeof(std::vector<double>),
               "list the new EpochMetrics field in fields_of");
 
 std::uint64_t bits(double value) { return std::bit_cast<std::uint64_t>(value); }
 double from_bits(const json& value) { return std::bit_cast<double>(value.get<std::uint64_t>()); }
+
+json encode_doubles(std::span<const double> values);
+std::vector<double> decode_doubles(const json& in);
 
 json encode(LayerStats stats) {
   json out = json::array();
@@ -41,11 +49,16 @@ json encode(LayerStats stats) {
   return out;
 }
 
+// A record of `fields`, or of the older format's first `older` of them.
+template <std::size_t N>
+void decode_fields(const json& in, const std::array<double*, N>& fields, std::size_t older, const char* what) {
+  if (in.size() != fields.size() && in.size() != older) throw std::invalid_argument(fmt::format("a {} record has the wrong length", what));
+  for (std::size_t i = 0; i < in.size(); ++i) *fields[i] = from_bits(in[i]);
+}
+
 LayerStats decode_layer(const json& in) {
   LayerStats stats;
-  const auto fields = fields_of(stats);
-  if (in.size() != fields.size()) throw std::invalid_argument("a layer record has the wrong length");
-  for (std::size_t i = 0; i < fields.size(); ++i) *fields[i] = from_bits(in[i]);
+  decode_fields(in, fields_of(stats), format_2_layer_stats, "layer");
   return stats;
 }
 
@@ -54,17 +67,18 @@ json encode(EpochMetrics metrics) {
   for (const double* field : fields_of(metrics)) values.push_back(bits(*field));
   json layers = json::array();
   for (const LayerStats& stats : metrics.layers) layers.push_back(encode(stats));
-  return {{"epoch", metrics.epoch}, {"values", values}, {"layers", layers}};
+  return {{"epoch", metrics.epoch}, {"values", values}, {"layers", layers},
+          {"train_class_accuracy", encode_doubles(metrics.train_class_accuracy)},
+          {"test_class_accuracy", encode_doubles(metrics.test_class_accuracy)}};
 }
 
 EpochMetrics decode_metrics(const json& in) {
   EpochMetrics metrics;
   metrics.epoch = in.at("epoch").get<std::int64_t>();
-  const auto fields = fields_of(metrics);
-  const json& values = in.at("values");
-  if (values.size() != fields.size()) throw std::invalid_argument("a metrics record has the wrong length");
-  for (std::size_t i = 0; i < fields.size(); ++i) *fields[i] = from_bits(values[i]);
+  decode_fields(in.at("values"), fields_of(metrics), format_2_metrics, "metrics");
   for (const json& layer : in.at("layers")) metrics.layers.push_back(decode_layer(layer));
+  if (in.contains("train_class_accuracy")) metrics.train_class_accuracy = decode_doubles(in.at("train_class_accuracy"));
+  if (in.contains("test_class_accuracy")) metrics.test_class_accuracy = decode_doubles(in.at("test_class_accuracy"));
   return metrics;
 }
 
@@ -156,8 +170,8 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   const auto version = file.metadata.find("nnlab_checkpoint");
   if (version == file.metadata.end() || !file.metadata.contains("state"))
     throw InputError(fmt::format("{}: not an nnlab checkpoint", source));
-  if (version->second != format_version)
-    throw InputError(fmt::format("{}: checkpoint format {} is not {}, the one this nnlab reads", source, version->second, format_version));
+  if (version->second != format_version && version->second != "2")
+    throw InputError(fmt::format("{}: checkpoint format {} is not 2 or {}, the ones this nnlab reads", source, version->second, format_version));
   std::map<std::string, const Tensor*> tensors;
   for (const NamedTensor& tensor : file.tensors) tensors.emplace(tensor.name, &tensor.value);
   const auto tensor = [&](const std::string& name, const Shape& shape) -> const Tensor& {

@@ -50,6 +50,11 @@ struct DataConfig {
 // Image sources (0-255 pixels) are scaled by 1/255 unless data.scale says otherwise; others by 1.
 double default_input_scale(std::string_view source);
 
+// What the report shows beyond its defaults.
+struct ReportConfig {
+  std::optional<Index> tsne_layer;  // config layer whose test-set outputs the t-SNE map shows; default the last hidden
+};
+
 struct ExperimentConfig {
   std::filesystem::path file;        // where it was read from ("" for a string)
   std::string name;                  // default: the file's stem
@@ -63,6 +68,7 @@ struct ExperimentConfig {
   ScheduleSpec schedule;
   TrainConfig train;
   SuccessConfig success;
+  ReportConfig report;
   std::string resolved_yaml;         // the config after --set overrides, for records
 };
 

@@ -11,18 +11,25 @@
 
 namespace nnlab {
 
-RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, int layers, std::int64_t log_every, TrainObserver* next,
-                         std::vector<std::int64_t> snapshot_epochs, std::chrono::milliseconds flush_interval)
+RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, RecorderSetup setup, TrainObserver* next,
+                         std::chrono::milliseconds flush_interval)
     : store_(store),
       run_(run),
       first_member_(first_member),
       next_(next),
-      log_every_(log_every),
-      snapshot_epochs_(std::move(snapshot_epochs)),
+      log_every_(setup.log_every),
+      snapshot_epochs_(std::move(setup.snapshot_epochs)),
+      snapshot_members_(std::move(setup.snapshot_members)),
+      classes_(setup.classes),
+      layers_(setup.layers),
       flush_interval_(flush_interval) {
   names_.assign(std::begin(metric_names), std::end(metric_names));
-  for (int layer = 0; layer < layers; ++layer)
+  names_.insert(names_.end(), std::begin(first_member_metric_names), std::end(first_member_metric_names));
+  for (int layer = 0; layer < layers_; ++layer)
     for (const char* stat : layer_stat_names) names_.push_back(fmt::format("layers.{}.{}", layer, stat));
+  class_metrics_ = names_.size();
+  for (const char* set : {"train", "test"})
+    for (Index c = 0; c < classes_; ++c) names_.push_back(fmt::format("{}_class_accuracy.{}", set, c));
 }
 
 void RunRecorder::on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) {
@@ -71,19 +78,32 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
       recorded_final_[m] = 1;
     }
     const EpochMetrics& e = metrics[m];
-    const double values[fields] = {e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
-                                   e.test_loss,  e.test_accuracy,  e.learning_rate,   e.gradient_norm};
+    const double values[fields] = {e.train_loss,      e.train_accuracy,      e.train_loss_running, e.train_accuracy_running,
+                                   e.validation_loss, e.validation_accuracy, e.test_loss,          e.test_accuracy,
+                                   e.learning_rate,   e.gradient_norm};
     // Absent measurements (no test set, epoch 0's learning rate) are left out; a NaN loss is kept.
     for (std::size_t f = 0; f < fields; ++f)
       if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f], logged_epoch);
-    constexpr std::size_t per_layer = std::size(layer_stat_names);
-    for (std::size_t layer = 0; layer < e.layers.size() && fields + per_layer * (layer + 1) <= names_.size(); ++layer) {
-      const LayerStats& stats = e.layers[layer];
-      const double layer_values[per_layer] = {stats.weight_norm, stats.gradient_norm,  stats.update_ratio,
-                                              stats.weight_l1,   stats.dead_fraction, stats.saturated_fraction};
-      for (std::size_t k = 0; k < per_layer; ++k)
-        if (!std::isnan(layer_values[k])) record(fields + per_layer * layer + k, m, epoch, layer_values[k], logged_epoch);
+    std::size_t next = fields;
+    if (m == 0) {
+      const double shared[] = {e.epoch_seconds, e.updates};
+      for (std::size_t k = 0; k < std::size(shared); ++k)
+        if (!std::isnan(shared[k])) record(next + k, m, epoch, shared[k], logged_epoch);
     }
+    next += std::size(first_member_metric_names);
+    constexpr std::size_t per_layer = std::size(layer_stat_names);
+    for (std::size_t layer = 0; layer < e.layers.size() && layer < static_cast<std::size_t>(layers_); ++layer) {
+      const LayerStats& stats = e.layers[layer];
+      const double layer_values[per_layer] = {stats.weight_norm,   stats.gradient_norm,      stats.update_ratio,    stats.weight_l1,
+                                              stats.dead_fraction, stats.saturated_fraction, stats.activation_mean, stats.activation_std};
+      for (std::size_t k = 0; k < per_layer; ++k)
+        if (!std::isnan(layer_values[k])) record(next + per_layer * layer + k, m, epoch, layer_values[k], logged_epoch);
+    }
+    const auto classes = static_cast<std::size_t>(classes_);
+    const std::vector<double>* per_class[] = {&e.train_class_accuracy, &e.test_class_accuracy};
+    for (std::size_t set = 0; set < 2; ++set)
+      for (std::size_t c = 0; c < per_class[set]->size() && c < classes; ++c)
+        if (const double value = (*per_class[set])[c]; !std::isnan(value)) record(class_metrics_ + set * classes + c, m, epoch, value, logged_epoch);
   }
   const auto now = std::chrono::steady_clock::now();
   if (now - last_flush_ >= flush_interval_) flush();
@@ -133,30 +153,39 @@ bool RunRecorder::wants_model(std::int64_t epoch) {
   return power == epoch;
 }
 
-void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model) {
+void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model, std::span<const Tensor> step_start) {
   constexpr int bins = 40;
-  constexpr Index member = 0;
   const auto entry = [&](std::size_t layer, std::span<const float> values) {
     const Histogram histogram = make_histogram(values, bins);
     return nlohmann::json{{"layer", layer}, {"low", histogram.low}, {"high", histogram.high}, {"counts", histogram.counts},
                           {"nonfinite", histogram.nonfinite}};
   };
-  nlohmann::json weights = nlohmann::json::array(), activations = nlohmann::json::array();
-  for (const auto& parameter : model.parameters()) {
-    if (parameter.is_bias) continue;
-    weights.push_back(entry(static_cast<std::size_t>(parameter.layer_index),
-                            std::span(parameter.value->slice(member), static_cast<std::size_t>(parameter.value->slice_size()))));
-  }
+  const std::vector<ParameterRef<float>> parameters = model.parameters();
   const auto outputs = model.layer_outputs();
-  for (std::size_t layer = 0; layer < outputs.size(); ++layer)
-    if (const Tensor* output = outputs[layer]; output != nullptr && output->rank() == 3)
-      activations.push_back(entry(layer, std::span(output->slice(member), static_cast<std::size_t>(output->slice_size()))));
-  const nlohmann::json document{{"epoch", epoch}, {"member", first_member_ + member}, {"weights", weights}, {"activations", activations}};
-  store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "histograms", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
-                      text_bytes(document.dump()));
-  // The weights themselves at these epochs (safetensors, PyTorch layout), for later study.
-  store_.put_artefact(run_, ArtefactLabel{.member = first_member_ + member, .kind = "snapshot", .name = fmt::format("epoch-{}", epoch), .epoch = epoch},
-                      member_weights_bytes(model, member));
+  const std::string name = fmt::format("epoch-{}", epoch);
+  for (const Index member : snapshot_members_) {
+    if (member < 0 || member >= model.population()) continue;
+    const Index run_member = first_member_ + member;
+    nlohmann::json weights = nlohmann::json::array(), activations = nlohmann::json::array();
+    for (const auto& parameter : parameters) {
+      if (parameter.is_bias) continue;
+      weights.push_back(entry(static_cast<std::size_t>(parameter.layer_index),
+                              std::span(parameter.value->slice(member), static_cast<std::size_t>(parameter.value->slice_size()))));
+    }
+    for (std::size_t layer = 0; layer < outputs.size(); ++layer)
+      if (const Tensor* output = outputs[layer]; output != nullptr && output->rank() == 3)
+        activations.push_back(entry(layer, std::span(output->slice(member), static_cast<std::size_t>(output->slice_size()))));
+    const nlohmann::json document{{"epoch", epoch}, {"member", run_member}, {"weights", weights}, {"activations", activations}};
+    store_.put_artefact(run_, ArtefactLabel{.member = run_member, .kind = "histograms", .name = name, .epoch = epoch},
+                        text_bytes(document.dump()));
+    // The weights themselves at these epochs (safetensors, PyTorch layout), for later study, and
+    // the last step's change ΔW = W − W_before (same names).
+    store_.put_artefact(run_, ArtefactLabel{.member = run_member, .kind = "snapshot", .name = name, .epoch = epoch},
+                        member_weights_bytes(model, member));
+    if (step_start.size() == parameters.size())
+      store_.put_artefact(run_, ArtefactLabel{.member = run_member, .kind = "update", .name = name, .epoch = epoch},
+                          member_update_bytes(model, step_start, member));
+  }
 }
 
 void RunRecorder::flush() {

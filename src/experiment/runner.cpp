@@ -16,6 +16,7 @@
 #include "experiment/data_setup.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "experiment/recorder.hpp"
+#include "experiment/test_pictures.hpp"
 #include "experiment/weights_file.hpp"
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
@@ -25,6 +26,7 @@
 #include "optim/optimizer.hpp"
 #include "store/store.hpp"
 #include "train/batch.hpp"
+#include "train/evaluate.hpp"
 
 namespace nnlab {
 namespace {
@@ -123,53 +125,18 @@ std::string describe_population(const ExperimentConfig& config, const ModelSpec&
 std::string hyperparameters_json(const std::vector<std::pair<std::string, double>>& values, const PlannedTrial& trial) {
   nlohmann::json object = nlohmann::json::object();
   for (const auto& [key, value] : values) object[key] = value;
-  for (const auto& [key, value] : trial.values) object[key] = value;  // swept values as written
+  // Swept values as written (structural ones too: train.batch, model.layers.0.activation),
+  // a number when the text is one.
+  for (const auto& [key, value] : trial.values) object[key] = value_json(value);
   return object.dump();
 }
 
-// What the report draws from the test set: member `member`'s confusion matrix over all of
-// it and its first hidden layer's activations on the first (up to) 1,000 test examples,
-// the latter for t-SNE. Stored as JSON artefacts.
-void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, const Dataset& test, Index member, Index run_member) {
-  const Index classes = std::max<Index>(test.classes, 2);
-  const Tensor targets = encode_targets(test, model.outputs());
-  std::vector<std::int64_t> confusion(static_cast<std::size_t>(classes * classes), 0);
-  nlohmann::json activations = nlohmann::json::array();
-  std::vector<std::int32_t> activation_labels;
-  constexpr Index chunk = 1000;
-  std::vector<Index> rows(static_cast<std::size_t>(test.size()));
-  std::iota(rows.begin(), rows.end(), Index{0});
-  Batch batch;
-  for (Index begin = 0; begin < test.size(); begin += chunk) {
-    const Index count = std::min(chunk, test.size() - begin);
-    const std::span<const Index> chunk_rows(rows.data() + begin, static_cast<std::size_t>(count));
-    gather_batch(test, targets, std::span(&chunk_rows, 1), batch);
-    const Tensor& output = model.forward(batch.inputs, ForwardContext{.mode = Mode::eval});
-    const Index outputs = output.dim(2);
-    const float* scores = output.slice(member);
-    for (Index b = 0; b < count; ++b) {
-      const float* row = scores + b * outputs;
-      const Index predicted = outputs == 1 ? (row[0] > 0.5f ? 1 : 0) : static_cast<Index>(std::max_element(row, row + outputs) - row);
-      const Index truth = batch.labels[static_cast<std::size_t>(b)];
-      if (truth < classes && predicted < classes) ++confusion[static_cast<std::size_t>(truth * classes + predicted)];
-    }
-    const auto layers = model.layer_outputs();
-    if (begin == 0 && layers.size() > 1 && layers.front() != nullptr) {
-      const Tensor& hidden = *layers.front();
-      const Index width = hidden.dim(2);
-      const float* values = hidden.slice(member);
-      for (Index b = 0; b < count; ++b) {
-        activations.push_back(std::vector<float>(values + b * width, values + (b + 1) * width));
-        activation_labels.push_back(batch.labels[static_cast<std::size_t>(b)]);
-      }
-    }
-  }
-  const nlohmann::json matrix = {{"classes", classes}, {"member", run_member}, {"counts", confusion}};
-  store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "confusion", .name = "test", .epoch = std::nullopt}, text_bytes(matrix.dump()));
-  if (!activations.empty()) {
-    const nlohmann::json hidden = {{"layer", 0}, {"member", run_member}, {"labels", activation_labels}, {"values", activations}};
-    store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = "layers.0", .epoch = std::nullopt}, text_bytes(hidden.dump()));
-  }
+// The population-local index of each trial's first member (replicate 0); members are trial-major.
+std::vector<Index> first_member_of_each_trial(const std::vector<Index>& member_trial) {
+  std::vector<Index> firsts;
+  for (std::size_t m = 0; m < member_trial.size(); ++m)
+    if (m == 0 || member_trial[m] != member_trial[m - 1]) firsts.push_back(static_cast<Index>(m));
+  return firsts;
 }
 
 }  // namespace
@@ -257,8 +224,11 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         }
         store->add_members(run, starts);
       }
-      recorder.emplace(*store, run, first_member, static_cast<int>(specs.front().layers.size()), head.train.log_every, options.observer,
-                       head.train.snapshot_epochs);
+      recorder.emplace(*store, run, first_member,
+                       RecorderSetup{.layers = static_cast<int>(specs.front().layers.size()), .classes = per_class_count(data.train),
+                                     .log_every = head.train.log_every, .snapshot_epochs = head.train.snapshot_epochs,
+                                     .snapshot_members = first_member_of_each_trial(member_trial)},
+                       options.observer);
       checkpointer.emplace(population.index, model, *optimizer, *recorder, head.train.checkpoint_every);
       // Resuming: continue from the population's checkpoint; without one it starts afresh
       // (the epochs it recorded are recorded again, and reads keep the newest).
@@ -279,7 +249,19 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         file.replace_filename(fmt::format("{}.p{}{}", file.stem().string(), population.index, file.extension().string()));
       save_weights(model, file);
     }
-    if (store && data.test) record_test_pictures(*store, run, model, *data.test, 0, first_member);
+    if (store && data.test) {
+      // Each trial's median member by final train loss.
+      std::vector<PictureMember> pictured;
+      for (const Index t : population.trials) {
+        std::vector<Index> of_trial;
+        for (std::size_t m = 0; m < member_trial.size(); ++m)
+          if (member_trial[m] == t) of_trial.push_back(static_cast<Index>(m));
+        const Index chosen = median_member(of_trial, results);
+        pictured.push_back(PictureMember{.member = chosen, .run_member = first_member + chosen});
+      }
+      const Index layers = static_cast<Index>(specs.front().layers.size());
+      record_test_pictures(*store, run, model, *data.test, pictured, head.report.tsne_layer.value_or(default_tsne_layer(layers)));
+    }
     if (store)
       store->put_artefact(run, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = fmt::format("population-{}", population.index),
                                              .epoch = head.train.epochs},
@@ -307,6 +289,8 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       trial_summary.population = population.index;
       trial_summary.values = trial.values;
       trial_summary.majority_fraction = majority_fraction(data.train);
+      trial_summary.epochs = trial.config.train.epochs;
+      trial_summary.boolean_task = trial.config.data.train && has_outcome_classes(trial.config.data.train->source);
       trial_summary.members.push_back(member.member);
       summary.members.push_back(std::move(member));
     }

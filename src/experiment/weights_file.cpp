@@ -38,4 +38,21 @@ std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index memb
   return member_model_file_bytes(named_parameters(model), member);
 }
 
+std::vector<std::byte> member_update_bytes(Sequential<float>& model, std::span<const Tensor> step_start, Index member) {
+  std::vector<NamedTensor> changes;
+  const std::vector<ParameterRef<float>> parameters = model.parameters();
+  for (std::size_t p = 0; p < parameters.size() && p < step_start.size(); ++p) {
+    const ParameterRef<float>& parameter = parameters[p];
+    const Tensor& before = step_start[p];
+    Shape shape = parameter.value->shape();
+    shape[0] = 1;
+    Tensor change(std::move(shape));
+    const float* after = parameter.value->slice(member);
+    const float* start = before.slice(member);
+    for (Index i = 0; i < change.size(); ++i) change.data()[i] = after[i] - start[i];
+    changes.push_back(NamedTensor{parameter.name, std::move(change)});
+  }
+  return member_model_file_bytes(changes, 0);
+}
+
 }  // namespace nnlab

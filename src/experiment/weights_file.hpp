@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 #include "nn/model.hpp"
@@ -19,5 +20,8 @@ void save_weights(Sequential<float>& model, const std::filesystem::path& file);
 std::vector<std::byte> weights_bytes(Sequential<float>& model);
 // One member's weights in the plain PyTorch layout, as bytes.
 std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member);
+// One member's change of its weights since `step_start` (values of model.parameters(), [P, ...]),
+// W − W_start, in the same layout.
+std::vector<std::byte> member_update_bytes(Sequential<float>& model, std::span<const Tensor> step_start, Index member);
 
 }  // namespace nnlab

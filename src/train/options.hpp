@@ -17,6 +17,10 @@ struct TrainConfig {
   double clip_norm = 0.0;            // per-member global gradient L2 norm limit; 0 = off
   double clip_value = 0.0;           // per-element gradient limit; 0 = off
   std::int64_t log_every = 0;        // record metrics every this many epochs; 0 = auto (1 for history)
+  // Mini-batch training measures train_loss/train_accuracy after every epoch with a forward-only
+  // pass over the training set; a positive value uses a fixed subset of that many examples
+  // (the same for every member and seed, train/metrics_subset.hpp). 0 = the whole set.
+  Index metrics_subset = 0;
   // MemberResult::history holds epoch 0 and the last (or stopping) epoch; keep_history adds every
   // log_every-th epoch in between, which costs memory O(P · epochs / log_every). Observers see
   // every epoch either way (the run store records them there).

@@ -1,6 +1,8 @@
 #include "train/unit_activity.hpp"
 
 #include <cmath>
+#include <tuple>
+#include <utility>
 #include <stdexcept>
 
 namespace nnlab {
@@ -40,6 +42,19 @@ double saturated_fraction(const float* outputs, Index count, Family family) {
   return static_cast<double>(saturated) / static_cast<double>(count);
 }
 
+// Mean and population standard deviation, two passes in double (no cancellation).
+std::pair<double, double> mean_and_deviation(const float* values, Index count) {
+  double sum = 0.0;
+  for (Index i = 0; i < count; ++i) sum += values[i];
+  const double mean = sum / static_cast<double>(count);
+  double squares = 0.0;
+  for (Index i = 0; i < count; ++i) {
+    const double d = values[i] - mean;
+    squares += d * d;
+  }
+  return {mean, std::sqrt(squares / static_cast<double>(count))};
+}
+
 }  // namespace
 
 void measure_unit_activity(std::span<const Tensor* const> layer_outputs, std::span<const ActivationSpec> activations,
@@ -50,7 +65,7 @@ void measure_unit_activity(std::span<const Tensor* const> layer_outputs, std::sp
   for (Index l = 0; l < layers; ++l) {
     const Tensor* output = layer_outputs[static_cast<std::size_t>(l)];
     const Family family = family_of(activations[static_cast<std::size_t>(l)].kind);
-    if (family == Family::none || output == nullptr || output->rank() != 3) continue;
+    if (output == nullptr || output->rank() != 3) continue;
     const Index members = output->dim(0), rows = output->dim(1), units = output->dim(2);
     if (rows == 0 || units == 0) continue;
     if (static_cast<Index>(stats.size()) != members * layers)
@@ -58,6 +73,8 @@ void measure_unit_activity(std::span<const Tensor* const> layer_outputs, std::sp
 #pragma omp parallel for schedule(static) if (members * rows * units > (Index{1} << 16))
     for (Index m = 0; m < members; ++m) {
       LayerStats& entry = stats[static_cast<std::size_t>(m * layers + l)];
+      std::tie(entry.activation_mean, entry.activation_std) = mean_and_deviation(output->slice(m), rows * units);
+      if (family == Family::none) continue;
       if (family == Family::dead) {
         entry.dead_fraction = dead_fraction(output->slice(m), rows, units);
       } else {

@@ -18,6 +18,7 @@ inline constexpr double saturation_margin = 0.01;
 // stats[m * layers + l].dead_fraction for ReLU, leaky ReLU and ELU layers (units whose output
 // is <= 0 on every row) and .saturated_fraction for sigmoid, hard sigmoid, tanh and hard tanh
 // layers (share of (row, unit) outputs in saturation); other layers' fields are left alone.
+// Every layer's .activation_mean / .activation_std: over all its (row, unit) outputs.
 // Member m's values depend on its own slice only.
 void measure_unit_activity(std::span<const Tensor* const> layer_outputs, std::span<const ActivationSpec> activations,
                            std::span<LayerStats> stats);

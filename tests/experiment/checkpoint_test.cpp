@@ -4,6 +4,7 @@
 #include "experiment/checkpoint.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <bit>
 #include <cmath>
@@ -12,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "io/model_file.hpp"
+#include "io/safetensors.hpp"
 
 namespace nnlab {
 namespace {
@@ -71,7 +73,12 @@ TrainerState example_state(std::size_t members, std::size_t layers) {
     result.final_metrics.epoch = 16;
     result.final_metrics.train_loss = m == 1 ? std::numeric_limits<double>::quiet_NaN() : 0.1 + 1e-17 * static_cast<double>(m);
     result.final_metrics.test_accuracy = -0.0;
-    result.final_metrics.layers.resize(layers, LayerStats{.weight_norm = 1.0 / 3.0, .gradient_norm = std::numeric_limits<double>::infinity(), .update_ratio = not_measured});
+    result.final_metrics.layers.resize(layers, LayerStats{.weight_norm = 1.0 / 3.0, .gradient_norm = std::numeric_limits<double>::infinity(),
+                                                          .update_ratio = not_measured, .activation_std = 0.125});
+    result.final_metrics.train_loss_running = 0.7 + 1e-16 * static_cast<double>(m);
+    result.final_metrics.updates = 1234;
+    result.final_metrics.train_class_accuracy = {0.5, std::numeric_limits<double>::quiet_NaN(), 1.0 / 7.0};
+    result.final_metrics.test_class_accuracy = {0.25};
     state.results.push_back(result);
     state.current.push_back(result.final_metrics);
     state.last_gradient_norm.push_back(std::nextafter(2.0, 3.0));
@@ -121,6 +128,14 @@ TEST(Checkpoint, RoundTripsEveryBit) {
     EXPECT_TRUE(std::isnan(back.current[m].layers[1].update_ratio));
     EXPECT_TRUE(same(back.last_gradient_norm[m], std::nextafter(2.0, 3.0)));
     EXPECT_TRUE(same(back.last_step_rate[m], state.last_step_rate[m]));
+    const EpochMetrics& metrics = back.results[m].final_metrics;
+    EXPECT_TRUE(same(metrics.train_loss_running, state.results[m].final_metrics.train_loss_running));
+    EXPECT_EQ(metrics.updates, 1234.0);
+    ASSERT_EQ(metrics.train_class_accuracy.size(), 3u);
+    EXPECT_TRUE(std::isnan(metrics.train_class_accuracy[1]));
+    EXPECT_TRUE(same(metrics.train_class_accuracy[2], 1.0 / 7.0));
+    EXPECT_EQ(metrics.test_class_accuracy, (std::vector<double>{0.25}));
+    EXPECT_EQ(back.current[m].layers[0].activation_std, 0.125);
   }
   ASSERT_EQ(back.layer_stats.size(), 8u);
   EXPECT_TRUE(same(back.layer_stats[7].weight_norm, 5e-324));
@@ -158,6 +173,41 @@ TEST(Checkpoint, ForeignOrMismatchedBytesAreInputErrors) {
   for (const auto& parameter : original.model->parameters()) weights.push_back({parameter.name, *parameter.value});
   const std::vector<std::byte> model_file = model_file_bytes(weights);
   expect_rejected_untouched(model_file, same_shape, "not an nnlab checkpoint");
+}
+
+// A checkpoint of format 2 (before running/per-class metrics and activation statistics) still
+// restores: the fields it did not have read as not measured.
+TEST(Checkpoint, FormatTwoStillRestores) {
+  Population original(5);
+  original.step(2);
+  const std::vector<std::byte> bytes = encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2));
+  SafetensorsFile file = parse_safetensors(bytes, "v3");
+  nlohmann::json state = nlohmann::json::parse(file.metadata.at("state"));
+  const auto downgrade = [](nlohmann::json& metrics) {
+    metrics["values"].erase(metrics["values"].begin() + 8, metrics["values"].end());
+    for (auto& layer : metrics["layers"]) layer.erase(layer.begin() + 6, layer.end());
+    metrics.erase("train_class_accuracy");
+    metrics.erase("test_class_accuracy");
+  };
+  for (auto& member : state["members"]) downgrade(member["final"]);
+  for (auto& metrics : state["current"]) downgrade(metrics);
+  for (auto& layer : state["layer_stats"]) layer.erase(layer.begin() + 6, layer.end());
+  file.metadata["state"] = state.dump();
+  file.metadata["nnlab_checkpoint"] = "2";
+  const std::vector<std::byte> old_bytes = safetensors_bytes(std::span<const NamedTensor>(file.tensors), file.metadata);
+
+  Population restored(5);
+  const TrainerState back = restore_checkpoint(old_bytes, "v2", *restored.model, *restored.optimizer);
+  EXPECT_EQ(back.step, 1234);
+  EXPECT_TRUE(same(back.results[0].final_metrics.train_loss, 0.1));
+  EXPECT_TRUE(std::isnan(back.results[0].final_metrics.train_loss_running));
+  EXPECT_TRUE(back.results[0].final_metrics.train_class_accuracy.empty());
+  EXPECT_TRUE(std::isnan(back.current[0].layers[0].activation_std));
+  EXPECT_TRUE(same(back.layer_stats[7].weight_norm, 5e-324));
+
+  file.metadata["nnlab_checkpoint"] = "1";
+  Population other(5);
+  expect_rejected_untouched(safetensors_bytes(std::span<const NamedTensor>(file.tensors), file.metadata), other, "format 1");
 }
 
 }  // namespace

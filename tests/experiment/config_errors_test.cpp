@@ -205,6 +205,12 @@ TEST(ConfigErrors, UnknownNamesSuggestTheClosest) {
             "mirror.yaml: model.layers.0.type: unknown layer type 'conv2d'; expected one of dense");
   EXPECT_EQ(error_of(with("loss: crossentropy\n")),
             "mirror.yaml: loss.type: unknown loss 'crossentropy'; did you mean 'cross_entropy'?");
+  EXPECT_EQ(error_of(with("loss: {type: sse, reduction: average}\n")),
+            "mirror.yaml: loss.reduction: unknown reduction 'average'; expected one of mean, sum");
+  EXPECT_EQ(error_of(with("loss: {type: sse, reduction: sums}\n")),
+            "mirror.yaml: loss.reduction: unknown reduction 'sums'; did you mean 'sum'?");
+  EXPECT_EQ(error_of(with("loss: cross_entropy\n"), {"loss.reduction=none"}),
+            "mirror.yaml: loss.reduction (from --set): unknown reduction 'none'; expected one of mean, sum");
   EXPECT_EQ(error_of(with("optimizer: {type: adamm}\n")),
             "mirror.yaml: optimizer.type: unknown optimizer 'adamm'; did you mean 'adam'?");
   EXPECT_EQ(

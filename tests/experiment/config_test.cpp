@@ -42,7 +42,7 @@ model:
     - {units: 20, activation: leaky_relu, slope: 0.2, bias: false, init: {bias: {constant: 0.75}}}
     - {units: 10, activation: elu, alpha: 0.5, init: {weight: {normal: {mean: 0.5, std: 0.25}}, bias: {normal: 0.125}}}
     - {units: 2, activation: softmax, init: {weight: he_normal, bias: {uniform: 0.3}}}
-loss: {type: mse, class_weights: [1, 7]}
+loss: {type: mse, class_weights: [1, 7], reduction: sum}
 optimizer:
   type: sgd
   lr: 0.25
@@ -132,6 +132,7 @@ TEST(ConfigParse, FullExampleReachesEveryField) {
 
   EXPECT_EQ(config.loss.kind, LossKind::mse);
   EXPECT_EQ(config.loss.class_weights, (std::vector<double>{1.0, 7.0}));
+  EXPECT_EQ(config.loss.reduction, LossReduction::sum);
 
   const OptimizerOptions& optimizer = config.optimizer;
   EXPECT_EQ(optimizer.kind, OptimizerKind::sgd);
@@ -299,6 +300,26 @@ schedule: constant
   EXPECT_DOUBLE_EQ(images.data.scale.value(), 1.0 / 255.0);  // image bytes scale to [0, 1] by default
 }
 
+TEST(ConfigParse, LossReduction) {
+  const std::string model = std::string(minimal);
+  const ExperimentConfig summed = parse_experiment(model + "loss: {type: cross_entropy, reduction: sum}\n", "r.yaml");
+  EXPECT_EQ(summed.loss.kind, LossKind::cross_entropy);
+  EXPECT_EQ(summed.loss.reduction, LossReduction::sum);
+  const ExperimentConfig averaged = parse_experiment(model + "loss: {type: sse, reduction: mean}\n", "r.yaml");
+  EXPECT_EQ(reduction_of(averaged.loss), LossReduction::mean);
+  // Unset: the kind's default (sse sums, the others average).
+  const ExperimentConfig sse = parse_experiment(model + "loss: sse\n", "r.yaml");
+  EXPECT_FALSE(sse.loss.reduction.has_value());
+  EXPECT_EQ(reduction_of(sse.loss), LossReduction::sum);
+  EXPECT_EQ(reduction_of(parse_experiment(model, "r.yaml").loss), LossReduction::mean);  // cross_entropy
+  // --set expands the shorthand `loss: cross_entropy` and keeps its type.
+  const ExperimentConfig overridden =
+      parse_experiment(model + "loss: cross_entropy\n", "r.yaml", {"loss.reduction=sum"});
+  EXPECT_EQ(overridden.loss.kind, LossKind::cross_entropy);
+  EXPECT_EQ(overridden.loss.reduction, LossReduction::sum);
+  EXPECT_EQ(parse_experiment(model, "r.yaml", {"loss.reduction=sum"}).loss.reduction, LossReduction::sum);
+}
+
 TEST(ConfigParse, SourceKeys) {
   const auto source = [](const std::string& train) {
     return *parse_experiment("data: {train: " + train + "}\nmodel: {layers: [{units: 1}]}\n", "s.yaml").data.train;
@@ -404,14 +425,15 @@ TEST(ConfigLoad, ReadsAFileAndResolvesPathsBesideIt) {
   fs::remove_all(directory);
 }
 
-// Every block in docs/config.md that starts with "# example:" is a complete, valid experiment.
+// Every block in docs/config.md that starts with "# example" is a complete, valid experiment
+// (those marked "# example:" also run and learn: docs_examples_test.cpp).
 TEST(ConfigDocs, ExamplesInTheDocumentationParse) {
   std::ifstream docs(fs::path(NNLAB_SOURCE_DIR) / "docs" / "config.md");
   ASSERT_TRUE(docs) << "docs/config.md is missing";
   std::stringstream text;
   text << docs.rdbuf();
   const std::string markdown = text.str();
-  const std::regex block("```yaml\n(# example:[^\n]*\n[\\s\\S]*?)```");
+  const std::regex block("```yaml\n(# example[^\n]*\n[\\s\\S]*?)```");
   int examples = 0;
   for (auto match = std::sregex_iterator(markdown.begin(), markdown.end(), block); match != std::sregex_iterator();
        ++match) {

@@ -10,6 +10,7 @@
 #include "core/histogram.hpp"
 #include "core/rng.hpp"
 #include "experiment/recorder.hpp"
+#include "io/safetensors.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace nnlab {
@@ -47,11 +48,11 @@ TEST(RecorderHistograms, BinTheFirstMembersWeightsAndProbeOutputs) {
   for (Index i = 0; i < probe.size(); ++i) probe[i] = static_cast<float>(rng.normal());
   model.forward(probe, ForwardContext{.mode = Mode::eval});
 
-  RunRecorder recorder(store, run, 3, 2, 1, nullptr, {0, 5});
+  RunRecorder recorder(store, run, 3, RecorderSetup{.layers = 2, .log_every = 1, .snapshot_epochs = {0, 5}}, nullptr);
   recorder.on_train_begin(2, 5, 1);
   ASSERT_TRUE(recorder.wants_model(5));
   EXPECT_FALSE(recorder.wants_model(4));
-  recorder.on_model(5, model);
+  recorder.on_model(5, model, {});
   recorder.flush();
 
   const auto artefact = store.get_artefact(run, ArtefactLabel{.member = 3, .kind = "histograms", .name = "epoch-5", .epoch = 5});
@@ -82,6 +83,53 @@ TEST(RecorderHistograms, BinTheFirstMembersWeightsAndProbeOutputs) {
   std::int64_t binned = 0;
   for (const auto& count : document.at("activations")[0].at("counts")) binned += count.get<std::int64_t>();
   EXPECT_EQ(binned, 7 * 5);
+}
+
+// Each snapshot member (here both) gets its weights and the last step's change ΔW = W − W_start,
+// in PyTorch names and shapes; without step_start there is no "update" artefact.
+TEST(RecorderSnapshots, EverySnapshotMemberKeepsWeightsAndTheLastStepsChange) {
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunId run = store.begin_run(RunStart{.name = "u", .config_path = "u.yaml", .resolved_config = "name: u\n", .nnlab_version = "test",
+                                             .config_git_commit = ""});
+  const std::vector<ModelSpec> specs(2, relu_tanh_net());
+  const std::vector<std::uint64_t> seeds{11, 12};
+  Sequential<float> model(specs, seeds, false);
+  // The step started from W − (0.25 · (i + 1)) for element i of every member's slice.
+  std::vector<Tensor> step_start;
+  for (const auto& parameter : model.parameters()) {
+    Tensor start = *parameter.value;
+    for (Index m = 0; m < start.dim(0); ++m)
+      for (Index i = 0; i < start.slice_size(); ++i) start.slice(m)[i] -= 0.25f * static_cast<float>(i + 1);
+    step_start.push_back(std::move(start));
+  }
+  RunRecorder recorder(store, run, 3, RecorderSetup{.layers = 2, .log_every = 1, .snapshot_epochs = {1, 2}, .snapshot_members = {0, 1}},
+                       nullptr);
+  recorder.on_train_begin(2, 2, 1);
+  recorder.on_model(1, model, step_start);
+  recorder.on_model(2, model, {});
+  recorder.flush();
+
+  for (const Index run_member : {3, 4}) {
+    const auto update = store.get_artefact(run, ArtefactLabel{.member = run_member, .kind = "update", .name = "epoch-1", .epoch = 1});
+    ASSERT_TRUE(update.has_value()) << "member " << run_member;
+    const SafetensorsFile file = parse_safetensors(update->content, "update");
+    ASSERT_EQ(file.tensors.size(), 4u);
+    for (const NamedTensor& tensor : file.tensors) {
+      EXPECT_TRUE(tensor.name.starts_with("layers.")) << tensor.name;
+      for (Index i = 0; i < tensor.value.size(); ++i) {
+        // W − (W − 0.25 (i + 1)) in float: exact to a rounding of W.
+        EXPECT_NEAR(tensor.value[i], 0.25f * static_cast<float>(i + 1), 1e-5f * static_cast<float>(i + 1)) << tensor.name << "[" << i << "]";
+      }
+    }
+    EXPECT_TRUE(store.get_artefact(run, ArtefactLabel{.member = run_member, .kind = "snapshot", .name = "epoch-2", .epoch = 2}).has_value());
+    EXPECT_FALSE(store.get_artefact(run, ArtefactLabel{.member = run_member, .kind = "update", .name = "epoch-2", .epoch = 2}).has_value());
+  }
+  const auto weights = parse_safetensors(
+      store.get_artefact(run, ArtefactLabel{.member = 4, .kind = "snapshot", .name = "epoch-1", .epoch = 1})->content, "snapshot");
+  ASSERT_EQ(weights.tensors.front().name, "layers.0.weight");
+  EXPECT_EQ(weights.tensors.front().value.shape(), (Shape{5, 3}));
+  EXPECT_EQ(weights.tensors.front().value[0], model.parameters().front().value->slice(1)[0]);  // member 1's, not member 0's
 }
 
 }  // namespace

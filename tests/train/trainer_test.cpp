@@ -26,21 +26,6 @@ Dataset xor_data() {
   return data;
 }
 
-// Three Gaussian blobs in 4 dimensions: a small classification problem for mini-batches.
-Dataset blobs(Index per_class, std::uint64_t seed) {
-  Dataset data;
-  data.inputs = Tensor({3 * per_class, 4});
-  data.classes = 3;
-  data.example_shape = {4};
-  CounterRng rng(seed, RngPurpose::data);
-  for (Index i = 0; i < 3 * per_class; ++i) {
-    const auto label = static_cast<std::int32_t>(i % 3);
-    for (Index f = 0; f < 4; ++f) data.inputs[i * 4 + f] = static_cast<float>(rng.normal() + (f == label ? 2.5 : 0.0));
-    data.labels.push_back(label);
-  }
-  return data;
-}
-
 ModelSpec logistic_net(Index inputs, Index hidden, Index outputs, double init_range) {
   ModelSpec spec;
   spec.inputs = inputs;
@@ -179,7 +164,7 @@ TEST(Trainer, FullBatchTrainMetricsAreThoseOfTheWeightsAfterTheEpoch) {
 TEST(Trainer, EvaluatingATestSetNeverChangesTheTrajectory) {
   // Test and validation sets are evaluated between steps; they must not disturb a step
   // (e.g. by overwriting activations a backward pass still needs).
-  const Dataset train_set = blobs(60, 1), test_set = blobs(20, 2);
+  const Dataset train_set = testing::blobs(60, 1), test_set = testing::blobs(20, 2);
   const auto p = population_of(relu_classifier(4, 8, 3), LossSpec{.kind = LossKind::cross_entropy}, sgd(0.1, 0.9), seeds_from(0, 2));
   for (const Index batch : {Index{0}, Index{16}}) {
     const TrainConfig config{.epochs = 5, .batch = batch, .order = OrderKind::shuffled};
@@ -198,7 +183,7 @@ TEST(Trainer, EvaluatingATestSetNeverChangesTheTrajectory) {
 }
 
 TEST(Trainer, MiniBatchLearnsBlobs) {
-  const Dataset data = blobs(100, 11);
+  const Dataset data = testing::blobs(100, 11);
   const auto p = population_of(relu_classifier(4, 16, 3), LossSpec{.kind = LossKind::cross_entropy}, sgd(0.05, 0.9), seeds_from(0, 3));
   const auto trained = train(p, data, TrainConfig{.epochs = 10, .batch = 16, .order = OrderKind::shuffled},
                              SuccessConfig{.train_accuracy = 0.9});
@@ -209,7 +194,7 @@ TEST(Trainer, MiniBatchLearnsBlobs) {
 }
 
 TEST(Trainer, BitIdenticalWithOneAndTwoThreads) {
-  const Dataset data = blobs(200, 4);
+  const Dataset data = testing::blobs(200, 4);
   const auto p = population_of(relu_classifier(4, 64, 3), LossSpec{.kind = LossKind::cross_entropy}, sgd(0.05, 0.9), seeds_from(0, 4));
   const TrainConfig config{.epochs = 3, .batch = 32, .order = OrderKind::shuffled};
   set_thread_count(1);
@@ -225,7 +210,7 @@ TEST(Trainer, BitIdenticalWithOneAndTwoThreads) {
 }
 
 TEST(Trainer, MemberTrainsAsItWouldAlone) {
-  const Dataset data = blobs(50, 8);
+  const Dataset data = testing::blobs(50, 8);
   auto p = population_of(relu_classifier(4, 8, 3), LossSpec{.kind = LossKind::cross_entropy}, sgd(0.05, 0.9), {7, 3, 11, 5});
   p.optimizers[2].lr = p.setups[2].base_lr = 0.2;  // members may differ in scalars
   const TrainConfig config{.epochs = 4, .batch = 10, .order = OrderKind::shuffled};
@@ -248,7 +233,7 @@ TEST(Trainer, MemberTrainsAsItWouldAlone) {
 }
 
 TEST(Trainer, DivergedMemberIsMarkedAndOthersGoOn) {
-  const Dataset data = blobs(50, 2);
+  const Dataset data = testing::blobs(50, 2);
   ModelSpec linear;  // a linear model under MSE grows geometrically with too large a rate
   linear.inputs = 4;
   linear.layers.push_back(LayerSpec{.units = 3});

@@ -39,6 +39,21 @@ TEST(UnitActivity, DeadReluUnitsNeverFireOnAnyRow) {
   EXPECT_TRUE(std::isnan(stats[0].saturated_fraction));
 }
 
+TEST(UnitActivity, MeanAndDeviationOfEveryLayersOutputsByHand) {
+  // Member 0: values 1, 2, 3, 4, 5, 9 -> mean 4, variance (9+4+1+0+1+25)/6 = 40/6. Member 1: all 7.
+  Tensor outputs({2, 2, 3}, {1, 2, 3, 4, 5, 9, 7, 7, 7, 7, 7, 7});
+  const Tensor* layers[] = {&outputs};
+  const ActivationSpec kinds[] = {activation(ActivationKind::identity)};  // no dead/saturation family
+  std::vector<LayerStats> stats(2);
+  measure_unit_activity(layers, kinds, stats);
+  EXPECT_DOUBLE_EQ(stats[0].activation_mean, 4.0);
+  EXPECT_DOUBLE_EQ(stats[0].activation_std, std::sqrt(40.0 / 6.0));
+  EXPECT_DOUBLE_EQ(stats[1].activation_mean, 7.0);
+  EXPECT_DOUBLE_EQ(stats[1].activation_std, 0.0);
+  EXPECT_TRUE(std::isnan(stats[0].dead_fraction));
+  EXPECT_TRUE(std::isnan(stats[0].saturated_fraction));
+}
+
 TEST(UnitActivity, SaturationCountsOutputsBeyondTheMargins) {
   // Sigmoid: 0.0099 and 0.9901 are saturated, 0.01 and 0.99 are not (strict bounds).
   Tensor sigmoid({1, 2, 3}, {0.0099f, 0.01f, 0.5f, 0.99f, 0.9901f, 1.0f});

@@ -1,0 +1,245 @@
+// The `data` and `model` sections of an experiment file.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/error.hpp"
+#include "experiment/config_parts.hpp"
+
+namespace nnlab::config_parts {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<Choice<ActivationKind>, 13> activation_names{{
+    {"identity", ActivationKind::identity},
+    {"linear", ActivationKind::identity},
+    {"sigmoid", ActivationKind::sigmoid},
+    {"logistic", ActivationKind::sigmoid},
+    {"tanh", ActivationKind::tanh},
+    {"relu", ActivationKind::relu},
+    {"leaky_relu", ActivationKind::leaky_relu},
+    {"elu", ActivationKind::elu},
+    {"silu", ActivationKind::silu},
+    {"swish", ActivationKind::silu},
+    {"hard_sigmoid", ActivationKind::hard_sigmoid},
+    {"hard_tanh", ActivationKind::hard_tanh},
+    {"softmax", ActivationKind::softmax},
+}};
+
+constexpr std::array<Choice<InitKind>, 17> init_names{{
+    {"torch_default", InitKind::torch_default},
+    {"default", InitKind::torch_default},
+    {"zeros", InitKind::zeros},
+    {"constant", InitKind::constant},
+    {"uniform", InitKind::uniform},
+    {"normal", InitKind::normal},
+    {"xavier_uniform", InitKind::xavier_uniform},
+    {"xavier_normal", InitKind::xavier_normal},
+    {"glorot_uniform", InitKind::xavier_uniform},
+    {"glorot_normal", InitKind::xavier_normal},
+    {"he_uniform", InitKind::he_uniform},
+    {"he_normal", InitKind::he_normal},
+    {"kaiming_uniform", InitKind::he_uniform},
+    {"kaiming_normal", InitKind::he_normal},
+    {"lecun_uniform", InitKind::lecun_uniform},
+    {"lecun_normal", InitKind::lecun_normal},
+    {"orthogonal", InitKind::orthogonal},
+}};
+
+constexpr std::array<std::string_view, 9> source_names{"mirror",        "parity", "xor", "encoder", "spirals",
+                                                       "fashion-mnist", "mnist",  "idx", "csv"};
+constexpr std::array<std::string_view, 2> split_names{"train", "test"};
+
+// The keys each data source understands (besides `source`).
+Keys source_keys(std::string_view source) {
+  if (source == "mirror" || source == "parity") return {"source", "bits"};
+  if (source == "encoder") return {"source", "size"};
+  if (source == "spirals") return {"source", "points", "noise"};
+  if (source == "fashion-mnist" || source == "mnist") return {"source", "split"};
+  if (source == "idx") return {"source", "images", "labels"};
+  if (source == "csv") return {"source", "path", "label_column"};
+  return {"source"};  // xor
+}
+
+// ---------------------------------------------------------------- data
+
+DataSourceConfig read_source(const Field& field, bool is_test, const fs::path& base_dir) {
+  static constexpr std::array<std::string_view, 10> all_keys{"source", "bits",   "size",   "points", "noise",
+                                                             "split",  "images", "labels", "path",   "label_column"};
+  const Section section(expand_shorthand(field, "source"), all_keys);
+  DataSourceConfig config;
+  config.source = source_names[choose_name(section.required("source"), source_names, "data source")];
+  section.only(source_keys(config.source), fmt::format("source '{}'", config.source));
+
+  if (config.source == "parity") config.bits = 4;
+  if (const auto bits = section.find("bits")) config.bits = static_cast<int>(integer_between(*bits, 1, 20));
+  if (const auto size = section.find("size")) config.size = static_cast<int>(integer_between(*size, 1, 65536));
+  if (const auto points = section.find("points")) config.points = integer_at_least(*points, 1);
+  if (const auto noise = section.find("noise")) config.noise = non_negative(*noise);
+  if (config.source == "fashion-mnist" || config.source == "mnist") {
+    config.split = is_test ? "test" : "train";
+    if (const auto split = section.find("split")) config.split = split_names[choose_name(*split, split_names, "split")];
+  }
+  if (config.source == "idx") {
+    config.images = path_value(section.required("images"), base_dir);
+    config.labels = path_value(section.required("labels"), base_dir);
+  }
+  if (config.source == "csv") {
+    config.path = path_value(section.required("path"), base_dir);
+    if (const auto column = section.find("label_column")) {
+      config.label_column = column->text();
+      if (config.label_column.empty()) column->fail("expected a column index or header name, got an empty string");
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+DataConfig read_data(const Field& field, const fs::path& base_dir) {
+  const Section section(field,
+                        {"train", "test", "validation", "subset", "scale", "standardize", "random_labels", "data_dir"});
+  DataConfig data;
+  data.train = read_source(section.required("train"), false, base_dir);
+  if (const auto test = section.find("test")) data.test = read_source(*test, true, base_dir);
+  if (const auto validation = section.find("validation")) data.validation = in_half_open_unit_interval(*validation);
+  if (const auto subset = section.find("subset")) {
+    const Section sizes(*subset, {"train", "test"});
+    if (const auto train = sizes.find("train")) data.train_subset = integer_at_least(*train, 0);
+    if (const auto test = sizes.find("test")) data.test_subset = integer_at_least(*test, 0);
+  }
+  // Image files hold bytes 0..255; everything else is used as it is.
+  data.scale = default_input_scale(data.train->source);
+  if (const auto scale = section.find("scale")) data.scale = positive(*scale);
+  if (const auto standardize = section.find("standardize")) data.standardize = standardize->boolean();
+  if (const auto random_labels = section.find("random_labels"))
+    data.random_labels = in_closed_unit_interval(*random_labels);
+  if (const auto data_dir = section.find("data_dir")) data.data_dir = path_value(*data_dir, base_dir);
+  return data;
+}
+
+namespace {
+
+// ---------------------------------------------------------------- model
+
+// Parameters of an initialiser written as {name: parameters}.
+void read_init_parameters(const Field& parameters, InitSpec& init) {
+  switch (init.kind) {
+    case InitKind::uniform:
+      if (parameters.is_list()) {  // [low, high]
+        const std::vector<Field> bounds = parameters.items();
+        if (bounds.size() != 2) parameters.fail(fmt::format("expected [low, high], got {} values", bounds.size()));
+        init.low = bounds[0].number();
+        init.high = bounds[1].number();
+        if (init.low > init.high)
+          parameters.fail(fmt::format("low must be <= high, got [{}, {}]", bounds[0].shown(), bounds[1].shown()));
+      } else {  // r: U(-r, r)
+        init.high = non_negative(parameters);
+        init.low = -init.high;
+      }
+      break;
+    case InitKind::normal:
+      if (parameters.is_map()) {
+        const Section section(parameters, {"mean", "std"});
+        if (const auto mean = section.find("mean")) init.mean = mean->number();
+        if (const auto std = section.find("std")) init.std = non_negative(*std);
+      } else {  // sigma: N(0, sigma²)
+        init.mean = 0.0;
+        init.std = non_negative(parameters);
+      }
+      break;
+    case InitKind::constant: init.value = parameters.number(); break;
+    case InitKind::torch_default:
+    case InitKind::zeros:
+      if (!parameters.is_null()) parameters.fail(fmt::format("takes no parameters, got {}", parameters.shown()));
+      break;
+    case InitKind::xavier_uniform:
+    case InitKind::xavier_normal:
+    case InitKind::he_uniform:
+    case InitKind::he_normal:
+    case InitKind::lecun_uniform:
+    case InitKind::lecun_normal:
+    case InitKind::orthogonal: {  // the scaled families: {xavier_uniform: {gain: g}}
+      const Section section(parameters, {"gain"});
+      if (const auto gain = section.find("gain")) init.gain = positive(*gain);
+    }
+  }
+}
+
+// INIT: a name (`xavier_uniform`) or a one-key map ({uniform: [-0.3, 0.3]}).
+InitSpec read_init(const Field& field) {
+  InitSpec init;
+  if (field.is_map()) {
+    if (field.node().size() != 1)
+      field.fail(
+          fmt::format("expected one initialiser as {{name: parameters}}, e.g. {{uniform: [-0.3, 0.3]}}, got {} keys",
+                      field.node().size()));
+    const auto entry = field.node().begin();
+    const Field name(field.origin(), entry->first, field.key());
+    init.kind = choose(name, init_names, "initialiser");
+    read_init_parameters(field.child(name.text(), entry->second), init);
+    return init;
+  }
+  init.kind = choose(field, init_names, "initialiser");
+  if (init.kind == InitKind::uniform || init.kind == InitKind::normal || init.kind == InitKind::constant)
+    field.fail(fmt::format("'{}' needs parameters, e.g. {{uniform: [-0.3, 0.3]}}, {{normal: 0.1}} or {{constant: 0}}",
+                           field.text()));
+  return init;
+}
+
+void read_init_pair(const Field& field, InitSpec& weight, InitSpec& bias) {
+  const Section section(field, {"weight", "bias"});
+  if (const auto weight_init = section.find("weight")) weight = read_init(*weight_init);
+  if (const auto bias_init = section.find("bias")) bias = read_init(*bias_init);
+}
+
+LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
+  static constexpr std::array<std::string_view, 1> layer_types{"dense"};
+  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init"});
+  LayerSpec layer;
+  if (const auto type = section.find("type")) layer.type = layer_types[choose_name(*type, layer_types, "layer type")];
+  layer.units = integer_at_least(section.required("units"), 1);
+  std::string activation_name = "identity";
+  if (const auto activation = section.find("activation")) {
+    layer.activation.kind = choose(*activation, activation_names, "activation");
+    activation_name = activation->text();
+  }
+  if (const auto bias = section.find("bias")) layer.bias = bias->boolean();
+
+  // An activation parameter the activation does not have is a mistake, not something to ignore.
+  const auto parameter = [&](std::string_view key, ActivationKind owner) -> std::optional<Field> {
+    std::optional<Field> found = section.find(key);
+    if (found && layer.activation.kind != owner)
+      found->fail(fmt::format("not used by activation '{}'", activation_name));
+    return found;
+  };
+  if (const auto steepness = parameter("steepness", ActivationKind::sigmoid))
+    layer.activation.steepness = positive(*steepness);
+  if (const auto slope = parameter("slope", ActivationKind::leaky_relu)) layer.activation.slope = slope->number();
+  if (const auto alpha = parameter("alpha", ActivationKind::elu)) layer.activation.alpha = alpha->number();
+
+  layer.weight_init = weight_init;
+  layer.bias_init = bias_init;
+  if (const auto init = section.find("init")) read_init_pair(*init, layer.weight_init, layer.bias_init);
+  return layer;
+}
+
+}  // namespace
+
+void read_model(const Field& field, const fs::path& base_dir, ExperimentConfig& config) {
+  const Section section(field, {"inputs", "from", "init", "layers"});
+  if (const auto inputs = section.find("inputs")) config.model.inputs = integer_at_least(*inputs, 0);
+  if (const auto from = section.find("from")) config.model_from = path_value(*from, base_dir);
+  InitSpec weight_init;
+  InitSpec bias_init;
+  if (const auto init = section.find("init")) read_init_pair(*init, weight_init, bias_init);
+  const Field layers = section.required("layers");
+  if (!layers.is_list()) layers.fail(fmt::format("expected a list of layers, got {}", layers.shown()));
+  for (const Field& layer : layers.items()) config.model.layers.push_back(read_layer(layer, weight_init, bias_init));
+  if (config.model.layers.empty()) layers.fail("needs at least one layer");
+}
+
+}  // namespace nnlab::config_parts

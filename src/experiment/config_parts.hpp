@@ -1,0 +1,39 @@
+// The typed values an experiment file's keys take, checked once with messages that name the
+// key and the value (the config parser's shared vocabulary; one reader per section in
+// config_data_model.cpp and config_training.cpp).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "experiment/config.hpp"
+#include "experiment/yaml_fields.hpp"
+
+namespace nnlab::config_parts {
+
+using Keys = std::vector<std::string_view>;
+
+double positive(const Field& field);
+double non_negative(const Field& field);
+double in_closed_unit_interval(const Field& field);
+double in_half_open_unit_interval(const Field& field);
+std::int64_t integer_at_least(const Field& field, std::int64_t minimum);
+std::int64_t integer_between(const Field& field, std::int64_t minimum, std::int64_t maximum);
+// Relative paths are relative to the experiment file's directory.
+std::filesystem::path path_value(const Field& field, const std::filesystem::path& base_dir);
+// `name` stands for {key: name}: `train: mirror`, `loss: sse`, `optimizer: adam`.
+Field expand_shorthand(const Field& field, std::string_view key);
+
+// The sections of the file, each read and validated in one place.
+DataConfig read_data(const Field& field, const std::filesystem::path& base_dir);
+void read_model(const Field& field, const std::filesystem::path& base_dir, ExperimentConfig& config);
+LossSpec read_loss(const Field& field);
+OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count);
+ScheduleSpec read_schedule(const Field& field);
+TrainConfig read_train(const Field& field);
+SuccessConfig read_success(const Field& field, const DataConfig& data);
+ReportConfig read_report(const Field& field, std::size_t layers);
+
+}  // namespace nnlab::config_parts

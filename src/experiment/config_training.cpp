@@ -1,0 +1,243 @@
+// The `loss`, `optimizer`, `schedule`, `train`, `success` and `report` sections of an experiment file.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/error.hpp"
+#include "experiment/config_parts.hpp"
+
+namespace nnlab::config_parts {
+namespace {
+
+constexpr std::array<Choice<LossKind>, 4> loss_names{{
+    {"sse", LossKind::sse},
+    {"mse", LossKind::mse},
+    {"bce", LossKind::bce},
+    {"cross_entropy", LossKind::cross_entropy},
+}};
+
+constexpr std::array<Choice<LossReduction>, 2> reduction_names{{
+    {"mean", LossReduction::mean},
+    {"sum", LossReduction::sum},
+}};
+
+constexpr std::array<Choice<OptimizerKind>, 7> optimizer_names{{
+    {"sgd", OptimizerKind::sgd},
+    {"adagrad", OptimizerKind::adagrad},
+    {"adadelta", OptimizerKind::adadelta},
+    {"rmsprop", OptimizerKind::rmsprop},
+    {"adam", OptimizerKind::adam},
+    {"adamw", OptimizerKind::adamw},
+    {"radam", OptimizerKind::radam},
+}};
+
+constexpr std::array<Choice<ScheduleKind>, 6> schedule_names{{
+    {"constant", ScheduleKind::constant},
+    {"step", ScheduleKind::step},
+    {"exponential", ScheduleKind::exponential},
+    {"inverse_time", ScheduleKind::inverse_time},
+    {"linear", ScheduleKind::linear},
+    {"cosine", ScheduleKind::cosine},
+}};
+
+constexpr std::array<Choice<ScheduleUnit>, 2> unit_names{
+    {{"epoch", ScheduleUnit::epoch}, {"step", ScheduleUnit::step}}};
+
+constexpr std::array<Choice<OrderKind>, 3> order_names{{
+    {"fixed", OrderKind::fixed},
+    {"shuffled", OrderKind::shuffled},
+    {"sorted", OrderKind::sorted},
+}};
+
+// The keys each optimiser understands, as torch.optim names its arguments.
+Keys optimizer_keys(OptimizerKind kind) {
+  Keys keys{"type", "lr", "weight_decay", "layer_lr"};
+  switch (kind) {
+    case OptimizerKind::sgd: keys.insert(keys.end(), {"momentum", "dampening", "nesterov"}); break;
+    case OptimizerKind::adagrad: keys.insert(keys.end(), {"lr_decay", "initial_accumulator_value", "eps"}); break;
+    case OptimizerKind::adadelta: keys.insert(keys.end(), {"rho", "eps"}); break;
+    case OptimizerKind::rmsprop: keys.insert(keys.end(), {"alpha", "eps", "momentum", "centered"}); break;
+    case OptimizerKind::adam:
+    case OptimizerKind::adamw: keys.insert(keys.end(), {"betas", "eps", "amsgrad"}); break;
+    case OptimizerKind::radam: keys.insert(keys.end(), {"betas", "eps"}); break;
+  }
+  return keys;
+}
+
+// The keys each schedule understands.
+Keys schedule_keys(ScheduleKind kind) {
+  Keys keys{"type", "unit"};
+  switch (kind) {
+    case ScheduleKind::constant: break;
+    case ScheduleKind::step: keys.insert(keys.end(), {"gamma", "step_size"}); break;
+    case ScheduleKind::exponential: keys.push_back("gamma"); break;
+    case ScheduleKind::inverse_time:
+    case ScheduleKind::linear: keys.push_back("decay"); break;
+    case ScheduleKind::cosine: keys.insert(keys.end(), {"period", "eta_min"}); break;
+  }
+  return keys;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- loss, optimiser, schedule
+
+LossSpec read_loss(const Field& field) {
+  const Section section(expand_shorthand(field, "type"), {"type", "class_weights", "reduction"});
+  LossSpec loss;
+  if (const auto type = section.find("type")) loss.kind = choose(*type, loss_names, "loss");
+  if (const auto reduction = section.find("reduction")) loss.reduction = choose(*reduction, reduction_names, "reduction");
+  if (const auto weights = section.find("class_weights")) {
+    for (const Field& weight : weights->items()) loss.class_weights.push_back(non_negative(weight));
+    if (!loss.class_weights.empty() && std::ranges::all_of(loss.class_weights, [](double w) { return w == 0; }))
+      weights->fail("must not all be 0");
+  }
+  return loss;
+}
+
+OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
+  static constexpr std::array<std::string_view, 15> all_keys{
+      "type",    "lr",      "momentum", "dampening", "nesterov", "weight_decay", "betas",
+      "eps",     "amsgrad", "alpha",    "centered",  "rho",      "lr_decay",     "initial_accumulator_value",
+      "layer_lr"};
+  const Section section(expand_shorthand(field, "type"), all_keys);
+  OptimizerKind kind = OptimizerKind::sgd;
+  if (const auto type = section.find("type")) kind = choose(*type, optimizer_names, "optimizer");
+  section.only(optimizer_keys(kind), optimizer_kind_name(kind));
+
+  // PyTorch's defaults for this kind, then whatever the file says.
+  OptimizerOptions options = defaults_for(kind);
+  if (const auto lr = section.find("lr")) options.lr = positive(*lr);
+  if (const auto weight_decay = section.find("weight_decay")) options.weight_decay = non_negative(*weight_decay);
+  if (const auto momentum = section.find("momentum")) options.momentum = non_negative(*momentum);
+  if (const auto dampening = section.find("dampening")) options.dampening = in_closed_unit_interval(*dampening);
+  if (const auto nesterov = section.find("nesterov")) {
+    options.nesterov = nesterov->boolean();
+    if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
+      nesterov->fail("needs momentum > 0 and dampening = 0");
+  }
+  if (const auto betas = section.find("betas")) {
+    const std::vector<Field> values = betas->items();
+    if (values.size() != 2) betas->fail(fmt::format("expected [beta1, beta2], got {} values", values.size()));
+    options.beta1 = in_half_open_unit_interval(values[0]);
+    options.beta2 = in_half_open_unit_interval(values[1]);
+  }
+  if (const auto eps = section.find("eps")) options.eps = positive(*eps);
+  if (const auto amsgrad = section.find("amsgrad")) options.amsgrad = amsgrad->boolean();
+  if (const auto alpha = section.find("alpha")) options.alpha = in_closed_unit_interval(*alpha);
+  if (const auto centered = section.find("centered")) options.centered = centered->boolean();
+  if (const auto rho = section.find("rho")) options.rho = in_closed_unit_interval(*rho);
+  if (const auto lr_decay = section.find("lr_decay")) options.lr_decay = non_negative(*lr_decay);
+  if (const auto initial = section.find("initial_accumulator_value"))
+    options.initial_accumulator_value = non_negative(*initial);
+  if (const auto layer_lr = section.find("layer_lr")) {
+    for (const Field& multiplier : layer_lr->items()) options.layer_lr_multipliers.push_back(non_negative(multiplier));
+    if (options.layer_lr_multipliers.size() > layer_count)
+      layer_lr->fail(
+          fmt::format("has {} entries but model.layers has {}", options.layer_lr_multipliers.size(), layer_count));
+  }
+  // torch.optim's own checks, as a backstop for anything the reads above let through.
+  try {
+    validate(options);
+  } catch (const std::invalid_argument& error) {
+    fail_at(field.origin(), "", fmt::format("{}.{}", field.key(), error.what()));
+  }
+  return options;
+}
+
+ScheduleSpec read_schedule(const Field& field) {
+  static constexpr std::array<std::string_view, 7> all_keys{"type",  "unit",   "gamma",  "step_size",
+                                                            "decay", "period", "eta_min"};
+  const Section section(expand_shorthand(field, "type"), all_keys);
+  ScheduleSpec schedule;
+  if (const auto type = section.find("type")) schedule.kind = choose(*type, schedule_names, "schedule");
+  const auto named = std::ranges::find(schedule_names, schedule.kind, &Choice<ScheduleKind>::kind);
+  section.only(schedule_keys(schedule.kind), named->name);
+  if (const auto unit = section.find("unit")) schedule.unit = choose(*unit, unit_names, "schedule unit");
+
+  // Each schedule's defining parameter is required: without it the schedule would do nothing.
+  switch (schedule.kind) {
+    case ScheduleKind::constant: break;
+    case ScheduleKind::step:
+      schedule.step_size = integer_at_least(section.required("step_size"), 1);
+      if (const auto gamma = section.find("gamma")) schedule.gamma = positive(*gamma);
+      break;
+    case ScheduleKind::exponential: schedule.gamma = positive(section.required("gamma")); break;
+    case ScheduleKind::inverse_time: schedule.decay = non_negative(section.required("decay")); break;
+    case ScheduleKind::linear: schedule.decay = section.required("decay").number(); break;
+    case ScheduleKind::cosine:
+      schedule.period = integer_at_least(section.required("period"), 1);
+      if (const auto eta_min = section.find("eta_min")) schedule.eta_min = non_negative(*eta_min);
+      break;
+  }
+  return schedule;
+}
+
+// ---------------------------------------------------------------- training, success
+
+TrainConfig read_train(const Field& field) {
+  const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "metrics_subset",
+                                "checkpoint_every", "snapshot_epochs"});
+  TrainConfig train;
+  if (const auto epochs = section.find("epochs")) train.epochs = integer_at_least(*epochs, 1);
+  if (const auto batch = section.find("batch")) {
+    if (batch->is_scalar() && batch->text() == "full") {
+      train.batch = 0;  // the whole training set in every update
+    } else {
+      const std::optional<std::int64_t> size = batch->try_integer();
+      if (!size)
+        batch->fail(fmt::format("expected an integer or 'full', got {}",
+                                batch->is_scalar() ? "'" + batch->text() + "'" : batch->shown()));
+      batch->check(*size >= 1, "must be >= 1 or 'full'");
+      train.batch = *size;
+    }
+  }
+  if (const auto order = section.find("order")) train.order = choose(*order, order_names, "order");
+  if (const auto clip_norm = section.find("clip_norm")) train.clip_norm = non_negative(*clip_norm);
+  if (const auto clip_value = section.find("clip_value")) train.clip_value = non_negative(*clip_value);
+  if (const auto log_every = section.find("log_every")) train.log_every = integer_at_least(*log_every, 1);
+  if (const auto subset = section.find("metrics_subset")) train.metrics_subset = integer_at_least(*subset, 1);
+  if (const auto every = section.find("checkpoint_every")) train.checkpoint_every = integer_at_least(*every, 1);
+  if (const auto snapshots = section.find("snapshot_epochs")) {
+    if (!snapshots->is_list()) snapshots->fail(fmt::format("expected a list of epochs, got {}", snapshots->shown()));
+    for (const Field& item : snapshots->items()) {
+      const std::int64_t epoch = integer_at_least(item, 0);
+      item.check(epoch <= train.epochs, fmt::format("must be <= train.epochs ({})", train.epochs));
+      train.snapshot_epochs.push_back(epoch);
+    }
+    std::sort(train.snapshot_epochs.begin(), train.snapshot_epochs.end());
+  }
+  return train;
+}
+
+SuccessConfig read_success(const Field& field, const DataConfig& data) {
+  const Section section(field, {"train_accuracy", "test_accuracy", "validation_accuracy", "train_loss", "stop"});
+  SuccessConfig success;
+  if (const auto train_accuracy = section.find("train_accuracy"))
+    success.train_accuracy = in_closed_unit_interval(*train_accuracy);
+  if (const auto test_accuracy = section.find("test_accuracy")) {
+    success.test_accuracy = in_closed_unit_interval(*test_accuracy);
+    if (!data.test) test_accuracy->fail("needs a test set (data.test)");
+  }
+  if (const auto validation_accuracy = section.find("validation_accuracy")) {
+    success.validation_accuracy = in_closed_unit_interval(*validation_accuracy);
+    if (data.validation == 0) validation_accuracy->fail("needs a validation split (data.validation > 0)");
+  }
+  if (const auto train_loss = section.find("train_loss")) success.train_loss = non_negative(*train_loss);
+  if (const auto stop = section.find("stop")) success.stop = stop->boolean();
+  return success;
+}
+
+ReportConfig read_report(const Field& field, std::size_t layers) {
+  const Section section(field, {"tsne_layer"});
+  ReportConfig report;
+  if (const auto layer = section.find("tsne_layer")) {
+    report.tsne_layer = integer_at_least(*layer, 0);
+    layer->check(*report.tsne_layer < static_cast<Index>(layers), fmt::format("must be < the number of model.layers ({})", layers));
+  }
+  return report;
+}
+
+}  // namespace nnlab::config_parts

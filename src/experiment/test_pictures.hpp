@@ -1,0 +1,32 @@
+// What the report draws from the test set, stored as JSON artefacts of chosen members: the
+// confusion matrix over the whole test set ("confusion" / "test") and one hidden layer's
+// activations on the first (up to) 1,000 test examples ("activations" / "layers.{k}"), for t-SNE.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "nn/model.hpp"
+#include "store/store.hpp"
+#include "train/training_state.hpp"
+
+namespace nnlab {
+
+struct PictureMember {
+  Index member = 0;      // in the population
+  Index run_member = 0;  // in the run
+};
+
+// One pass over the test set for all `members`; `layer` is the config layer whose outputs are kept.
+void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, const Dataset& test,
+                          std::span<const PictureMember> members, Index layer);
+
+// The member of `members` (population-local indices) with the median final train loss: the
+// lower median, ties to the lower index, members with a NaN loss last.
+Index median_member(std::span<const Index> members, std::span<const MemberResult> results);
+
+// The default t-SNE layer: the last hidden layer, or the only layer of a one-layer network.
+Index default_tsne_layer(Index layers);
+
+}  // namespace nnlab

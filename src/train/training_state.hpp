@@ -1,0 +1,55 @@
+// What a training run is about and what it keeps per member: the members' setups, their
+// results, and the state at an epoch boundary that a checkpoint saves.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "optim/schedule.hpp"
+#include "train/metrics.hpp"
+
+namespace nnlab {
+
+// What differs between members besides model/loss/optimiser options.
+struct MemberSetup {
+  std::uint64_t seed = 0;       // keys the member's data order (and dropout)
+  double base_lr = 0.01;        // the optimiser's lr, before the schedule
+  ScheduleSpec schedule;
+  double clip_norm = 0.0;       // 0 = off
+  double clip_value = 0.0;      // 0 = off
+};
+
+struct MemberResult {
+  std::int64_t epochs_run = 0;
+  bool diverged = false;
+  std::int64_t diverged_epoch = -1;            // first epoch whose loss was NaN/Inf
+  std::optional<std::int64_t> success_epoch;   // first epoch meeting the success criterion
+  bool successful_at_end = false;              // final_metrics meet the success criterion
+  EpochMetrics final_metrics;
+  std::vector<EpochMetrics> history;           // epoch 0, the last; every log_every-th with keep_history
+};
+
+struct TrainingData {
+  const Dataset* train = nullptr;       // required
+  const Dataset* validation = nullptr;  // optional
+  const Dataset* test = nullptr;        // optional
+};
+
+// The trainer's own part of a checkpoint, taken at an epoch boundary: with the model's weights
+// and the optimiser's state it is everything training depends on, because data order is a
+// function of (seed, epoch) and every random draw a function of (seed, step). During fit it is
+// the loop's live per-member state (TrainingContext::state).
+struct TrainerState {
+  std::int64_t epochs_done = 0;             // training resumes with epoch epochs_done + 1
+  std::int64_t step = 0;                    // updates taken so far
+  std::vector<std::uint8_t> active;         // per member; 0 once it diverged or stopped
+  std::vector<MemberResult> results;        // per member (a checkpoint keeps no history)
+  std::vector<EpochMetrics> current;        // per member: the metrics last handed to observers
+  std::vector<LayerStats> layer_stats;      // [member * layers + layer], of the last step / probe
+  std::vector<double> last_gradient_norm;   // per member, of the last step
+  std::vector<double> last_step_rate;       // per member, of the last step
+};
+
+}  // namespace nnlab
