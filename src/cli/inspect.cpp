@@ -68,9 +68,10 @@ std::string inspect_model_file(const std::filesystem::path& file, Index member) 
                                                    views["layers.1.weight"].values, views["layers.1.bias"].values);
     const auto yes = [](bool b) { return b ? "yes" : "no"; };
     text += fmt::format(
-        "mirror-symmetry solution (Rumelhart et al. 1986): mirrored {} | 1:2:4 {} | hidden units opposite {} | hidden biases < 0 {} | "
-        "output bias > 0 {} => {}\n",
-        yes(s.mirrored), yes(s.ratio_1_2_4), yes(s.hidden_opposite), yes(s.hidden_biases_negative), yes(s.output_bias_positive),
+        "mirror-symmetry solution (Rumelhart et al. 1986): mirrored (±{:.0f} %) {} | 1:2:4 (±{:.0f} %) {} | hidden units opposite {} | "
+        "hidden biases < 0 {} | output bias > 0 {} => {}\n",
+        100 * mirror_pair_tolerance, yes(s.mirrored), 100 * mirror_ratio_tolerance, yes(s.ratio_1_2_4), yes(s.hidden_opposite),
+        yes(s.hidden_biases_negative), yes(s.output_bias_positive),
         s.matches_paper() ? "matches the paper's pattern" : "differs from the paper's pattern");
   }
   return text;

@@ -6,6 +6,14 @@
 
 namespace nnlab {
 
+bool in_ratio_1_2_4(double a, double b, double c) {
+  std::array<double, 3> magnitude = {std::abs(a), std::abs(b), std::abs(c)};
+  std::sort(magnitude.begin(), magnitude.end());
+  const double unit = magnitude[0];
+  const auto near = [](double ratio, double target) { return std::abs(ratio - target) <= mirror_ratio_tolerance * target; };
+  return unit > 0 && near(magnitude[1] / unit, 2.0) && near(magnitude[2] / unit, 4.0);
+}
+
 MirrorSolution check_mirror_solution(std::span<const float> hidden_weights, std::span<const float> hidden_biases,
                                      std::span<const float> output_weights, std::span<const float> output_bias) {
   (void)output_weights;
@@ -19,13 +27,10 @@ MirrorSolution check_mirror_solution(std::span<const float> hidden_weights, std:
       const double a = w[i], b = w[5 - i];
       const double size = std::max(std::abs(a), std::abs(b));
       // Equal in size, opposite in sign: their sum is small against their size.
-      if (!(a * b < 0 && std::abs(a + b) <= 0.2 * size)) result.mirrored = false;
+      if (!(a * b < 0 && std::abs(a + b) <= mirror_pair_tolerance * size)) result.mirrored = false;
       magnitude[static_cast<std::size_t>(i)] = (std::abs(a) + std::abs(b)) / 2;
     }
-    std::sort(magnitude.begin(), magnitude.end());
-    const double unit_size = magnitude[0];
-    if (!(unit_size > 0 && std::abs(magnitude[1] / unit_size - 2) <= 0.5 && std::abs(magnitude[2] / unit_size - 4) <= 1.0))
-      result.ratio_1_2_4 = false;
+    if (!in_ratio_1_2_4(magnitude[0], magnitude[1], magnitude[2])) result.ratio_1_2_4 = false;
   }
   result.hidden_opposite = true;
   for (int i = 0; i < 6; ++i)

@@ -8,6 +8,7 @@
 
 #include "core/statistics.hpp"
 #include "core/text.hpp"
+#include "experiment/sweep.hpp"
 
 namespace nnlab {
 namespace {
@@ -39,17 +40,32 @@ json solution_json(const MirrorSolution& s) {
           {"matches_paper", s.matches_paper()}};
 }
 
-json statistics_json(const RunSummary& summary, const TrialStatistics& s) {
+json epoch_or_null(const std::optional<double>& epoch) { return epoch ? json(static_cast<std::int64_t>(*epoch)) : json(nullptr); }
+
+json time_to_success_json(const TimeToSuccess& t) {
+  return {{"median", epoch_or_null(t.median())},
+          {"q25", epoch_or_null(t.q25())},
+          {"q75", epoch_or_null(t.q75())},
+          {"censored_at", t.censored_at},
+          {"median_text", epochs_text(t.median(), t.censored_at)},
+          {"reached", t.curve.events}};
+}
+
+json outcomes_json(const TrialSummary& trial, const Outcomes& o) {
+  json result = {{"perfect", o.perfect}, {"near_half", o.near_half}, {"other", o.other}, {"diverged", o.diverged}};
+  if (trial.majority_fraction > 0.5) {
+    result["plateau"] = o.plateau;
+    result["plateau_accuracy"] = trial.majority_fraction;
+  }
+  return result;
+}
+
+json statistics_json(const RunSummary& summary, const TrialSummary& trial, const TrialStatistics& s) {
   json result = {{"members", s.members},
                  {"diverged", s.diverged},
                  {"train_loss", to_json(s.train_loss)},
-                 {"train_accuracy", to_json(s.train_accuracy)},
-                 {"outcomes",
-                  {{"perfect", s.outcomes.perfect},
-                   {"plateau", s.outcomes.plateau},
-                   {"near_half", s.outcomes.near_half},
-                   {"other", s.outcomes.other},
-                   {"diverged", s.outcomes.diverged}}}};
+                 {"train_accuracy", to_json(s.train_accuracy)}};
+  if (trial.boolean_task) result["outcomes"] = outcomes_json(trial, s.outcomes);
   json histogram = json::array();
   for (const auto& [accuracy, count] : s.final_accuracy_counts) histogram.push_back({{"train_accuracy", accuracy}, {"count", count}});
   result["final_train_accuracy_histogram"] = histogram;
@@ -59,8 +75,11 @@ json statistics_json(const RunSummary& summary, const TrialStatistics& s) {
   }
   if (summary.has_success_criterion) {
     result["succeeded"] = s.succeeded;
+    result["succeeded_ever"] = s.succeeded;
+    result["successful_at_end"] = s.successful_at_end;
     result["success_rate"] = s.success_rate;
     result["success_rate_95"] = {s.success_low, s.success_high};
+    result["time_to_success"] = time_to_success_json(s.time_to_success);
     result["epochs_to_success"] = to_json(s.epochs_to_success);
   }
   if (s.solutions_checked > 0) {
@@ -68,6 +87,56 @@ json statistics_json(const RunSummary& summary, const TrialStatistics& s) {
     result["solutions_matching_paper"] = s.solutions_matching_paper;
   }
   return result;
+}
+
+// The configured epochs of member's trial; the epochs it ran when the trial does not say.
+std::int64_t configured_epochs(const RunSummary& summary, const MemberSummary& member) {
+  const auto position = static_cast<std::size_t>(member.trial);
+  const TrialSummary* trial = position < summary.trials.size() && summary.trials[position].index == member.trial ? &summary.trials[position] : nullptr;
+  for (std::size_t t = 0; !trial && t < summary.trials.size(); ++t)
+    if (summary.trials[t].index == member.trial) trial = &summary.trials[t];
+  return trial && trial->epochs > 0 ? trial->epochs : member.result.epochs_run;
+}
+
+// One Kaplan–Meier subject per member: an event at its success epoch; otherwise censored at
+// its last epoch, or at the configured N when it diverged (it would never have succeeded).
+SurvivalSubject survival_subject(const RunSummary& summary, const MemberSummary& member) {
+  const MemberResult& r = member.result;
+  if (r.success_epoch) return {.time = static_cast<double>(*r.success_epoch), .event = true};
+  return {.time = static_cast<double>(r.diverged ? configured_epochs(summary, member) : r.epochs_run), .event = false};
+}
+
+// Every member as one group, for "aggregate": the outcome classes when every trial has them.
+TrialSummary all_members(const RunSummary& summary) {
+  TrialSummary everyone;
+  everyone.majority_fraction = summary.trials.empty() ? 0.0 : summary.trials.front().majority_fraction;
+  everyone.boolean_task = !summary.trials.empty();
+  for (const auto& trial : summary.trials) {
+    everyone.epochs = std::max(everyone.epochs, trial.epochs);
+    everyone.boolean_task = everyone.boolean_task && trial.boolean_task;
+  }
+  for (Index m = 0; m < static_cast<Index>(summary.members.size()); ++m) everyone.members.push_back(m);
+  return everyone;
+}
+
+// "time to success over all 1000 members (Kaplan–Meier): median 2756, quartiles 1176 / 7503;
+// among the 304 that succeeded: median 1953 (quartiles 880, 4012)".
+std::string time_to_success_text(const TrialStatistics& s) {
+  const TimeToSuccess& t = s.time_to_success;
+  const auto text = [&](const std::optional<double>& epoch) { return epochs_text(epoch, t.censored_at); };
+  std::string line = fmt::format("time to success over all {} members (Kaplan–Meier): median {}, quartiles {} / {}", s.members, text(t.median()),
+                                 text(t.q25()), text(t.q75()));
+  if (s.epochs_to_success.count > 0)
+    line += fmt::format("; among the {} that succeeded: median {:.0f} (quartiles {:.0f}, {:.0f})", s.epochs_to_success.count, s.epochs_to_success.median,
+                        s.epochs_to_success.q25, s.epochs_to_success.q75);
+  return line;
+}
+
+std::string outcomes_text(const TrialSummary& trial, const Outcomes& o) {
+  std::string line = fmt::format("  outcomes (final train accuracy): 1.0: {}", o.perfect);
+  if (trial.majority_fraction > 0.5) line += fmt::format(" | plateau {:.3f} (majority class): {}", trial.majority_fraction, o.plateau);
+  line += fmt::format(" | ≈0.5: {} | other: {} | diverged: {}\n", o.near_half, o.other, o.diverged);
+  return line;
 }
 
 }  // namespace
@@ -86,21 +155,25 @@ Quantiles quantiles(std::vector<double> values) {
   return result;
 }
 
-std::pair<double, double> wilson_interval(Index successes, Index trials, double z) {
-  if (trials <= 0) return {0.0, 1.0};
-  const double n = static_cast<double>(trials), p = static_cast<double>(successes) / n, z2 = z * z;
-  const double denominator = 1 + z2 / n;
-  const double centre = (p + z2 / (2 * n)) / denominator;
-  const double half_width = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator;
-  return {std::max(0.0, centre - half_width), std::min(1.0, centre + half_width)};
+bool has_outcome_classes(std::string_view source) {
+  return source == "mirror" || source == "parity" || source == "xor" || source == "encoder";
+}
+
+std::string epochs_text(const std::optional<double>& epoch, std::int64_t censored_at) {
+  return epoch ? fmt::format("{:.0f}", *epoch) : fmt::format("> {}", censored_at);
 }
 
 TrialStatistics statistics_of(const RunSummary& summary, const TrialSummary& trial) {
   TrialStatistics s;
   s.members = static_cast<Index>(trial.members.size());
+  std::vector<SurvivalSubject> subjects;
+  std::int64_t longest = 0;
   for (const Index index : trial.members) {
     const MemberSummary& member = summary.members[static_cast<std::size_t>(index)];
     s.succeeded += member.succeeded();
+    s.successful_at_end += member.result.successful_at_end;
+    subjects.push_back(survival_subject(summary, member));
+    longest = std::max(longest, std::max(member.result.epochs_run, configured_epochs(summary, member)));
     s.diverged += member.result.diverged;
     const double accuracy = member.result.final_metrics.train_accuracy;
     if (member.result.diverged) {
@@ -108,7 +181,7 @@ TrialStatistics statistics_of(const RunSummary& summary, const TrialSummary& tri
     } else {
       ++s.final_accuracy_counts[accuracy];
       if (accuracy == 1.0) ++s.outcomes.perfect;
-      else if (std::abs(accuracy - trial.majority_fraction) < 1e-9) ++s.outcomes.plateau;
+      else if (trial.majority_fraction > 0.5 && std::abs(accuracy - trial.majority_fraction) < 1e-9) ++s.outcomes.plateau;
       else if (std::abs(accuracy - 0.5) <= 0.1) ++s.outcomes.near_half;
       else ++s.outcomes.other;
     }
@@ -117,6 +190,8 @@ TrialStatistics statistics_of(const RunSummary& summary, const TrialSummary& tri
       s.solutions_matching_paper += member.solution->matches_paper();
     }
   }
+  s.time_to_success.curve = kaplan_meier(std::move(subjects));
+  s.time_to_success.censored_at = trial.epochs > 0 ? trial.epochs : longest;
   s.success_rate = s.members ? static_cast<double>(s.succeeded) / static_cast<double>(s.members) : 0.0;
   std::tie(s.success_low, s.success_high) = wilson_interval(s.succeeded, s.members);
   const auto& members = trial.members;
@@ -137,6 +212,9 @@ std::string to_json(const RunSummary& summary) {
     const auto& final_metrics = result.final_metrics;
     json hyper = json::object();
     for (const auto& [key, value] : member.hyperparameters) hyper[key] = value;
+    // Swept keys as written, structural ones (train.batch, an activation kind, ...) included.
+    if (static_cast<std::size_t>(member.trial) < summary.trials.size())
+      for (const auto& [key, text] : summary.trials[static_cast<std::size_t>(member.trial)].values) hyper[key] = value_json(text);
     json entry = {
         {"member", member.member},
         {"trial", member.trial},
@@ -170,12 +248,11 @@ std::string to_json(const RunSummary& summary) {
     json values = json::object();
     for (const auto& [key, value] : trial.values) values[key] = value;
     json entry = {{"trial", trial.index}, {"population", trial.population}, {"parameters", values}};
-    entry.update(statistics_json(summary, statistics_of(summary, trial)));
+    entry["epochs"] = trial.epochs;
+    entry.update(statistics_json(summary, trial, statistics_of(summary, trial)));
     trials.push_back(std::move(entry));
   }
-  TrialSummary everyone;
-  everyone.majority_fraction = summary.trials.empty() ? 0.0 : summary.trials.front().majority_fraction;
-  for (Index m = 0; m < static_cast<Index>(summary.members.size()); ++m) everyone.members.push_back(m);
+  const TrialSummary everyone = all_members(summary);
   const json document = {{"run", summary.run_id},
                          {"name", summary.name},
                          {"config", summary.config_file},
@@ -184,7 +261,7 @@ std::string to_json(const RunSummary& summary) {
                          {"seconds", summary.seconds},
                          {"trials", trials},
                          {"members", members},
-                         {"aggregate", statistics_json(summary, statistics_of(summary, everyone))}};
+                         {"aggregate", statistics_json(summary, everyone, statistics_of(summary, everyone))}};
   return document.dump();
 }
 
@@ -216,22 +293,20 @@ std::string to_text(const RunSummary& summary) {
     if (summary.has_success_criterion) {
       text += fmt::format("success {}/{} = {:.1f}% (95% CI {:.1f}–{:.1f}%)", s.succeeded, s.members, 100 * s.success_rate, 100 * s.success_low,
                           100 * s.success_high);
-      if (s.epochs_to_success.count > 0)
-        text += fmt::format("; epochs to success median {:.0f} (quartiles {:.0f}, {:.0f})", s.epochs_to_success.median, s.epochs_to_success.q25,
-                            s.epochs_to_success.q75);
+      if (s.successful_at_end != s.succeeded)
+        text += fmt::format(" at some epoch, {} still successful at the end", s.successful_at_end);
     } else {
       text += fmt::format("final train accuracy median {}", fixed4(s.train_accuracy.median));
       if (summary.has_test) text += fmt::format(", test accuracy median {}", fixed4(s.test_accuracy.median));
     }
     if (s.diverged > 0) text += fmt::format("; {} diverged", s.diverged);
     text += "\n";
-    if (s.members > 1) {
-      text += fmt::format("  outcomes (final train accuracy): 1.0: {} | plateau {:.3f}: {} | ≈0.5: {} | other: {} | diverged: {}\n", s.outcomes.perfect,
-                          trial.majority_fraction, s.outcomes.plateau, s.outcomes.near_half, s.outcomes.other, s.outcomes.diverged);
-    }
+    if (summary.has_success_criterion && s.members > 1) text += "  " + time_to_success_text(s) + "\n";
+    if (trial.boolean_task && s.members > 1) text += outcomes_text(trial, s.outcomes);
     if (s.solutions_checked > 0)
-      text += fmt::format("  solutions like the paper's (mirrored, 1:2:4, opposite units, biases): {}/{} of the successful members\n",
-                          s.solutions_matching_paper, s.solutions_checked);
+      text += fmt::format("  solutions like the paper's (mirrored within ±{:.0f} %, 1:2:4 within ±{:.0f} %, opposite units, biases): {}/{} of the "
+                          "successful members\n",
+                          100 * mirror_pair_tolerance, 100 * mirror_ratio_tolerance, s.solutions_matching_paper, s.solutions_checked);
   }
   text += fmt::format("{} member(s) in {} population(s), {} parameters each, trained in {:.2f} s\n", count, summary.populations,
                       with_thousands(summary.parameters_per_member), summary.seconds);

@@ -1,15 +1,17 @@
 // What a run reports: per member (trial, hyper-parameters, seed, outcome) and, per trial
-// (a group of replicates), success rate with its Wilson interval, quantiles, divergence
-// and the outcome histogram. DESIGN §4.
+// (a group of replicates), success rate with its Wilson interval, time to success over all
+// members (Kaplan–Meier), quantiles, divergence and the outcome histogram. DESIGN §4.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/statistics.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "train/trainer.hpp"
 
@@ -32,7 +34,14 @@ struct TrialSummary {
   std::vector<std::pair<std::string, std::string>> values;  // swept key -> value
   std::vector<Index> members;                                // indices into RunSummary::members
   double majority_fraction = 0.0;                            // share of the commonest training class
+  std::int64_t epochs = 0;                                   // configured epochs N (train.epochs)
+  bool boolean_task = false;                                 // outcome classes defined: has_outcome_classes(data.train.source)
 };
+
+// The outcome histogram (perfect / plateau / ≈0.5) is defined for the enumerated Boolean tasks
+// of Rumelhart, Hinton & Williams (1986): mirror, parity, xor, encoder. Other sources
+// (images, CSV, spirals) have no such classes and get no histogram.
+bool has_outcome_classes(std::string_view source);
 
 // Min, quartiles and max of a sample (NaNs dropped); count 0 when no value is finite.
 struct Quantiles {
@@ -41,22 +50,37 @@ struct Quantiles {
 };
 Quantiles quantiles(std::vector<double> values);
 
-// The 95 % Wilson score interval of a binomial proportion (Wilson 1927).
-std::pair<double, double> wilson_interval(Index successes, Index trials, double z = 1.959963984540054);
 
 // Final train accuracy in the classes seed 000 reports for the mirror task.
 struct Outcomes {
   Index perfect = 0;    // 1.0
-  Index plateau = 0;    // the majority-class share (0.875 on the mirror task: "always not symmetric")
+  Index plateau = 0;    // the majority-class share when it is above 0.5 (0.875 on the mirror task:
+                        // "always not symmetric"); never on balanced tasks (xor, parity: 0.5 is ≈0.5)
   Index near_half = 0;  // within 0.1 of 0.5
   Index other = 0;
   Index diverged = 0;
 };
 
+// Time to success over ALL members of a trial: the Kaplan–Meier curve of success epochs, a
+// member without success censored at its last epoch (a diverged one at the configured N: it
+// never succeeds). Quantiles the curve does not reach are "> censored_at".
+struct TimeToSuccess {
+  SurvivalCurve curve;
+  std::int64_t censored_at = 0;  // the trial's configured epochs N (the largest, over trials)
+  std::optional<double> median() const { return curve.quantile(0.5); }
+  std::optional<double> q25() const { return curve.quantile(0.25); }
+  std::optional<double> q75() const { return curve.quantile(0.75); }
+};
+// "2756", or "> 10000" when not reached.
+std::string epochs_text(const std::optional<double>& epoch, std::int64_t censored_at);
+
 struct TrialStatistics {
-  Index members = 0, succeeded = 0, diverged = 0;
+  Index members = 0, succeeded = 0, diverged = 0;  // succeeded: a success epoch (at some epoch)
+  Index successful_at_end = 0;                     // final metrics meet the criterion
   double success_rate = 0, success_low = 0, success_high = 0;
-  Quantiles train_loss, train_accuracy, test_loss, test_accuracy, epochs_to_success;
+  TimeToSuccess time_to_success;                   // over all members
+  Quantiles train_loss, train_accuracy, test_loss, test_accuracy;
+  Quantiles epochs_to_success;                     // over the members that succeeded only
   Outcomes outcomes;
   std::map<double, Index> final_accuracy_counts;  // every distinct final train accuracy
   Index solutions_checked = 0, solutions_matching_paper = 0;  // among successful members
