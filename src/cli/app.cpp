@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <iostream>
 
+#include "cli/export_command.hpp"
 #include "cli/inspect.hpp"
 #include "cli/progress.hpp"
 #include "cli/store_commands.hpp"
@@ -149,14 +150,22 @@ int run_cli(int argc, char** argv) {
   show->add_option("run", show_run, "Run id, name (its newest run) or 'latest'")->required();
   show->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
   show->add_flag("--json", show_json, "Everything as one JSON object (default: off)");
-  std::string export_run, export_metrics, export_model;
-  std::optional<Index> export_member;
-  CLI::App* exporter = app.add_subcommand("export", "Export a run's metric series or weights");
-  exporter->add_option("run", export_run, "Run id, name or 'latest'")->required();
+  ExportOptions export_options;
+  CLI::App* exporter = app.add_subcommand("export", "Export a run's metric series (with trial, population and swept values) or weights");
+  exporter->add_option("run", export_options.run, "Run id, name or 'latest'")->required();
   exporter->add_option("--store", store_flag, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
-  exporter->add_option("--member", export_member, "Only this member (default: all)");
-  exporter->add_option("--metrics", export_metrics, "Print the series as csv (long format) or json (default: none)")->check(CLI::IsMember({"csv", "json"}));
-  exporter->add_option("--model", export_model, "Write the final weights (safetensors) to FILE (default: none)")->type_name("FILE");
+  exporter->add_option("--member", export_options.member, "Only this member (default: all)");
+  exporter->add_option("--trial", export_options.trials, "Only the members of trial T (repeatable; default: all)")->type_name("T")->allow_extra_args(false);
+  exporter->add_option("--metric", export_options.metrics, "Only this metric, or a prefix ending in * such as 'layers.*' (repeatable; default: all)")
+      ->type_name("NAME")->allow_extra_args(false);
+  exporter->add_option("--metrics", export_options.format,
+                       "Print the series as csv (long format: run,member,trial,population,<swept keys>,epoch,metric,value) or json "
+                       "(default: none; csv when --wide, --aggregate, --metric or --trial is given)")
+      ->check(CLI::IsMember({"csv", "json"}));
+  exporter->add_flag("--wide", export_options.wide, "csv with one row per member and epoch, one column per metric (default: off)");
+  exporter->add_flag("--aggregate", export_options.aggregate,
+                     "csv with one row per trial, epoch and metric: count,min,q25,median,q75,max over the trial's members (default: off)");
+  exporter->add_option("--model", export_options.model_file, "Write the final weights (safetensors) to FILE (default: none)")->type_name("FILE");
   std::string remove_run;
   CLI::App* remover = app.add_subcommand("rm", "Delete a run and everything it recorded");
   remover->add_option("run", remove_run, "Run id, name or 'latest'")->required();
@@ -183,7 +192,7 @@ int run_cli(int argc, char** argv) {
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);
     if (runs->parsed()) return command_runs(store_path(store_flag));
     if (show->parsed()) return command_show(store_path(store_flag), show_run, show_json);
-    if (exporter->parsed()) return command_export(store_path(store_flag), export_run, export_member, export_metrics, export_model);
+    if (exporter->parsed()) return command_export(store_path(store_flag), export_options);
     if (remover->parsed()) return command_rm(store_path(store_flag), remove_run);
     if (reporter->parsed()) {
       const RunStore store(store_path(store_flag), RunStore::OpenMode::existing);

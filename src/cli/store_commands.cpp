@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -111,61 +109,6 @@ int command_show(const std::filesystem::path& store_file, const std::string& run
     }
   }
   fmt::print("resolved config:\n{}\n", info.resolved_config);
-  return 0;
-}
-
-int command_export(const std::filesystem::path& store_file, const std::string& run_text, std::optional<Index> member,
-                   const std::string& metrics_format, const std::string& model_file) {
-  RunStore store(store_file, RunStore::OpenMode::existing);
-  const RunId run = store.resolve_run(run_text);
-  const RunRecord record = store.get_run(run);
-  std::vector<Index> members;
-  for (const auto& info : record.members)
-    if (!member || info.member == *member) members.push_back(info.member);
-  if (member && members.empty())
-    throw InputError(fmt::format("{}: run {}: no member {} (it has {})", store_file.string(), run, *member, record.members.size()));
-  if (!model_file.empty()) {
-    // One weights artefact per population; a member is written in the plain PyTorch layout.
-    const auto artefacts = store.list_artefacts(run);
-    bool written = false;
-    for (const auto& artefact : artefacts) {
-      if (artefact.label.kind != "weights") continue;
-      const auto content = store.get_artefact(run, artefact.label);
-      if (!content) continue;
-      std::ofstream out(model_file, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(content->content.data()), static_cast<std::streamsize>(content->content.size()));
-      if (!out) throw InputError(fmt::format("{}: cannot write", model_file));
-      written = true;
-      break;
-    }
-    if (!written) throw InputError(fmt::format("{}: run {}: no weights recorded", store_file.string(), run));
-    fmt::print(stderr, "weights of run {} written to {}\n", run, model_file);
-  }
-  if (metrics_format.empty()) return 0;
-  const auto metrics = store.list_metrics(run);
-  if (metrics_format == "json") {
-    json document = json::object();
-    for (const Index m : members) {
-      json series = json::object();
-      for (const auto& metric : metrics) {
-        const MetricSeries values = store.read_series(run, m, metric);
-        json numbers = json::array();
-        for (const float v : values.values) numbers.push_back(std::isfinite(v) ? json(v) : json(nullptr));
-        series[metric] = {{"epochs", values.epochs}, {"values", numbers}};
-      }
-      document[std::to_string(m)] = series;
-    }
-    fmt::print("{}\n", document.dump());
-    return 0;
-  }
-  if (metrics_format != "csv") throw InputError(fmt::format("--metrics: expected csv or json, got '{}'", metrics_format));
-  // Long format: one row per member, epoch and metric — easy to load in pandas or R.
-  fmt::print("member,epoch,metric,value\n");
-  for (const Index m : members)
-    for (const auto& metric : metrics) {
-      const MetricSeries values = store.read_series(run, m, metric);
-      for (std::size_t i = 0; i < values.values.size(); ++i) fmt::print("{},{},{},{}\n", m, values.epochs[i], metric, values.values[i]);
-    }
   return 0;
 }
 

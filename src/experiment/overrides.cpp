@@ -60,19 +60,35 @@ Override parse_override(std::string_view text, const YamlOrigin& origin) {
   return result;
 }
 
-void apply_override(YAML::Node root, const Override& override_, const YamlOrigin& origin) {
-  const std::string where = fmt::format("--set {}", override_.key);
-  if (!root.IsMap() && !root.IsNull()) fail_at(origin, where, "the file's top level is not a map of keys");
-  // `current` walks down the tree; yaml-cpp's Node::operator= would overwrite the node it
-  // refers to, so the handle is moved on with reset().
-  YAML::Node current = root;
-  std::string walked;
-  for (std::size_t i = 0; i < override_.path.size(); ++i) {
+namespace {
+
+// Writes override_.value at override_.path[i..] below `current`, whose dotted key is `walked`.
+// `current` is a handle that is moved on with reset(): yaml-cpp's Node::operator= would
+// overwrite the node it refers to. The value is cloned at each place it is written, so that
+// no two places (nor the caller's value) share one node.
+void write_below(YAML::Node current, std::string walked, std::size_t i, const Override& override_, const std::string& where,
+                 const YamlOrigin& origin) {
+  for (; i < override_.path.size(); ++i) {
     const std::string& segment = override_.path[i];
     const bool last = i + 1 == override_.path.size();
     const std::string here = join_key(walked, segment);
     if (current.IsScalar())
       fail_at(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", walked, current.Scalar()));
+    if (segment == "*") {
+      // Every entry of a list: model.layers.*.steepness sets steepness on every layer.
+      if (!current.IsSequence())
+        fail_at(origin, where, fmt::format("'*' stands for every entry of a list, but {} is {}", walked.empty() ? "the top level" : walked,
+                                           current.IsMap() ? "a map" : "not set"));
+      if (current.size() == 0) fail_at(origin, where, fmt::format("{} is an empty list; '*' sets nothing", walked));
+      for (std::size_t index = 0; index < current.size(); ++index) {
+        if (last) {
+          current[index] = YAML::Clone(override_.value);
+          continue;
+        }
+        write_below(current[index], join_key(walked, std::to_string(index)), i + 1, override_, where, origin);
+      }
+      return;
+    }
     if (current.IsSequence()) {
       const std::optional<std::size_t> index = list_index(segment);
       if (!index) fail_at(origin, where, fmt::format("{} is a list; '{}' is not an index", walked, segment));
@@ -80,14 +96,14 @@ void apply_override(YAML::Node root, const Override& override_, const YamlOrigin
         fail_at(origin, where,
                 fmt::format("{} has {} entries; index {} is out of range", walked, current.size(), *index));
       if (last) {
-        current[*index] = override_.value;
+        current[*index] = YAML::Clone(override_.value);
         return;
       }
       YAML::Node next = current[*index];
       current.reset(next);
     } else {
       if (last) {
-        current[segment] = override_.value;
+        current[segment] = YAML::Clone(override_.value);
         return;
       }
       YAML::Node next = current[segment];
@@ -107,6 +123,14 @@ void apply_override(YAML::Node root, const Override& override_, const YamlOrigin
     }
     walked = here;
   }
+}
+
+}  // namespace
+
+void apply_override(YAML::Node root, const Override& override_, const YamlOrigin& origin) {
+  const std::string where = fmt::format("--set {}", override_.key);
+  if (!root.IsMap() && !root.IsNull()) fail_at(origin, where, "the file's top level is not a map of keys");
+  write_below(root, "", 0, override_, where, origin);
 }
 
 }  // namespace nnlab

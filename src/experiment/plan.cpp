@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "core/error.hpp"
@@ -33,6 +35,61 @@ void strip_init(YAML::Node init) {
   if (!init.IsMap()) return;
   for (const char* part : {"weight", "bias"})
     if (init[part]) init[part] = init_kind(init[part]);
+}
+
+std::vector<std::string> segments_of(const std::string& key) {
+  std::vector<std::string> path;
+  std::size_t start = 0;
+  for (std::size_t dot = key.find('.');; dot = key.find('.', start)) {
+    path.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return path;
+}
+
+// `inner` lies strictly inside `outer` (model.layers.*.steepness inside model.layers); a `*`
+// segment matches any one segment.
+bool strictly_inside(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
+  if (inner.size() <= outer.size()) return false;
+  for (std::size_t i = 0; i < outer.size(); ++i)
+    if (inner[i] != outer[i] && inner[i] != "*" && outer[i] != "*") return false;
+  return true;
+}
+
+// Writes a trial's values into the tree. A key that holds another is written first (model.layers
+// before model.layers.*.steepness), so that the inner value lands in the structure the outer one
+// wrote. A --set key inside a swept structure is written again into each trial's structure right
+// after it, and a swept key deeper down still wins over it.
+void write_trial(YAML::Node tree, const Trial& trial, const std::vector<std::string>& overrides, const YamlOrigin& where) {
+  // Sorted by constructing in order, never by moving: assigning one YAML::Node to another
+  // overwrites the node it refers to.
+  std::vector<std::size_t> order(trial.assignments.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::ranges::stable_sort(order, {}, [&](std::size_t k) { return segments_of(trial.assignments[k].first).size(); });
+  std::vector<Override> assignments;
+  assignments.reserve(order.size());
+  for (const std::size_t k : order) {
+    const auto& [key, value] = trial.assignments[k];
+    assignments.push_back(Override{.key = key, .path = segments_of(key), .value = value});
+  }
+  std::vector<Override> set_keys;
+  for (const std::string& text : overrides) set_keys.push_back(parse_override(text, where));
+  for (const Override& assignment : assignments) {
+    try {
+      apply_override(tree, assignment, where);
+    } catch (const InputError& error) {
+      fail_at(where, "sweep.parameters." + assignment.key, fmt::format("cannot be set: {}", error.what()));
+    }
+    for (const Override& set_key : set_keys) {
+      if (!strictly_inside(set_key.path, assignment.path)) continue;
+      try {
+        apply_override(tree, set_key, where);
+      } catch (const InputError& error) {
+        throw InputError(fmt::format("sweep trial {} ({} swept): {}", trial.index, assignment.key, error.what()));
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -74,21 +131,8 @@ Plan plan_experiment_text(const std::string& yaml_text, const std::string& origi
     YAML::Node tree = YAML::Clone(root);
     tree.remove("sweep");
     PlannedTrial planned{.index = trial.index, .values = {}, .config = {}};
-    for (const auto& [key, value] : trial.assignments) {
-      Override assignment{.key = key, .path = {}, .value = value};
-      std::size_t start = 0;
-      for (std::size_t dot = key.find('.'); ; dot = key.find('.', start)) {
-        assignment.path.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-      }
-      try {
-        apply_override(tree, assignment, where);
-      } catch (const InputError& error) {
-        fail_at(where, "sweep.parameters." + key, fmt::format("cannot be set: {}", error.what()));
-      }
-      planned.values.emplace_back(key, value_text(value));
-    }
+    write_trial(tree, trial, overrides, where);
+    for (const auto& [key, value] : trial.assignments) planned.values.emplace_back(key, value_text(value));
     try {
       planned.config = experiment_from_tree(tree, where);
     } catch (const InputError& error) {

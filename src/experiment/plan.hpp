@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "experiment/config.hpp"
+#include "experiment/sweep.hpp"
 
 namespace nnlab {
 
 struct PlannedTrial {
   Index index = 0;
-  std::vector<std::pair<std::string, std::string>> values;  // swept key -> value as text
+  std::vector<std::pair<std::string, std::string>> values;  // swept key -> value_text (one line)
   ExperimentConfig config;                                  // the resolved config of this trial
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -141,11 +142,41 @@ std::vector<Trial> expand_trials(const SweepSpec& sweep, std::uint64_t seed, boo
   return trials;
 }
 
+namespace {
+
+// Flow style all the way down: a list or map loaded in block style would keep it (and its
+// line breaks) inside an outer flow list.
+void set_flow_style(YAML::Node node) {
+  if (!node.IsSequence() && !node.IsMap()) return;
+  node.SetStyle(YAML::EmitterStyle::Flow);
+  for (auto entry = node.begin(); entry != node.end(); ++entry) set_flow_style(node.IsMap() ? entry->second : *entry);
+}
+
+}  // namespace
+
 std::string value_text(const YAML::Node& value) {
-  if (value.IsScalar()) return value.Scalar();
   YAML::Emitter emitter;
-  emitter << YAML::Flow << value;
+  if (value.IsScalar()) {
+    if (value.Scalar().find('\n') == std::string::npos) return value.Scalar();
+    emitter << YAML::DoubleQuoted << value.Scalar();  // "a\nb" stays on one line
+    return emitter.c_str();
+  }
+  YAML::Node copy = YAML::Clone(value);
+  set_flow_style(copy);
+  emitter << YAML::Flow << copy;
   return emitter.c_str();
+}
+
+nlohmann::json value_json(std::string_view text) {
+  std::int64_t integer = 0;
+  if (const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), integer);
+      error == std::errc() && end == text.data() + text.size())
+    return integer;
+  double real = 0.0;
+  if (const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), real);
+      error == std::errc() && end == text.data() + text.size() && std::isfinite(real))
+    return real;
+  return std::string(text);
 }
 
 }  // namespace nnlab

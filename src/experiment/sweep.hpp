@@ -2,11 +2,13 @@
 // trials are drawn from them (a full grid or random samples).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,7 +48,12 @@ SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin);
 // more than max_trials trials is an InputError unless `force`.
 std::vector<Trial> expand_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin);
 
-// A value as short text for tables and JSON keys: "0.1", "tanh", "[1, 7]".
+// A value as one line of text for labels, tables and JSON: "0.1", "tanh", "[1, 7]",
+// "[{units: 2}, {units: 1}]" (lists and maps in YAML flow style, however they were written).
 std::string value_text(const YAML::Node& value);
+
+// A value's text as JSON: a number when the whole text reads as one ("64", "0.1", "1e-3"),
+// else the text ("full", "tanh", "[1, 7]").
+nlohmann::json value_json(std::string_view text);
 
 }  // namespace nnlab

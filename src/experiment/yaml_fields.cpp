@@ -29,9 +29,18 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> key_alia
     {"repeats", "replicates"},
 }};
 
-// `inner` lies inside `outer` ("a.b.c" inside "a.b"), or is it.
+// `inner` lies inside `outer` ("a.b.c" inside "a.b"), or is it. A `*` segment (a --set
+// wildcard) matches any one segment: "model.layers.1.steepness" lies in "model.layers.*".
 bool within(std::string_view inner, std::string_view outer) {
-  return inner == outer || (inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '.');
+  while (true) {
+    const std::size_t inner_dot = inner.find('.'), outer_dot = outer.find('.');
+    const std::string_view inner_head = inner.substr(0, inner_dot), outer_head = outer.substr(0, outer_dot);
+    if (outer_head != "*" && inner_head != "*" && outer_head != inner_head) return false;
+    if (outer_dot == std::string_view::npos) return true;
+    if (inner_dot == std::string_view::npos) return false;
+    inner.remove_prefix(inner_dot + 1);
+    outer.remove_prefix(outer_dot + 1);
+  }
 }
 
 // The key was written by --set, lies under a value --set wrote, or was created on the way to one.

@@ -239,9 +239,12 @@ TEST_F(Cli, RunIsRecordedAndCanBeShownExportedReportedAndRemoved) {
   // Every epoch 0..20 of every member and metric is there.
   const auto csv = nnlab("export 1 --member 1 --metrics csv --store " + store);
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_NE(csv.out.find("1,0,train_loss,"), std::string::npos);
-  EXPECT_NE(csv.out.find("1,20,train_loss,"), std::string::npos);
-  EXPECT_EQ(csv.out.find("\n0,"), std::string::npos) << "only member 1";
+  // run,member,trial,population,epoch,metric,value (no sweep: no swept-key columns)
+  EXPECT_EQ(csv.out.rfind("run,member,trial,population,epoch,metric,value\n", 0), 0u) << csv.out.substr(0, 200);
+  EXPECT_NE(csv.out.find("\n1,1,0,0,0,train_loss,"), std::string::npos);
+  EXPECT_NE(csv.out.find("\n1,1,0,0,20,train_loss,"), std::string::npos);
+  EXPECT_EQ(csv.out.find("\n1,0,"), std::string::npos) << "only member 1";
+  EXPECT_EQ(csv.out.find("\n1,2,"), std::string::npos) << "only member 1";
   const auto json = nlohmann::json::parse(nnlab("export latest --metrics json --store " + store).out);
   EXPECT_EQ(json["0"]["train_loss"]["epochs"].size(), 21u);
 

@@ -128,5 +128,37 @@ TEST(ConfigOverrides, ListIndicesAndValuesOnTheWay) {
             "mirror.yaml: --set train.epochs.max: train.epochs holds a value ('1425'), not a map of keys");
 }
 
+TEST(ConfigOverrides, AStarSetsTheKeyOnEveryLayer) {
+  const ExperimentConfig config = parse({"model.layers.*.steepness=0.4"});
+  ASSERT_EQ(config.model.layers.size(), 2u);
+  EXPECT_DOUBLE_EQ(config.model.layers[0].activation.steepness, 0.4);
+  EXPECT_DOUBLE_EQ(config.model.layers[1].activation.steepness, 0.4);
+  // A later key for one layer wins over the star for that layer only.
+  const ExperimentConfig mixed = parse({"model.layers.*.steepness=0.4", "model.layers.1.steepness=2"});
+  EXPECT_DOUBLE_EQ(mixed.model.layers[0].activation.steepness, 0.4);
+  EXPECT_DOUBLE_EQ(mixed.model.layers[1].activation.steepness, 2.0);
+  // A map is copied into every layer: the resolved config has no YAML anchors or aliases.
+  const ExperimentConfig init = parse({"model.layers.*.init={weight: {uniform: [-0.5, 0.5]}}"});
+  for (const auto& layer : init.model.layers) {
+    EXPECT_EQ(layer.weight_init.kind, InitKind::uniform);
+    EXPECT_DOUBLE_EQ(layer.weight_init.high, 0.5);
+  }
+  EXPECT_EQ(init.resolved_yaml.find('&'), std::string::npos) << init.resolved_yaml;
+  EXPECT_EQ(parse({"model.layers.*.units=3"}).model.layers[1].units, 3);
+}
+
+TEST(ConfigOverrides, AStarIsValidatedLikeAnyKey) {
+  EXPECT_EQ(error_of({"model.layers.*.steepnes=0.4"}),
+            "mirror.yaml: model.layers.0.steepnes (from --set): unknown key; did you mean 'steepness'?");
+  EXPECT_EQ(error_of({"model.layers.*.steepness=-1"}), "mirror.yaml: model.layers.0.steepness (from --set): must be > 0, got -1");
+  EXPECT_EQ(error_of({"optimizer.*=0.5"}),
+            "mirror.yaml: --set optimizer.*: '*' stands for every entry of a list, but optimizer is a map");
+  EXPECT_EQ(error_of({"model.layers.*.steepness=1"}, "data: {train: mirror}\nmodel: {layers: []}\n"),
+            "mirror.yaml: --set model.layers.*.steepness: model.layers is an empty list; '*' sets nothing");
+  // Only layers whose activation has the key may take it.
+  EXPECT_EQ(error_of({"model.layers.*.steepness=1", "model.layers.1.activation=tanh"}),
+            "mirror.yaml: model.layers.1.steepness (from --set): not used by activation 'tanh'");
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -3,11 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.hpp"
 #include "experiment/runner.hpp"
 #include "experiment/summary.hpp"
+#include "store/store.hpp"
+#include "support/scratch_directory.hpp"
 
 namespace nnlab {
 namespace {
@@ -148,6 +152,111 @@ TEST(Plan, MembersOfASweepTrainAsTheyWouldAlone) {
     alone.replicates = 1;
     const RunSummary single = run_experiment(alone);
     EXPECT_EQ(single.members[0].result.final_metrics.train_loss, member.result.final_metrics.train_loss) << "member " << member.member;
+  }
+}
+
+TEST(Plan, AStarSweepsEveryLayerAtOnce) {
+  const Plan plan = plan_of("sweep: {parameters: {model.layers.*.steepness: [0.25, 0.5, 1, 2]}}");
+  ASSERT_EQ(plan.trials.size(), 4u);
+  ASSERT_EQ(plan.populations.size(), 1u);  // steepness is a scalar hyper-parameter
+  EXPECT_EQ(plan.populations[0].varying, std::vector<std::string>{"model.layers.*.steepness"});
+  const std::vector<double> expected{0.25, 0.5, 1.0, 2.0};
+  for (std::size_t t = 0; t < plan.trials.size(); ++t) {
+    const ExperimentConfig& config = plan.trials[t].config;
+    const YAML::Node resolved = YAML::Load(config.resolved_yaml);
+    ASSERT_EQ(config.model.layers.size(), 2u);
+    for (std::size_t layer = 0; layer < 2; ++layer) {
+      EXPECT_EQ(config.model.layers[layer].activation.steepness, expected[t]) << "trial " << t << " layer " << layer;
+      EXPECT_EQ(resolved["model"]["layers"][layer]["steepness"].as<double>(), expected[t]) << config.resolved_yaml;
+    }
+  }
+  EXPECT_EQ(plan.trials[1].values, (std::vector<std::pair<std::string, std::string>>{{"model.layers.*.steepness", "0.5"}}));
+}
+
+TEST(Plan, AStarSweepWithAnUnknownKeyFails) {
+  const std::string error = error_of("sweep: {parameters: {model.layers.*.steepnes: [0.5, 1]}}");
+  EXPECT_NE(error.find("model.layers.0.steepnes: unknown key; did you mean 'steepness'?"), std::string::npos) << error;
+  EXPECT_NE(error_of("sweep: {parameters: {optimizer.*: [0.5]}}").find("sweep.parameters.optimizer.*: cannot be set"), std::string::npos);
+}
+
+TEST(Plan, ListValuedSweepsAreLabelledOnOneLine) {
+  const Plan plan = plan_of(R"(
+sweep:
+  parameters:
+    model.layers:
+      - - units: 2
+          activation: sigmoid
+        - units: 1
+          activation: sigmoid
+      - - units: 3
+          activation: tanh
+        - units: 1
+          activation: sigmoid
+)");
+  ASSERT_EQ(plan.trials.size(), 2u);
+  EXPECT_EQ(plan.populations.size(), 2u);
+  EXPECT_EQ(plan.trials[0].values[0].second, "[{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}]");
+  EXPECT_EQ(plan.trials[1].values[0].second, "[{units: 3, activation: tanh}, {units: 1, activation: sigmoid}]");
+  EXPECT_EQ(plan.trials[1].config.model.layers[0].units, 3);
+  // --plan: a header line and one line per population.
+  const std::string text = describe_plan(plan);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;
+  EXPECT_NE(text.find("model.layers=[{units: 3, activation: tanh}, {units: 1, activation: sigmoid}]\n"), std::string::npos) << text;
+  // The summary's trial parameters.
+  const nlohmann::json summary = nlohmann::json::parse(to_json(run_plan(plan)));
+  EXPECT_EQ(summary["trials"][1]["parameters"]["model.layers"], "[{units: 3, activation: tanh}, {units: 1, activation: sigmoid}]");
+}
+
+TEST(Plan, KeysInsideASweptStructureLandInEachTrialsStructure) {
+  // model.layers is written first whatever the order in the file, then the star into it; a
+  // --set key inside the swept layers is written into every trial's layers.
+  const Plan plan = plan_of(R"(
+sweep:
+  parameters:
+    model.layers.*.steepness: [0.5, 2]
+    model.layers: [[{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}], [{units: 3, activation: sigmoid}, {units: 1, activation: sigmoid}]]
+)", {"model.layers.*.bias=false"});
+  ASSERT_EQ(plan.trials.size(), 4u);
+  EXPECT_EQ(plan.populations.size(), 2u);
+  for (const auto& trial : plan.trials) {
+    const double steepness = trial.values[0].second == "0.5" ? 0.5 : 2.0;
+    for (const auto& layer : trial.config.model.layers) {
+      EXPECT_EQ(layer.activation.steepness, steepness) << trial.config.resolved_yaml;
+      EXPECT_FALSE(layer.bias) << trial.config.resolved_yaml;
+    }
+  }
+  EXPECT_EQ(plan.trials[1].config.model.layers[0].units, 3);
+  // A swept key still wins over the same key from --set.
+  const Plan swept = plan_of("sweep: {parameters: {model.layers: [[{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}]], "
+                             "model.layers.0.steepness: [3]}}",
+                             {"model.layers.0.steepness=0.25"});
+  EXPECT_EQ(swept.trials[0].config.model.layers[0].activation.steepness, 3.0);
+}
+
+TEST(Plan, SweptStructuralKeysAreRecordedWithEachMember) {
+  const Plan plan = plan_of("sweep: {parameters: {train.batch: [full, 16], model.layers.0.activation: [sigmoid, tanh]}}");
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunSummary summary = run_plan(plan, RunOptions{.store = &store});
+  const RunRecord record = store.get_run(summary.run_id);
+  ASSERT_EQ(record.members.size(), 12u);
+  for (const MemberInfo& member : record.members) {
+    const nlohmann::json hyper = nlohmann::json::parse(member.hyperparameters_json);
+    const Index trial = summary.members[static_cast<std::size_t>(member.member)].trial;
+    const ExperimentConfig& config = plan.trials[static_cast<std::size_t>(trial)].config;
+    SCOPED_TRACE(member.hyperparameters_json);
+    if (config.train.batch == 0) EXPECT_EQ(hyper["train.batch"], "full");
+    else EXPECT_EQ(hyper["train.batch"], 16);  // a number stays a number
+    EXPECT_EQ(hyper["model.layers.0.activation"], config.model.layers[0].activation.kind == ActivationKind::tanh ? "tanh" : "sigmoid");
+    EXPECT_EQ(hyper["optimizer.lr"], 0.1);
+  }
+  // The --json summary's members say the same.
+  const nlohmann::json document = nlohmann::json::parse(to_json(summary));
+  for (const auto& member : document["members"]) {
+    const ExperimentConfig& config = plan.trials[member["trial"].get<std::size_t>()].config;
+    if (config.train.batch == 0) EXPECT_EQ(member["hyperparameters"]["train.batch"], "full");
+    else EXPECT_EQ(member["hyperparameters"]["train.batch"], 16);
+    EXPECT_TRUE(member["hyperparameters"].contains("model.layers.0.activation"));
   }
 }
 
