@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "report/color.hpp"
 
 namespace nnlab {
 
@@ -17,6 +19,7 @@ struct Series {
   std::vector<double> y;
   int color = -1;  // palette index (color.hpp); -1 = the series' position in its list
   bool dashed = false;
+  std::optional<Color> exact_color;  // overrides `color`, e.g. a viridis shade standing for a swept value
 };
 
 // A summary of replicates over x: a middle line (median, mean) with a spread, plus the individual runs.
@@ -28,6 +31,7 @@ struct Band {
   std::vector<double> high;               // upper edge; empty = no band
   std::vector<std::vector<double>> runs;  // each replicate's values, one per x; may be empty
   int color = -1;                         // palette index; -1 = position in its list
+  std::optional<Color> exact_color;       // overrides `color`
 };
 
 // A curve that stands for a numeric value, e.g. the loss curve of one learning rate in a sweep.

@@ -14,12 +14,16 @@ Figure class_scatter(const ClassPoints& points, const ClassScatterOptions& optio
     if (label < 0) throw std::invalid_argument("class_scatter: negative class label " + std::to_string(label));
     classes = std::max(classes, label + 1);
   }
-  // One mark per class, so a class's colour and shape come from one place.
+  // One mark per class, so a class's colour and shape come from one place: up to ten classes
+  // ten colours, beyond that the palette's eight with a shape per round.
+  const bool ten = classes <= class_palette_size;
+  const auto color_of = [&](int c) { return ten ? class_color(c) : palette_color(c); };
   std::vector<PointMark> by_class(static_cast<std::size_t>(classes));
   for (int c = 0; c < classes; ++c) {
-    by_class[static_cast<std::size_t>(c)] = PointMark{.color = palette_color(c).with_alpha(0.8),
-                                                      .shape = static_cast<MarkerShape>(palette_shape(c)),
-                                                      .radius = options.radius};
+    by_class[static_cast<std::size_t>(c)] =
+        PointMark{.color = color_of(c).with_alpha(0.8),
+                  .shape = ten ? MarkerShape::circle : static_cast<MarkerShape>(palette_shape(c)),
+                  .radius = options.radius};
   }
   for (std::size_t i = 0; i < points.x.size(); ++i) {
     PointMark& mark = by_class[static_cast<std::size_t>(points.label[i])];
@@ -37,7 +41,7 @@ Figure class_scatter(const ClassPoints& points, const ClassScatterOptions& optio
                                  ? options.class_names[static_cast<std::size_t>(c)]
                                  : "class " + std::to_string(c);
     panel.legend.push_back(
-        {.label = name, .color = palette_color(c), .symbol = LegendSymbol::marker, .shape = mark.shape});
+        {.label = name, .color = color_of(c), .symbol = LegendSymbol::marker, .shape = mark.shape});
     panel.marks.push_back(std::move(mark));
   }
   Figure figure{.width = options.width, .height = options.height};

@@ -1,4 +1,5 @@
-// A scatter of 2-D points coloured (and, past eight classes, shaped) by class, with a legend:
+// A scatter of 2-D points coloured by class (ten distinct colours; past ten classes the palette's
+// eight with a shape per round), with a legend:
 // t-SNE embeddings of hidden activations or of the inputs.
 #pragma once
 

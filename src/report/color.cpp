@@ -21,6 +21,10 @@ constexpr std::array<std::uint32_t, palette_size> okabe_ito = {
     0xF0E442,  // yellow: weakest on white, so last
 };
 
+constexpr std::array<std::uint32_t, class_palette_size> tableau10 = {
+    0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF,
+};
+
 // viridis (matplotlib) at 10 evenly spaced points, as published in R's viridisLite.
 constexpr std::array<std::uint32_t, 10> viridis_anchors = {0x440154, 0x482878, 0x3E4A89, 0x31688E, 0x26828E,
                                                            0x1F9E89, 0x35B779, 0x6DCD59, 0xB4DE2C, 0xFDE725};
@@ -65,6 +69,11 @@ double relative_luminance(const Color& color) {
 Color palette_color(int index) {
   const int wrapped = ((index % palette_size) + palette_size) % palette_size;
   return rgb_hex(okabe_ito[static_cast<std::size_t>(wrapped)]);
+}
+
+Color class_color(int index) {
+  const int wrapped = ((index % class_palette_size) + class_palette_size) % class_palette_size;
+  return rgb_hex(tableau10[static_cast<std::size_t>(wrapped)]);
 }
 
 int palette_shape(int index) { return (std::max(index, 0) / palette_size) % 4; }

@@ -38,6 +38,11 @@ Color palette_color(int index);
 // Markers for categories: the colour cycles first, then the shape (circle, square, triangle, diamond).
 int palette_shape(int index);
 
+// Ten colours for up to ten classes (a t-SNE map of digits or clothes), each told apart from the
+// others: matplotlib's "tab10" (Tableau 10). Index wraps around.
+inline constexpr int class_palette_size = 10;
+Color class_color(int index);
+
 enum class ColorMap {
   viridis,    // sequential, dark purple (low) -> yellow (high)
   diverging,  // blue (negative) -> white (0) -> red (positive); use with a range symmetric about 0

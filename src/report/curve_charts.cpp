@@ -26,6 +26,12 @@ Figure single_panel(int width, int height, Panel panel) {
 Color series_color(int requested, std::size_t position) {
   return palette_color(requested >= 0 ? requested : static_cast<int>(position));
 }
+Color series_color(const Series& series, std::size_t position) {
+  return series.exact_color.value_or(series_color(series.color, position));
+}
+Color series_color(const Band& band, std::size_t position) {
+  return band.exact_color.value_or(series_color(band.color, position));
+}
 
 // Faint enough that many overlapping runs still show where most of them go.
 double run_alpha(std::size_t runs) { return std::clamp(1.5 / std::sqrt(static_cast<double>(runs)), 0.04, 0.35); }
@@ -65,8 +71,8 @@ Figure line_chart(std::span<const Series> series, const LineChartOptions& option
   for (std::size_t i = 0; i < series.size(); ++i) {
     const Series& line = series[i];
     require_length("series '" + line.name + "' y", line.x.size(), line.y.size());
-    const Color color = series_color(line.color, i);
-    const bool second_round = line.color < 0 && (i / palette_size) % 2 == 1;
+    const Color color = series_color(line, i);
+    const bool second_round = line.color < 0 && !line.exact_color && (i / palette_size) % 2 == 1;
     const bool dashed = line.dashed || second_round;
     panel.marks.push_back(LineMark{.x = line.x, .y = line.y, .color = color, .dashed = dashed});
     if (!line.name.empty()) {
@@ -88,7 +94,7 @@ Figure band_chart(std::span<const Band> bands, const BandChartOptions& options) 
     validate(bands[i]);
     const std::size_t count = bands[i].runs.size();
     const std::size_t drawn = std::min(count, max_runs);
-    const Color color = series_color(bands[i].color, i).with_alpha(run_alpha(drawn));
+    const Color color = series_color(bands[i], i).with_alpha(run_alpha(drawn));
     for (std::size_t k = 0; k < drawn; ++k) {
       const auto& run = bands[i].runs[k * count / drawn];  // evenly spread over the given runs
       panel.marks.push_back(LineMark{.x = bands[i].x, .y = run, .color = color, .width = 1.0});
@@ -102,11 +108,11 @@ Figure band_chart(std::span<const Band> bands, const BandChartOptions& options) 
     panel.marks.push_back(BandMark{.x = bands[i].x,
                                    .low = bands[i].low,
                                    .high = bands[i].high,
-                                   .fill = series_color(bands[i].color, i).with_alpha(0.3)});
+                                   .fill = series_color(bands[i], i).with_alpha(options.band_opacity)});
     any_band = true;
   }
   for (std::size_t i = 0; i < bands.size(); ++i) {
-    const Color color = series_color(bands[i].color, i);
+    const Color color = series_color(bands[i], i);
     panel.marks.push_back(LineMark{.x = bands[i].x, .y = bands[i].mid, .color = color, .width = 2.5});
     if (!bands[i].name.empty()) panel.legend.push_back({.label = bands[i].name, .color = color});
   }
@@ -132,7 +138,7 @@ Figure sweep_chart(std::span<const Band> groups, const SweepChartOptions& option
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const Band& group = groups[i];
     validate(group);
-    const Color color = series_color(group.color, i);
+    const Color color = series_color(group, i);
     for (const auto& run : group.runs) {
       panel.marks.push_back(
           PointMark{.x = group.x, .y = run, .color = color.with_alpha(run_alpha(group.runs.size())), .radius = 2.5});

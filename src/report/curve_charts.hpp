@@ -34,6 +34,7 @@ struct BandChartOptions {
   std::string band_label = "25\u201375 %";  // legend text for the band; say what low/high are
   std::string runs_label = "individual runs";
   int max_runs = 100;  // per band, evenly chosen: a thousand faint lines show no more, and bloat the SVG
+  double band_opacity = 0.3;  // lower when many bands overlap
   int width = 800;
   int height = 500;
 };

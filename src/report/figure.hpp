@@ -134,6 +134,7 @@ struct Panel {
   Axis y;
   std::vector<Mark> marks;  // drawn in order, clipped to the plot area
   std::vector<LegendEntry> legend;
+  std::string legend_title;  // shown once above the entries, e.g. the swept key "optimizer.lr" whose values they are
   LegendPlacement legend_placement = LegendPlacement::automatic;
   std::optional<ColorBar> color_bar;
   bool equal_aspect = false;  // one data unit as long on x as on y (images, heatmaps)
@@ -147,6 +148,9 @@ struct Figure {
   std::string title;
   int columns = 1;  // panels fill a grid of this many columns, row by row
   std::vector<Panel> panels;
+  // One legend for all panels (small multiples), drawn right of the grid, which narrows to make room.
+  std::vector<LegendEntry> legend;
+  std::string legend_title;
 };
 
 }  // namespace nnlab

@@ -11,6 +11,10 @@ namespace {
 
 constexpr double largest_square = 0.9;       // side of the square of the largest |w|, in cells
 constexpr std::size_t max_named_ticks = 16;  // beyond this many rows or columns, the axis shows numbers
+constexpr std::size_t max_valued_side = 12;  // layers up to 12 x 12 (bias included) may show their values
+constexpr double value_text = 12;            // px
+constexpr double panel_margin_width = 90;    // unit label, ticks and padding
+constexpr double panel_margin_height = 100;  // panel title, input label, ticks and padding
 
 double largest_magnitude(const HintonLayer& layer) {
   double largest = 0;
@@ -34,30 +38,51 @@ void add_square(Panel& panel, double x, double y, double value, double scale_max
                                  .fill = value > 0 ? colors::white : colors::black});
 }
 
+// About how many px a layer's cells get with `columns` panels per row (a panel keeps its cells square).
+double cell_pixels(const HintonLayer& layer, std::size_t panels, const HintonOptions& options, int columns) {
+  const double title_height = options.title.empty() ? 0 : 34;
+  const int rows = (static_cast<int>(panels) + columns - 1) / columns;
+  const double panel_width = options.width / static_cast<double>(columns) - panel_margin_width;
+  const double panel_height = (options.height - title_height) / rows - panel_margin_height;
+  const auto across = static_cast<double>(layer.weights.columns + (layer.bias.empty() ? 0 : 1));
+  const auto down = static_cast<double>(std::max<std::size_t>(layer.weights.rows, 1));
+  return std::min(panel_width / std::max(across, 1.0), panel_height / down);
+}
+
 // Panels per row that give the smallest layer's cells the most pixels (wide layers stack, small ones sit side by side).
 int fitting_columns(std::span<const HintonLayer> layers, const HintonOptions& options) {
-  constexpr double panel_margin_width = 90;    // unit label, ticks and padding
-  constexpr double panel_margin_height = 100;  // panel title, input label, ticks and padding
-  const double title_height = options.title.empty() ? 0 : 34;
-  const int count = static_cast<int>(layers.size());
   int best = 1;
   double best_cell = -1;
-  for (int columns = 1; columns <= count; ++columns) {
-    const int rows = (count + columns - 1) / columns;
-    const double panel_width = options.width / static_cast<double>(columns) - panel_margin_width;
-    const double panel_height = (options.height - title_height) / rows - panel_margin_height;
+  for (int columns = 1; columns <= static_cast<int>(layers.size()); ++columns) {
     double smallest = std::numeric_limits<double>::infinity();
-    for (const HintonLayer& layer : layers) {
-      const auto across = static_cast<double>(layer.weights.columns + (layer.bias.empty() ? 0 : 1));
-      const auto down = static_cast<double>(std::max<std::size_t>(layer.weights.rows, 1));
-      smallest = std::min(smallest, std::min(panel_width / std::max(across, 1.0), panel_height / down));
-    }
+    for (const HintonLayer& layer : layers) smallest = std::min(smallest, cell_pixels(layer, layers.size(), options, columns));
     if (smallest > best_cell) {
       best_cell = smallest;
       best = columns;
     }
   }
   return best;
+}
+
+// The value in the middle of its cell, when the layer is small and the widest number fits a cell.
+void add_values(Panel& panel, const HintonLayer& layer, double cell) {
+  const Matrix& weights = layer.weights;
+  if (weights.rows > max_valued_side || weights.columns + (layer.bias.empty() ? 0 : 1) > max_valued_side) return;
+  std::size_t widest = 0;
+  for (const double value : weights.values) widest = std::max(widest, format_number(value, 2).size());
+  for (const double value : layer.bias) widest = std::max(widest, format_number(value, 2).size());
+  // DejaVu digits are about 0.64 em; the minus sign is three bytes but one glyph.
+  if (static_cast<double>(widest) * value_text * 0.55 + 6 > cell || value_text + 4 > cell) return;
+  const auto text = [&](double x, double y, double value) {
+    if (!std::isfinite(value)) return;
+    panel.marks.push_back(TextMark{.x = x, .y = y, .text = format_number(value, 2),
+                                   .color = value > 0 ? colors::black : colors::white, .size = value_text});
+  };
+  for (std::size_t row = 0; row < weights.rows; ++row) {
+    for (std::size_t column = 0; column < weights.columns; ++column)
+      text(static_cast<double>(column), static_cast<double>(row), weights.at(row, column));
+    if (!layer.bias.empty()) text(static_cast<double>(weights.columns), static_cast<double>(row), layer.bias[row]);
+  }
 }
 
 }  // namespace
@@ -116,6 +141,7 @@ Figure hinton_diagram(std::span<const HintonLayer> layers, const HintonOptions& 
                                      .color = Color{0.8, 0.8, 0.8},
                                      .width = 1.5});
     }
+    if (options.values) add_values(panel, layer, cell_pixels(layer, layers.size(), options, figure.columns));
     figure.panels.push_back(std::move(panel));
   }
   return figure;

@@ -140,11 +140,14 @@ AxisLayout layout_axis(const Canvas& canvas, const Axis& axis, Range range, doub
     }
     return layout;
   }
-  const double pixels_per_tick = horizontal ? 90 : 48;
+  const double pixels_per_tick = horizontal ? 70 : 48;  // labels_fit() drops ticks whose labels would touch
   for (int max_count = std::clamp(static_cast<int>(length / pixels_per_tick), 2, 12);; --max_count) {
     layout.ticks = make_ticks(range.low, range.high, max_count, axis.scale);
     if (!horizontal || max_count <= 2 || labels_fit(canvas, layout.ticks, scale, length)) break;
   }
+  // A short axis may be left with one tick (0 on −11..11): finer steps until two are labelled.
+  for (int max_count = 3; layout.ticks.size() < 2 && max_count <= 5; ++max_count)
+    layout.ticks = make_ticks(range.low, range.high, max_count, axis.scale);
   return layout;
 }
 
@@ -174,15 +177,23 @@ double Frame::py(double y) const {
   return std::clamp(plot_.y + fraction * plot_.height, plot_.y - far_outside, plot_.bottom() + far_outside);
 }
 
-Rect legend_extent(Canvas& canvas, const std::vector<LegendEntry>& entries) {
+Rect legend_extent(Canvas& canvas, const std::vector<LegendEntry>& entries, const std::string& title) {
   canvas.set_font(style::legend_text);
   double widest = 0;
   for (const LegendEntry& entry : entries) {
     widest = std::max(widest, canvas.text_width(canvas.elide(entry.label, style::max_legend_label)));
   }
-  return {0, 0, 2 * style::legend_padding + style::legend_symbol + 8 + widest,
-          2 * style::legend_padding + static_cast<double>(entries.size()) * style::legend_row};
+  double width = style::legend_symbol + 8 + widest;
+  double rows = static_cast<double>(entries.size());
+  if (!title.empty()) {
+    canvas.set_font(style::legend_text, true);
+    width = std::max(width, canvas.text_width(canvas.elide(title, style::max_legend_label)));
+    rows += 1;
+  }
+  return {0, 0, 2 * style::legend_padding + width, 2 * style::legend_padding + rows * style::legend_row};
 }
+
+Rect legend_extent(Canvas& canvas, const Panel& panel) { return legend_extent(canvas, panel.legend, panel.legend_title); }
 
 PanelLayout layout_panel(Canvas& canvas, const Panel& panel, Rect cell, bool legend_outside) {
   Extents extents{.x_kind = panel.x.scale, .y_kind = panel.y.scale};
@@ -195,7 +206,7 @@ PanelLayout layout_panel(Canvas& canvas, const Panel& panel, Rect cell, bool leg
   const double label_line = canvas.line_height();
   canvas.set_font(style::panel_title, true);
   const double title_line = canvas.line_height();
-  const double legend_width = legend_outside ? legend_extent(canvas, panel.legend).width + style::legend_gap : 0;
+  const double legend_width = legend_outside ? legend_extent(canvas, panel).width + style::legend_gap : 0;
   canvas.set_font(style::tick_label);
   const double tick_line = canvas.line_height();
 
@@ -228,8 +239,11 @@ PanelLayout layout_panel(Canvas& canvas, const Panel& panel, Rect cell, bool leg
     if (panel.color_bar) {
       const ColorBar& bar = *panel.color_bar;
       const Range bar_range = padded_range(bar.min, bar.max, 0, bar.scale);
-      layout.color_ticks =
-          make_ticks(bar_range.low, bar_range.high, std::clamp(static_cast<int>(plot.height / 48), 2, 10), bar.scale);
+      // At least two labelled ticks: a symmetric ±0.00049 with three allowed would show only 0.
+      const int allowed = std::clamp(static_cast<int>(plot.height / 48), 2, 10);
+      layout.color_ticks = make_ticks(bar_range.low, bar_range.high, allowed, bar.scale);
+      if (layout.color_ticks.size() < 2 && plot.height >= 4 * 24)
+        layout.color_ticks = make_ticks(bar_range.low, bar_range.high, std::max(5, allowed), bar.scale);
       right += style::color_bar_gap + style::color_bar_width + style::tick_length + style::tick_gap +
                widest_label(canvas, layout.color_ticks);
       if (!bar.label.empty()) right += 8 + label_line;
@@ -268,7 +282,7 @@ PanelLayout layout_panel(Canvas& canvas, const Panel& panel, Rect cell, bool leg
     if (!panel.color_bar->label.empty()) next_x += 8 + label_line;
   }
   if (legend_outside) {
-    const Rect extent = legend_extent(canvas, panel.legend);
+    const Rect extent = legend_extent(canvas, panel);
     layout.outside_legend = Rect{next_x + style::legend_gap, plot.y, extent.width, extent.height};
   }
   return layout;

@@ -73,8 +73,9 @@ struct PanelLayout {
   Frame frame(const Panel& panel) const { return {plot, panel.x, x.range, panel.y, y.range}; }
 };
 
-// Width and height of the legend box for these entries (font: chart_style::legend_text).
-Rect legend_extent(Canvas& canvas, const std::vector<LegendEntry>& entries);
+// Width and height of a legend box: its title (when set) and entries; a panel's legend.
+Rect legend_extent(Canvas& canvas, const std::vector<LegendEntry>& entries, const std::string& title);
+Rect legend_extent(Canvas& canvas, const Panel& panel);
 
 // Lays the panel out inside `cell`; `legend_outside` reserves room for the legend right of the plot.
 // Invalid axis limits (min >= max, non-positive on a log axis) -> std::invalid_argument.

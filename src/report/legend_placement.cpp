@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "report/mark_geometry.hpp"
@@ -181,6 +182,64 @@ std::pair<Rect, int> emptiest_corner(Canvas& canvas, const Panel& panel, const F
     if (covered < best.second) best = {corners[i], covered};
   }
   return best;
+}
+
+void draw_legend(Canvas& canvas, const std::vector<LegendEntry>& entries, const std::string& title, Rect box, Rect cell) {
+  const double title_rows = title.empty() ? 0 : 1;
+  // Entries that do not fit above the bottom of the cell are summarised in a last row.
+  const auto room = static_cast<std::size_t>(std::max(
+      1.0, std::floor((cell.bottom() - box.y - 2 * chart_style::legend_padding) / chart_style::legend_row) - title_rows));
+  const bool truncated = entries.size() > room;
+  const std::size_t shown = truncated ? room - 1 : entries.size();
+  box.height = 2 * chart_style::legend_padding +
+               (title_rows + static_cast<double>(shown + (truncated ? 1 : 0))) * chart_style::legend_row;
+  canvas.fill_rect(box, colors::white.with_alpha(0.9));
+  canvas.stroke_rect(box, Color{0.8, 0.8, 0.8}, 1);
+  if (!title.empty()) {
+    canvas.set_font(chart_style::legend_text, true);
+    canvas.draw_text(canvas.elide(title, chart_style::max_legend_label),
+                     {box.x + chart_style::legend_padding, box.y + chart_style::legend_padding + 0.5 * chart_style::legend_row},
+                     HAlign::left, VAlign::middle, colors::text);
+  }
+  canvas.set_font(chart_style::legend_text);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const LegendEntry& entry = entries[i];
+    const double y =
+        box.y + chart_style::legend_padding + (title_rows + static_cast<double>(i) + 0.5) * chart_style::legend_row;
+    const double symbol_left = box.x + chart_style::legend_padding;
+    const Point symbol_center{symbol_left + chart_style::legend_symbol / 2, y};
+    switch (entry.symbol) {
+      case LegendSymbol::line:
+        canvas.stroke_line({symbol_left, y}, {symbol_left + chart_style::legend_symbol, y}, entry.color, 2.5);
+        break;
+      case LegendSymbol::dashed_line: {
+        cairo_t* cairo = canvas.cairo();
+        const std::array<double, 2> dashes = {6, 4};
+        canvas.set_color(entry.color);
+        cairo_set_line_width(cairo, 2.5);
+        cairo_set_dash(cairo, dashes.data(), 2, 0);
+        cairo_move_to(cairo, symbol_left, y);
+        cairo_line_to(cairo, symbol_left + chart_style::legend_symbol, y);
+        cairo_stroke(cairo);
+        cairo_set_dash(cairo, nullptr, 0, 0);
+        break;
+      }
+      case LegendSymbol::marker:
+        canvas.fill_marker(symbol_center, entry.shape, 4.5, entry.color);
+        break;
+      case LegendSymbol::patch:
+        canvas.fill_rect({symbol_center.x - 9, y - 6, 18, 12}, entry.color);
+        break;
+    }
+    canvas.draw_text(canvas.elide(entry.label, chart_style::max_legend_label), {symbol_left + chart_style::legend_symbol + 8, y},
+                     HAlign::left, VAlign::middle, colors::text);
+  }
+  if (truncated) {
+    const double y =
+        box.y + chart_style::legend_padding + (title_rows + static_cast<double>(shown) + 0.5) * chart_style::legend_row;
+    canvas.draw_text("\u2026 " + std::to_string(entries.size() - shown) + " more", {box.x + chart_style::legend_padding, y},
+                     HAlign::left, VAlign::middle, colors::axis);
+  }
 }
 
 }  // namespace nnlab

@@ -177,7 +177,9 @@ struct MarkPainter {
     cairo_translate(cairo, target.x, target.y);
     cairo_scale(cairo, target.width / width, target.height / height);
     cairo_set_source_surface(cairo, image.get(), 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cairo), CAIRO_FILTER_NEAREST);
+    // Sharp pixels when enlarged; averaged when a large matrix (784 inputs) shrinks into fewer px.
+    const bool shrinks = factor == 1 && (std::abs(device_width) < mark.columns || std::abs(device_height) < mark.rows);
+    cairo_pattern_set_filter(cairo_get_source(cairo), shrinks ? CAIRO_FILTER_GOOD : CAIRO_FILTER_NEAREST);
     cairo_rectangle(cairo, 0, 0, width, height);
     cairo_fill(cairo);
     cairo_restore(cairo);
@@ -283,53 +285,6 @@ void draw_color_bar(Canvas& canvas, const ColorBar& bar, const PanelLayout& layo
   }
 }
 
-void draw_legend(Canvas& canvas, const std::vector<LegendEntry>& entries, Rect box, Rect cell) {
-  // Entries that do not fit above the bottom of the cell are summarised in a last row.
-  const auto room = static_cast<std::size_t>(
-      std::max(1.0, std::floor((cell.bottom() - box.y - 2 * style::legend_padding) / style::legend_row)));
-  const bool truncated = entries.size() > room;
-  const std::size_t shown = truncated ? room - 1 : entries.size();
-  box.height = 2 * style::legend_padding + static_cast<double>(shown + (truncated ? 1 : 0)) * style::legend_row;
-  canvas.fill_rect(box, colors::white.with_alpha(0.9));
-  canvas.stroke_rect(box, Color{0.8, 0.8, 0.8}, 1);
-  canvas.set_font(style::legend_text);
-  for (std::size_t i = 0; i < shown; ++i) {
-    const LegendEntry& entry = entries[i];
-    const double y = box.y + style::legend_padding + (static_cast<double>(i) + 0.5) * style::legend_row;
-    const double symbol_left = box.x + style::legend_padding;
-    const Point symbol_center{symbol_left + style::legend_symbol / 2, y};
-    switch (entry.symbol) {
-      case LegendSymbol::line:
-        canvas.stroke_line({symbol_left, y}, {symbol_left + style::legend_symbol, y}, entry.color, 2.5);
-        break;
-      case LegendSymbol::dashed_line: {
-        cairo_t* cairo = canvas.cairo();
-        const std::array<double, 2> dashes = {6, 4};
-        canvas.set_color(entry.color);
-        cairo_set_line_width(cairo, 2.5);
-        cairo_set_dash(cairo, dashes.data(), 2, 0);
-        cairo_move_to(cairo, symbol_left, y);
-        cairo_line_to(cairo, symbol_left + style::legend_symbol, y);
-        cairo_stroke(cairo);
-        cairo_set_dash(cairo, nullptr, 0, 0);
-        break;
-      }
-      case LegendSymbol::marker:
-        canvas.fill_marker(symbol_center, entry.shape, 4.5, entry.color);
-        break;
-      case LegendSymbol::patch:
-        canvas.fill_rect({symbol_center.x - 9, y - 6, 18, 12}, entry.color);
-        break;
-    }
-    canvas.draw_text(canvas.elide(entry.label, style::max_legend_label), {symbol_left + style::legend_symbol + 8, y},
-                     HAlign::left, VAlign::middle, colors::text);
-  }
-  if (truncated) {
-    const double y = box.y + style::legend_padding + (static_cast<double>(shown) + 0.5) * style::legend_row;
-    canvas.draw_text("\u2026 " + std::to_string(entries.size() - shown) + " more", {box.x + style::legend_padding, y},
-                     HAlign::left, VAlign::middle, colors::axis);
-  }
-}
 
 void draw_panel(Canvas& canvas, const Panel& panel, Rect cell) {
   for (const Mark& mark : panel.marks) std::visit([](const auto& concrete) { validate(concrete); }, mark);
@@ -338,7 +293,7 @@ void draw_panel(Canvas& canvas, const Panel& panel, Rect cell) {
   PanelLayout layout = layout_panel(canvas, panel, cell, legend_outside);
   std::optional<Rect> legend_box;
   if (has_legend && !legend_outside) {
-    const Rect extent = legend_extent(canvas, panel.legend);
+    const Rect extent = legend_extent(canvas, panel);
     const auto [corner, covered] = emptiest_corner(canvas, panel, layout.frame(panel), extent);
     const bool fits = extent.width <= layout.plot.width * 0.6 && extent.height <= layout.plot.height * 0.8;
     if (panel.legend_placement == LegendPlacement::inside || (covered == 0 && fits)) {
@@ -361,7 +316,7 @@ void draw_panel(Canvas& canvas, const Panel& panel, Rect cell) {
   cairo_restore(cairo);
   draw_axes(canvas, panel, layout, frame, cell);
   if (panel.color_bar) draw_color_bar(canvas, *panel.color_bar, layout);
-  if (legend_box) draw_legend(canvas, panel.legend, *legend_box, cell);
+  if (legend_box) draw_legend(canvas, panel.legend, panel.legend_title, *legend_box, cell);
 }
 
 void draw_figure(cairo_t* cairo, const Figure& figure) {
@@ -377,15 +332,24 @@ void draw_figure(cairo_t* cairo, const Figure& figure) {
     top = style::padding + canvas.line_height();
   }
   if (figure.panels.empty()) return;
+  // The figure's legend takes a strip on the right, level with the first row of panels.
+  double grid_width = width;
+  std::optional<Rect> legend_box;
+  if (!figure.legend.empty()) {
+    const Rect extent = legend_extent(canvas, figure.legend, figure.legend_title);
+    grid_width = std::max(width / 2, width - extent.width - 2 * style::legend_gap);
+    legend_box = Rect{grid_width + style::legend_gap, top + style::padding + 28, extent.width, extent.height};
+  }
   const int count = static_cast<int>(figure.panels.size());
   const int columns = std::clamp(figure.columns, 1, count);
   const int rows = (count + columns - 1) / columns;
-  const double cell_width = width / columns;
+  const double cell_width = grid_width / columns;
   const double cell_height = (height - top) / rows;
   for (int i = 0; i < count; ++i) {
     const Rect cell{(i % columns) * cell_width, top + (i / columns) * cell_height, cell_width, cell_height};
     draw_panel(canvas, figure.panels[static_cast<std::size_t>(i)], cell);
   }
+  if (legend_box) draw_legend(canvas, figure.legend, figure.legend_title, *legend_box, Rect{grid_width, top, width - grid_width, height - top});
 }
 
 void validate(const Figure& figure) {

@@ -1,5 +1,9 @@
-// The report of stored runs: curves with seed bands, sweep charts, success tables, outcome
-// histograms, per-layer diagnostics and learned weights, read from the run store.
+// The report of stored runs, read from the run store and grouped by trial: curves per trial
+// coloured by the swept value, final metrics against it, success tables and fraction-solved
+// curves, per-layer diagnostics per trial, and each trial's confusion matrix, t-SNE map, class
+// accuracies and weight pictures (learning_curves, success_figures, layer_figures, class_figures,
+// weight_figures, histogram_figures). Several runs add a side-by-side section and name the run in
+// every caption.
 #pragma once
 
 #include <filesystem>

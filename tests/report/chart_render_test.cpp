@@ -121,8 +121,8 @@ TEST(ChartRender, ClassScatterUsesOneColourPerClass) {
   ScratchDir scratch;
   const RenderedChart chart = render(testing::sample_class_scatter(), "class_scatter", scratch);
   // Markers are 80 % opaque over white, so look for the blend rather than the pure colour.
-  for (int label = 0; label < 7; ++label) {
-    const Color pure = palette_color(label);
+  for (int label = 0; label < 10; ++label) {
+    const Color pure = class_color(label);
     const Color blended{0.8 * pure.red + 0.2, 0.8 * pure.green + 0.2, 0.8 * pure.blue + 0.2};
     EXPECT_GT(chart.png.count(blended, 3), 40) << label;
   }

@@ -155,6 +155,27 @@ TEST(ChartStructure, HintonSquareAreaIsProportionalToMagnitude) {
   EXPECT_EQ(panel.background, colors::hinton_background);
 }
 
+TEST(ChartStructure, HintonPrintsTheValuesOfSmallLayers) {
+  HintonLayer small{.name = "hidden", .bias = {-0.25, 0.5}};
+  small.weights = Matrix{.rows = 2, .columns = 2, .values = {3.14159, -2, 0, 7.25}};
+  const std::vector<HintonLayer> layers = {small};
+  const auto texts = marks_of<TextMark>(hinton_diagram(layers).panels.front());
+  ASSERT_EQ(texts.size(), 6u);  // four weights (0 included) and two biases
+  EXPECT_EQ(texts[0].text, "3.1");
+  EXPECT_EQ(texts[0].color, colors::black);  // on its white square
+  EXPECT_EQ(texts[1].text, "\u22122");
+  EXPECT_EQ(texts[1].color, colors::white);  // on its black square
+  EXPECT_EQ(texts[2].text, "\u22120.25");     // row 0's bias, after the inputs
+  EXPECT_DOUBLE_EQ(texts[2].x, 2.0);
+  EXPECT_EQ(texts[5].text, "0.5");
+  EXPECT_TRUE(marks_of<TextMark>(hinton_diagram(layers, {.values = false}).panels.front()).empty());
+  // 13 inputs: too many cells to print into.
+  HintonLayer wide{.name = "wide"};
+  wide.weights = Matrix{.rows = 1, .columns = 13, .values = std::vector<double>(13, 1.0)};
+  const std::vector<HintonLayer> wide_layers = {wide};
+  EXPECT_TRUE(marks_of<TextMark>(hinton_diagram(wide_layers).panels.front()).empty());
+}
+
 TEST(ChartStructure, ImageGridMapsZeroToWhiteAndTheExtremesToTheEnds) {
   const std::vector<Matrix> tiles = {{.rows = 1, .columns = 3, .values = {-2, 0, 1}},
                                      {.rows = 1, .columns = 1, .values = {0.5}}};
@@ -181,7 +202,14 @@ TEST(ChartStructure, ClassScatterOneMarkAndEntryPerPresentClass) {
   ASSERT_EQ(panel.legend.size(), 3u);
   EXPECT_EQ(panel.legend[1].label, "two");
   EXPECT_EQ(panel.legend[2].label, "class 9");
-  EXPECT_EQ(panel.legend[2].shape, MarkerShape::square);  // the second round of colours
+  EXPECT_EQ(panel.legend[2].color, class_color(9));  // ten classes, ten colours
+  EXPECT_EQ(panel.legend[2].shape, MarkerShape::circle);
+  EXPECT_NE(class_color(9), class_color(1));
+  // Eleven classes: the palette's eight colours, then squares.
+  const Panel eleven = class_scatter(ClassPoints{.x = {0, 1}, .y = {0, 1}, .label = {0, 10}}).panels.front();
+  ASSERT_EQ(eleven.legend.size(), 2u);
+  EXPECT_EQ(eleven.legend[1].color, palette_color(10));
+  EXPECT_EQ(eleven.legend[1].shape, MarkerShape::square);
   EXPECT_THROW(class_scatter(ClassPoints{.x = {0}, .y = {0}, .label = {-1}}), std::invalid_argument);
 }
 

@@ -16,6 +16,15 @@ TEST(Palette, OkabeItoInContrastOrder) {
   EXPECT_EQ(palette_shape(9), 1);  // the second round of colours uses squares
 }
 
+TEST(Palette, TenClassColoursAreTableau10) {
+  EXPECT_EQ(to_hex(class_color(0)), "#1f77b4");
+  EXPECT_EQ(to_hex(class_color(3)), "#d62728");
+  EXPECT_EQ(to_hex(class_color(9)), "#17becf");
+  EXPECT_EQ(class_color(10), class_color(0));
+  for (int a = 0; a < class_palette_size; ++a)
+    for (int b = a + 1; b < class_palette_size; ++b) EXPECT_NE(to_hex(class_color(a)), to_hex(class_color(b)));
+}
+
 TEST(ColorMaps, EndsAndMiddles) {
   EXPECT_EQ(to_hex(sample(ColorMap::viridis, 0)), "#440154");
   EXPECT_EQ(to_hex(sample(ColorMap::viridis, 1)), "#fde725");

@@ -243,7 +243,7 @@ inline Figure sample_hinton() {
   return hinton_diagram(sample_hinton_layers(), {.title = "Weights of the mirror network"});
 }
 
-// Ten classes in 2-D, as a t-SNE of test images would give (eight colours, then squares).
+// Ten classes in 2-D, as a t-SNE of test images would give (ten colours).
 inline ClassPoints sample_class_points() {
   ClassPoints points;
   CounterRng rng(9, RngPurpose::data);

@@ -1,0 +1,59 @@
+#include "report/stored_weights.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <map>
+
+#include "io/safetensors.hpp"
+
+namespace nnlab {
+
+std::size_t StoredLayers::parameters() const {
+  std::size_t count = 0;
+  for (const LayerWeights& layer : layers) count += layer.weight.values.size() + layer.bias.size();
+  return count;
+}
+
+std::optional<StoredLayers> decode_layers(std::span<const std::byte> bytes, Index member, const std::string& source) {
+  if (bytes.empty()) return std::nullopt;
+  try {
+    const SafetensorsFile file = parse_safetensors(bytes, source);
+    StoredLayers stored;
+    if (const auto p = file.metadata.find("nnlab_population"); p != file.metadata.end())
+      stored.population = std::max<Index>(1, std::atoll(p->second.c_str()));
+    if (member < 0 || member >= stored.population) return std::nullopt;
+    // A population file keeps the member axis first: [P, out, in] / [P, out]; a plain one does not.
+    const std::size_t offset = stored.population > 1 ? 1 : 0;
+    std::map<int, LayerWeights> layers;
+    for (const NamedTensor& tensor : file.tensors) {
+      int layer = -1;
+      char kind[8] = {};
+      if (std::sscanf(tensor.name.c_str(), "layers.%d.%7s", &layer, kind) != 2 || layer < 0) continue;
+      const Shape& shape = tensor.value.shape();
+      const std::string what(kind);
+      const float* block = offset == 1 ? tensor.value.slice(member) : tensor.value.data();
+      if (what == "weight" && shape.size() == offset + 2) {
+        Matrix& matrix = layers[layer].weight;
+        matrix.rows = static_cast<std::size_t>(shape[offset]);
+        matrix.columns = static_cast<std::size_t>(shape[offset + 1]);
+        matrix.values.assign(block, block + matrix.rows * matrix.columns);
+      } else if (what == "bias" && shape.size() == offset + 1) {
+        layers[layer].bias.assign(block, block + shape[offset]);
+      }
+    }
+    for (auto& [index, layer] : layers) {
+      if (layer.weight.values.empty()) continue;
+      if (!layer.bias.empty() && layer.bias.size() != layer.weight.rows) layer.bias.clear();
+      layer.layer = index;
+      stored.layers.push_back(std::move(layer));
+    }
+    if (stored.layers.empty()) return std::nullopt;
+    return stored;
+  } catch (const std::exception&) {
+    return std::nullopt;  // a damaged artefact is left out of the report, not the whole report
+  }
+}
+
+}  // namespace nnlab

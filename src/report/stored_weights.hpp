@@ -1,0 +1,32 @@
+// One member's layers from a safetensors artefact of the run store (final weights, snapshots,
+// updates): `layers.{i}.weight` [out, in] and `layers.{i}.bias` [out], from a plain file or one
+// member of a population file [P, ...]. Internal to the run report.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "report/chart_data.hpp"
+
+namespace nnlab {
+
+struct LayerWeights {
+  int layer = 0;              // i of layers.{i}
+  Matrix weight;              // [out, in]
+  std::vector<double> bias;   // [out]; empty without biases
+};
+
+struct StoredLayers {
+  Index population = 1;             // the file's member count (its nnlab_population metadata)
+  std::vector<LayerWeights> layers; // by layer index
+  std::size_t parameters() const;   // weights and biases of the member
+};
+
+// Member `member` (of the file's population; 0 for a plain file) in layer order; nullopt when the
+// bytes are not a safetensors file or the member is not in it, never an exception.
+std::optional<StoredLayers> decode_layers(std::span<const std::byte> bytes, Index member, const std::string& source);
+
+}  // namespace nnlab
