@@ -8,6 +8,7 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -473,6 +474,22 @@ void RunStore::reopen_run(RunId run) {
   transaction.commit();
 }
 
+namespace {
+
+// The process has ended: it no longer exists, or it is a zombie that exited but was not reaped
+// yet (`timeout -s KILL` kills itself too, and leaves its child to a slow init). kill(pid, 0)
+// delivers nothing: it only asks whether the process exists.
+bool process_gone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto name_end = line.rfind(')');  // "pid (name) state ...": the name may hold spaces and ')'
+  return name_end != std::string::npos && name_end + 2 < line.size() && (line[name_end + 2] == 'Z' || line[name_end + 2] == 'X');
+}
+
+}  // namespace
+
 Index RunStore::mark_abandoned_runs() {
   const std::string host = host_name();
   std::vector<RunId> abandoned;
@@ -481,10 +498,8 @@ Index RunStore::mark_abandoned_runs() {
     query.bind(1, host);
     while (query.step()) {
       const std::int64_t pid = query.integer(1);
-      // kill(pid, 0) delivers nothing: it only asks whether the process exists.
-      const bool gone = pid > 0 && pid <= std::numeric_limits<pid_t>::max() &&
-                        ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-      if (gone) abandoned.push_back(query.integer(0));
+      if (pid > 0 && pid <= std::numeric_limits<pid_t>::max() && process_gone(static_cast<pid_t>(pid)))
+        abandoned.push_back(query.integer(0));
     }
   }
   if (abandoned.empty()) return 0;

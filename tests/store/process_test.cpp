@@ -125,6 +125,30 @@ void write_until_killed(const std::filesystem::path& file, int report_fd) {
   for (;;) ::pause();
 }
 
+// A writer killed but not yet reaped is a zombie: it has exited, so its run is abandoned.
+TEST(StoreProcesses, AKilledWriterNotYetReapedIsGone) {
+  const ScratchDirectory scratch;
+  const auto file = scratch / "runs.db";
+  Pipe reports;
+  const pid_t child = fork_child([&] {
+    reports.close_read();
+    write_until_killed(file, reports.write_end());
+  });
+  ASSERT_GT(child, 0);
+  reports.close_write();
+  std::int64_t flushed = 0;
+  ASSERT_TRUE(read_report(reports.read_end(), flushed)) << "the child stopped reporting";
+  ::kill(child, SIGKILL);
+  siginfo_t info{};
+  ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT), 0);  // dead, left unreaped
+  {
+    RunStore store(file, RunStore::OpenMode::existing);
+    EXPECT_EQ(store.mark_abandoned_runs(), 1);
+    EXPECT_EQ(store.get_run(store.resolve_run("killed")).info.status, RunStatus::killed);
+  }
+  EXPECT_EQ(wait_for_exit_code(child), 128 + SIGKILL);
+}
+
 TEST(StoreProcesses, AWriterKilledHalfWayKeepsEveryFlushedEpoch) {
   const ScratchDirectory scratch;
   const auto file = scratch / "runs.db";
