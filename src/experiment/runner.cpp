@@ -49,9 +49,10 @@ ModelSpec resolve_model(const ExperimentConfig& config, const Dataset& train) {
   if (train.targets.empty() && outputs > 1 && outputs < train.classes)
     throw InputError(fmt::format("{}: model.layers.{}.units: {} outputs for {} classes", where(config), spec.layers.size() - 1, outputs,
                                  train.classes));
-  if (!config.loss.class_weights.empty() && static_cast<Index>(config.loss.class_weights.size()) < std::max<Index>(train.classes, 2))
-    throw InputError(fmt::format("{}: loss.class_weights: {} weights for {} classes", where(config), config.loss.class_weights.size(),
-                                 train.classes));
+  // One weight per class, no more and no fewer (a long list was accepted and carried per member).
+  if (!config.loss.class_weights.empty() && static_cast<Index>(config.loss.class_weights.size()) != std::max<Index>(train.classes, 2))
+    throw InputError(fmt::format("{}: loss.class_weights: {} weights for {} classes; give one per class", where(config),
+                                 config.loss.class_weights.size(), std::max<Index>(train.classes, 2)));
   return spec;
 }
 

@@ -1,6 +1,8 @@
 // How a population is trained and when a member counts as successful.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -38,8 +40,13 @@ struct TrainConfig {
 inline std::int64_t resolved_log_every(std::int64_t log_every, std::int64_t epochs, Index members) {
   if (log_every > 0) return log_every;
   constexpr std::int64_t points_per_metric = 50'000;  // keeps recording a small share of training time
-  const std::int64_t points = epochs * static_cast<std::int64_t>(members);
-  return points <= points_per_metric ? 1 : (points + points_per_metric - 1) / points_per_metric;
+  std::int64_t points = 0;
+  if (__builtin_mul_overflow(epochs, static_cast<std::int64_t>(members), &points)) {
+    // Beyond 2^63 points an approximate stride is as good; never more than every epoch apart.
+    const double stride = std::ceil(static_cast<double>(epochs) / points_per_metric * static_cast<double>(members));
+    return stride >= static_cast<double>(epochs) ? std::max<std::int64_t>(epochs, 1) : static_cast<std::int64_t>(stride);
+  }
+  return points <= points_per_metric ? 1 : (points - 1) / points_per_metric + 1;
 }
 
 // When is a member successful? Every given criterion must hold at the end of an epoch.

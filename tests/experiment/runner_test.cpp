@@ -13,6 +13,7 @@
 #include "experiment/weights_file.hpp"
 #include "io/safetensors.hpp"
 #include "store/store.hpp"
+#include "support/input_error.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace nnlab {
@@ -88,6 +89,19 @@ TEST(Runner, SortedOnlineTrainAccuracyIsTheSavedNetworksAccuracy) {
   EXPECT_LT(accuracy, 0.5);
   EXPECT_GT(reported.train_class_accuracy[9], 0.8);
   EXPECT_GT(reported.train_accuracy_running, accuracy + 0.3);
+}
+
+// One class weight per class: more are refused like fewer (issue 9, item 16: 10^6 weights were
+// accepted and carried by every member).
+TEST(Runner, ClassWeightsMustBeOnePerClass) {
+  const std::string xor_yaml = "data: {train: xor}\nmodel: {layers: [{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}]}\n"
+                               "loss: sse\ntrain: {epochs: 1}\n";
+  for (const char* weights : {"[1]", "[1, 2, 3]", "[1, 2, 3, 4, 5, 6, 7, 8]"}) {
+    const ExperimentConfig config = parse_experiment(xor_yaml, "xor.yaml", {std::string("loss.class_weights=") + weights});
+    testing::expect_input_error([&] { run_experiment(config); }, {"loss.class_weights", "weights for 2 classes"});
+  }
+  const ExperimentConfig fine = parse_experiment(xor_yaml, "xor.yaml", {"loss.class_weights=[1, 2]"});
+  EXPECT_EQ(run_experiment(fine).members.size(), 1u);
 }
 
 TEST(Runner, SameSeedBitIdenticalWithOneAndTwoThreads) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -246,6 +247,28 @@ TEST(TrainingHooks, FullBatchEpochsEndAtTheNextForward) {
                                           "step_end:1",  "epoch_begin:2", "batch_loss:2",  "epoch_end:1",  "gradients:2",
                                           "step_end:2",  "epochs_done:2", "batch_loss:3",  "epoch_end:2 last", "fit_end"};
   EXPECT_EQ(log.events, expected);
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// The auto stride keeps about 50,000 points per metric: the documented cases, and products of
+// epochs and members past 2^63 (signed overflow before: issue 9, item 8) give a sane stride.
+TEST(LogEvery, AutoKeepsAboutFiftyThousandPointsAndNeverOverflows) {
+  EXPECT_EQ(resolved_log_every(7, 1'000'000, 1'000), 7);
+  EXPECT_EQ(resolved_log_every(0, 10, 5), 1);
+  EXPECT_EQ(resolved_log_every(0, 1425, 100), 3);
+  EXPECT_EQ(resolved_log_every(0, 1425, 1000), 29);
+  EXPECT_EQ(resolved_log_every(0, 50'000, 1), 1);
+  EXPECT_EQ(resolved_log_every(0, 50'001, 1), 2);
+  constexpr std::int64_t huge = std::numeric_limits<std::int64_t>::max() / 2;
+  const std::int64_t stride = resolved_log_every(0, huge, 1000);
+  EXPECT_GT(stride, std::int64_t{1} << 50);  // ≈ huge · 1000 / 50,000
+  EXPECT_LE(stride, huge);
+  EXPECT_EQ(resolved_log_every(0, huge, huge), huge);  // at most one recorded epoch apart from the ends
 }
 
 }  // namespace
