@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "io/safetensors.hpp"
 
@@ -27,7 +28,7 @@ std::string inspect_model_file(const std::filesystem::path& file, Index member) 
     try {
       population = std::stoll(it->second);
     } catch (const std::exception&) {
-      throw InputError(fmt::format("{}: metadata nnlab_population: not a number: '{}'", file.string(), it->second));
+      throw InputError(fmt::format("{}: metadata nnlab_population: not a number: '{}'", file.string(), shown_value(it->second)));
     }
   }
   if (member < 0 || member >= population)

@@ -82,7 +82,18 @@ class IdxByteStream {
           const char* message = gzerror(gzip_.get(), &code);
           throw InputError(where(file_, position_ + total) + ": corrupt gzip data: " + message);
         }
-        if (got == 0) break;
+        if (got == 0) {
+          // gzread reports a file cut short as a quiet end of data (Z_BUF_ERROR, so that a file
+          // still being written can be read); the stream's trailer, CRC-32 and length, is then
+          // missing and was never checked.
+          int code = Z_OK;
+          gzerror(gzip_.get(), &code);
+          if (code == Z_BUF_ERROR)
+            throw InputError(where(file_, position_ + total) +
+                             ": truncated gzip file: it ends before the end of its compressed stream and the gzip trailer "
+                             "(CRC-32 and length) that checks it");
+          break;
+        }
         total += static_cast<std::size_t>(got);
       } else {
         plain_.read(reinterpret_cast<char*>(destination + total), static_cast<std::streamsize>(count - total));

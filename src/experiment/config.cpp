@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "experiment/config_parts.hpp"
 #include "experiment/overrides.hpp"
 #include "experiment/yaml_fields.hpp"
@@ -21,13 +22,17 @@ using namespace config_parts;
 // ---------------------------------------------------------------- the whole file
 
 YAML::Node load_tree(const std::string& yaml_text, const YamlOrigin& origin) {
+  // yaml-cpp skips or stops at a NUL in places, so text after one could go unread.
+  if (const std::size_t nul = yaml_text.find('\0'); nul != std::string::npos)
+    fail_at(origin, "", fmt::format("byte {}: a NUL byte; an experiment file is text (anything after it would be ignored)", nul));
   try {
     return YAML::Load(yaml_text);
   } catch (const YAML::Exception& error) {
-    if (error.mark.is_null()) fail_at(origin, "", fmt::format("malformed YAML: {}", error.msg));
+    if (error.mark.is_null()) fail_at(origin, "", fmt::format("malformed YAML: {}", shown_value(error.msg, 2 * shown_value_limit)));
     fail_at(
         origin, "",
-        fmt::format("line {}, column {}: malformed YAML: {}", error.mark.line + 1, error.mark.column + 1, error.msg));
+        fmt::format("line {}, column {}: malformed YAML: {}", error.mark.line + 1, error.mark.column + 1,
+                    shown_value(error.msg, 2 * shown_value_limit)));
   }
 }
 
@@ -70,7 +75,7 @@ YAML::Node resolve_experiment_tree(const std::string& yaml_text, YamlOrigin& ori
     }
     return root;
   } catch (const YAML::Exception& error) {  // a yaml-cpp surprise still becomes a one-line input error
-    fail_at(origin, "", fmt::format("cannot read the YAML: {}", error.msg));
+    fail_at(origin, "", fmt::format("cannot read the YAML: {}", shown_value(error.msg, 2 * shown_value_limit)));
   }
 }
 
@@ -82,7 +87,7 @@ ExperimentConfig experiment_from_tree(const YAML::Node& root, const YamlOrigin& 
     config.resolved_yaml = emitter.c_str();
     return config;
   } catch (const YAML::Exception& error) {
-    fail_at(origin, "", fmt::format("cannot read the YAML: {}", error.msg));
+    fail_at(origin, "", fmt::format("cannot read the YAML: {}", shown_value(error.msg, 2 * shown_value_limit)));
   }
 }
 

@@ -31,6 +31,7 @@ struct DataSourceConfig {
   std::filesystem::path labels;   // idx
   std::filesystem::path path;     // csv
   std::string label_column = "-1";  // csv: index (negative counts from the end) or header name
+  std::optional<bool> header;       // csv: is the first row a header; unset = auto (when a cell is a word)
 };
 
 struct DataConfig {

@@ -60,15 +60,15 @@ Keys source_keys(std::string_view source) {
   if (source == "spirals") return {"source", "points", "noise"};
   if (source == "fashion-mnist" || source == "mnist") return {"source", "split"};
   if (source == "idx") return {"source", "images", "labels"};
-  if (source == "csv") return {"source", "path", "label_column"};
+  if (source == "csv") return {"source", "path", "label_column", "header"};
   return {"source"};  // xor
 }
 
 // ---------------------------------------------------------------- data
 
 DataSourceConfig read_source(const Field& field, bool is_test, const fs::path& base_dir) {
-  static constexpr std::array<std::string_view, 10> all_keys{"source", "bits",   "size",   "points", "noise",
-                                                             "split",  "images", "labels", "path",   "label_column"};
+  static constexpr std::array<std::string_view, 11> all_keys{"source", "bits",   "size",   "points",       "noise", "split",
+                                                             "images", "labels", "path",   "label_column", "header"};
   const Section section(expand_shorthand(field, "source"), all_keys);
   DataSourceConfig config;
   config.source = source_names[choose_name(section.required("source"), source_names, "data source")];
@@ -93,6 +93,9 @@ DataSourceConfig read_source(const Field& field, bool is_test, const fs::path& b
       config.label_column = column->text();
       if (config.label_column.empty()) column->fail("expected a column index or header name, got an empty string");
     }
+    // auto (the default: a header when the first row has a word in it), true or false.
+    if (const auto header = section.find("header"); header && !(header->is_scalar() && header->text() == "auto"))
+      config.header = header->boolean("auto, true or false");
   }
   return config;
 }

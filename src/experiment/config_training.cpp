@@ -188,8 +188,7 @@ TrainConfig read_train(const Field& field) {
     } else {
       const std::optional<std::int64_t> size = batch->try_integer();
       if (!size)
-        batch->fail(fmt::format("expected an integer or 'full', got {}",
-                                batch->is_scalar() ? "'" + batch->text() + "'" : batch->shown()));
+        batch->fail(fmt::format("expected an integer or 'full', got {}", batch->got()));
       batch->check(*size >= 1, "must be >= 1 or 'full'");
       train.batch = *size;
     }

@@ -26,7 +26,7 @@ Dataset load_source(const ExperimentConfig& config, const DataSourceConfig& sour
     if (source.source == "fashion-mnist" || source.source == "mnist")
       return load_named_dataset(source.source, source.split.empty() ? default_split : source.split, config.data.data_dir, 1.0);
     if (source.source == "idx") return load_idx(source.images, source.labels, 1.0);
-    if (source.source == "csv") return read_csv(source.path, source.label_column);
+    if (source.source == "csv") return read_csv(source.path, source.label_column, source.header);
   } catch (const std::invalid_argument& e) {
     throw InputError(fmt::format("{}: {}: {}", origin, key, e.what()));
   }

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -27,6 +29,11 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// Errors of --set name the flag, not a key of the file: "<file>: --set 'a.b=1': <reason>".
+[[noreturn]] void fail_set(const YamlOrigin& origin, std::string_view where, std::string_view reason) {
+  fail_at(origin, "", fmt::format("{}: {}", where, reason));
+}
+
 std::optional<std::size_t> list_index(std::string_view segment) {
   std::size_t index = 0;
   const auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
@@ -37,16 +44,16 @@ std::optional<std::size_t> list_index(std::string_view segment) {
 }  // namespace
 
 Override parse_override(std::string_view text, const YamlOrigin& origin) {
-  const std::string where = fmt::format("--set '{}'", text);
+  const std::string where = fmt::format("--set '{}'", shown_value(text));
   const std::size_t equals = text.find('=');
-  if (equals == std::string_view::npos) fail_at(origin, where, "expected dotted.key=value, e.g. optimizer.lr=0.5");
+  if (equals == std::string_view::npos) fail_set(origin, where, "expected dotted.key=value, e.g. optimizer.lr=0.5");
   Override result;
   result.key = std::string(trim(text.substr(0, equals)));
-  if (result.key.empty()) fail_at(origin, where, "empty key before '='");
+  if (result.key.empty()) fail_set(origin, where, "empty key before '='");
   for (std::size_t start = 0;;) {
     const std::size_t dot = result.key.find('.', start);
     const std::string segment = result.key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (segment.empty()) fail_at(origin, where, "empty segment in the key");
+    if (segment.empty()) fail_set(origin, where, "empty segment in the key");
     result.path.push_back(segment);
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -55,7 +62,7 @@ Override parse_override(std::string_view text, const YamlOrigin& origin) {
   try {
     result.value = YAML::Load(value);
   } catch (const YAML::Exception& error) {
-    fail_at(origin, where, fmt::format("the value is not valid YAML: {}", error.msg));
+    fail_set(origin, where, fmt::format("the value is not valid YAML: {}", shown_value(error.msg, 2 * shown_value_limit)));
   }
   return result;
 }
@@ -73,13 +80,13 @@ void write_below(YAML::Node current, std::string walked, std::size_t i, const Ov
     const bool last = i + 1 == override_.path.size();
     const std::string here = join_key(walked, segment);
     if (current.IsScalar())
-      fail_at(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", walked, current.Scalar()));
+      fail_set(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", shown_value(walked), shown_value(current.Scalar())));
     if (segment == "*") {
       // Every entry of a list: model.layers.*.steepness sets steepness on every layer.
       if (!current.IsSequence())
-        fail_at(origin, where, fmt::format("'*' stands for every entry of a list, but {} is {}", walked.empty() ? "the top level" : walked,
+        fail_set(origin, where, fmt::format("'*' stands for every entry of a list, but {} is {}", walked.empty() ? "the top level" : shown_value(walked),
                                            current.IsMap() ? "a map" : "not set"));
-      if (current.size() == 0) fail_at(origin, where, fmt::format("{} is an empty list; '*' sets nothing", walked));
+      if (current.size() == 0) fail_set(origin, where, fmt::format("{} is an empty list; '*' sets nothing", shown_value(walked)));
       for (std::size_t index = 0; index < current.size(); ++index) {
         if (last) {
           current[index] = YAML::Clone(override_.value);
@@ -91,9 +98,9 @@ void write_below(YAML::Node current, std::string walked, std::size_t i, const Ov
     }
     if (current.IsSequence()) {
       const std::optional<std::size_t> index = list_index(segment);
-      if (!index) fail_at(origin, where, fmt::format("{} is a list; '{}' is not an index", walked, segment));
+      if (!index) fail_set(origin, where, fmt::format("{} is a list; '{}' is not an index", shown_value(walked), shown_value(segment)));
       if (*index >= current.size())
-        fail_at(origin, where,
+        fail_set(origin, where,
                 fmt::format("{} has {} entries; index {} is out of range", walked, current.size(), *index));
       if (last) {
         current[*index] = YAML::Clone(override_.value);
@@ -113,7 +120,7 @@ void write_below(YAML::Node current, std::string walked, std::size_t i, const Ov
         const auto shorthand =
             std::ranges::find(shorthand_keys, std::string_view(here), [](const auto& entry) { return entry.first; });
         if (shorthand == shorthand_keys.end())
-          fail_at(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", here, next.Scalar()));
+          fail_set(origin, where, fmt::format("{} holds a value ('{}'), not a map of keys", shown_value(here), shown_value(next.Scalar())));
         YAML::Node expanded(YAML::NodeType::Map);
         expanded[std::string(shorthand->second)] = next.Scalar();
         current[segment] = expanded;
@@ -128,8 +135,8 @@ void write_below(YAML::Node current, std::string walked, std::size_t i, const Ov
 }  // namespace
 
 void apply_override(YAML::Node root, const Override& override_, const YamlOrigin& origin) {
-  const std::string where = fmt::format("--set {}", override_.key);
-  if (!root.IsMap() && !root.IsNull()) fail_at(origin, where, "the file's top level is not a map of keys");
+  const std::string where = fmt::format("--set {}", shown_value(override_.key));
+  if (!root.IsMap() && !root.IsNull()) fail_set(origin, where, "the file's top level is not a map of keys");
   write_below(root, "", 0, override_, where, origin);
 }
 

@@ -5,8 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "core/rng.hpp"
+#include "core/text.hpp"
 
 namespace nnlab {
 namespace {
@@ -16,7 +18,7 @@ SweepDistribution read_distribution(const Field& field) {
   if (name == "uniform") return SweepDistribution::uniform;
   if (name == "log_uniform") return SweepDistribution::log_uniform;
   if (name == "int_uniform") return SweepDistribution::int_uniform;
-  field.fail(fmt::format("unknown distribution '{}' (uniform, log_uniform or int_uniform)", name));
+  field.fail(fmt::format("unknown distribution '{}' (uniform, log_uniform or int_uniform)", shown_value(name)));
 }
 
 SweepParameter read_parameter(const Field& field) {
@@ -75,7 +77,7 @@ SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
     const std::string name = method->text();
     if (name == "grid") sweep.method = SweepMethod::grid;
     else if (name == "random") sweep.method = SweepMethod::random;
-    else method->fail(fmt::format("unknown method '{}' (grid or random)", name));
+    else method->fail(fmt::format("unknown method '{}' (grid or random)", shown_value(name)));
   }
   if (const auto count = section.find("count")) {
     const auto value = count->integer();
@@ -90,8 +92,12 @@ SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
   const auto parameters = section.find("parameters");
   if (!parameters || !parameters->node().IsMap() || parameters->node().size() == 0)
     field.fail("parameters: expected a map of dotted config keys to values");
+  std::set<std::string> keys;
   for (const auto& entry : parameters->node()) {
-    const std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) parameters->fail("keys must be dotted config keys, got a list or map as a key");
+    const std::string key = entry.first.Scalar();
+    // yaml-cpp keeps both entries of a repeated key; a sweep would vary the key twice.
+    if (!keys.insert(key).second) fail_at(origin, "sweep.parameters." + key, "duplicate key");
     sweep.parameters.push_back(read_parameter(Field(origin, entry.second, "sweep.parameters." + key)));
   }
   if (sweep.method == SweepMethod::grid) {

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "experiment/suggest.hpp"
 
 namespace nnlab {
@@ -66,6 +67,18 @@ std::optional<T> parse_whole(std::string_view text) {
   return value;
 }
 
+// How a YAML core schema tag is written: "str" -> "!!str" (written_tag's form).
+std::string yaml_tag(std::string_view type) { return fmt::format("!!{}", type); }
+
+// A scalar's tag as a user writes it: "" for none ("?" as loaded, "" when built in code), "!"
+// when quoted, "!!str" for tag:yaml.org,2002:str, any other tag as it is.
+std::string written_tag(const std::string& tag) {
+  constexpr std::string_view core_schema = "tag:yaml.org,2002:";
+  if (tag.empty() || tag == "?") return "";
+  if (tag.starts_with(core_schema)) return "!!" + tag.substr(core_schema.size());
+  return tag;
+}
+
 std::string joined(std::span<const std::string_view> names) {
   std::string list;
   for (const std::string_view name : names) list += (list.empty() ? "" : ", ") + std::string(name);
@@ -77,7 +90,7 @@ std::string joined(std::span<const std::string_view> names) {
 void fail_at(const YamlOrigin& origin, std::string_view key, std::string_view reason) {
   if (key.empty()) throw InputError(fmt::format("{}: {}", origin.file, reason));
   const std::string_view marker = written_by_override(origin, key) ? " (from --set)" : "";
-  throw InputError(fmt::format("{}: {}{}: {}", origin.file, key, marker, reason));
+  throw InputError(fmt::format("{}: {}{}: {}", origin.file, shown_value(key), marker, reason));
 }
 
 std::string join_key(std::string_view parent, std::string_view name) {
@@ -88,12 +101,30 @@ std::string Field::shown() const {
   if (is_null()) return "nothing";
   if (is_list()) return "a list";
   if (is_map()) return "a map";
-  return node_.Scalar();
+  const std::string value = shown_value(node_.Scalar());
+  const std::string tag = written_tag(node_.Tag());
+  if (tag.empty()) return value;
+  if (tag == "!") return fmt::format("\"{}\"", value);
+  return fmt::format("{} {}", tag, value);
 }
 
-void Field::fail_type(std::string_view expected) const {
-  const std::string got = is_scalar() ? fmt::format("'{}'", node_.Scalar()) : shown();
-  fail(fmt::format("expected {}, got {}", expected, got));
+std::string Field::got() const {
+  if (!is_scalar()) return shown();
+  const std::string tag = written_tag(node_.Tag());
+  if (tag.empty()) return fmt::format("'{}'", shown());
+  if (tag == "!") return fmt::format("{} (quoted, so a string)", shown());
+  if (tag == yaml_tag("str")) return fmt::format("{} (tagged, so a string)", shown());
+  return shown();
+}
+
+void Field::fail_type(std::string_view expected) const { fail(fmt::format("expected {}, got {}", expected, got())); }
+
+std::optional<std::string> Field::typed_text(std::initializer_list<std::string_view> types) const {
+  if (!is_scalar()) return std::nullopt;
+  const std::string tag = written_tag(node_.Tag());
+  if (!tag.empty() && std::ranges::none_of(types, [&](std::string_view type) { return tag == yaml_tag(type); }))
+    return std::nullopt;
+  return node_.Scalar();
 }
 
 void Field::check(bool holds, std::string_view rule) const {
@@ -101,20 +132,22 @@ void Field::check(bool holds, std::string_view rule) const {
 }
 
 double Field::number() const {
-  if (!is_scalar()) fail_type("a number");
-  const std::optional<double> value = parse_whole<double>(node_.Scalar());
+  const std::optional<std::string> text = typed_text({"float", "int"});
+  if (!text) fail_type("a number");
+  const std::optional<double> value = parse_whole<double>(*text);
   if (!value) fail_type("a number");
   if (!std::isfinite(*value)) fail_type("a finite number");
   return *value;
 }
 
 std::optional<std::int64_t> Field::try_integer() const {
-  if (!is_scalar()) return std::nullopt;
-  if (const auto value = parse_whole<std::int64_t>(node_.Scalar())) return value;
+  const std::optional<std::string> text = typed_text({"int", "float"});
+  if (!text) return std::nullopt;
+  if (const auto value = parse_whole<std::int64_t>(*text)) return value;
   // Integral values written in floating-point form ("1e3", "2000.0") are integers too, up to
   // 2^53 where a double still holds every integer exactly.
   constexpr double exact_limit = 9007199254740992.0;
-  const std::optional<double> real = parse_whole<double>(node_.Scalar());
+  const std::optional<double> real = parse_whole<double>(*text);
   if (!real || !std::isfinite(*real) || std::trunc(*real) != *real || std::abs(*real) > exact_limit)
     return std::nullopt;
   return static_cast<std::int64_t>(*real);
@@ -126,13 +159,13 @@ std::int64_t Field::integer() const {
   return *value;
 }
 
-bool Field::boolean() const {
-  if (is_scalar()) {
-    const std::string word = lowercase(node_.Scalar());
+bool Field::boolean(std::string_view expected) const {
+  if (const std::optional<std::string> text = typed_text({"bool"})) {
+    const std::string word = lowercase(*text);
     if (word == "true" || word == "yes" || word == "on") return true;
     if (word == "false" || word == "no" || word == "off") return false;
   }
-  fail_type("true or false");
+  fail_type(expected);
 }
 
 std::string Field::text() const {
@@ -193,8 +226,8 @@ std::size_t choose_name(const Field& field, std::span<const std::string_view> na
   const auto found = std::ranges::find(names, name);
   if (found != names.end()) return static_cast<std::size_t>(found - names.begin());
   if (const std::optional<std::string> match = closest_match(name, names))
-    field.fail(fmt::format("unknown {} '{}'; did you mean '{}'?", what, name, *match));
-  field.fail(fmt::format("unknown {} '{}'; expected one of {}", what, name, joined(names)));
+    field.fail(fmt::format("unknown {} '{}'; did you mean '{}'?", what, shown_value(name), *match));
+  field.fail(fmt::format("unknown {} '{}'; expected one of {}", what, shown_value(name), joined(names)));
 }
 
 }  // namespace nnlab

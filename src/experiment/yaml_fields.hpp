@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -43,26 +44,35 @@ class Field {
   bool is_list() const { return node_.IsSequence(); }
   bool is_map() const { return node_.IsMap(); }
 
-  // Typed reads; a wrong type fails "expected a number, got 'abc'".
+  // Typed reads; a wrong type fails "expected a number, got 'abc'". A quoted scalar ("0.1",
+  // '0.1') or one tagged !!str is a string in YAML, never a number or a boolean, whatever it
+  // reads like: "expected a number, got \"0.1\" (quoted, so a string)". --set values are YAML too.
   double number() const;                            // finite
   std::int64_t integer() const;                     // also "1e3", but not "1.5"
   std::optional<std::int64_t> try_integer() const;  // nullopt instead of failing
-  bool boolean() const;                             // true/false, yes/no, on/off
-  std::string text() const;                         // a scalar as written
+  bool boolean(std::string_view expected = "true or false") const;  // true/false, yes/no, on/off
+  std::string text() const;                         // a scalar as written (quoted or not)
   std::vector<Field> items() const;                 // a list's entries, keyed "<key>.0", "<key>.1", ...
 
   Field child(std::string_view name, YAML::Node node) const {
     return Field(*origin_, std::move(node), join_key(key_, name));
   }
 
-  // The value for a message: the scalar as written, "a list", "a map" or "nothing".
+  // The value for a message: the scalar as written ("0.1" in quotes when it was quoted, !!str 1
+  // when tagged; at most 80 characters, core/text.hpp shown_value), "a list", "a map" or "nothing".
   std::string shown() const;
+  // The value for a wrong-type message: a plain scalar in single quotes ('abc'), a string
+  // with the reason it is one ("0.1" (quoted, so a string)), otherwise as shown().
+  std::string got() const;
   [[noreturn]] void fail(std::string_view reason) const { fail_at(*origin_, key_, reason); }
   // Fails "<rule>, got <value>" unless `holds`, e.g. check(lr > 0, "must be > 0").
   void check(bool holds, std::string_view rule) const;
 
  private:
   [[noreturn]] void fail_type(std::string_view expected) const;
+  // The scalar's text when its tag leaves the type to the text (no tag, or the YAML tag of one
+  // of `types`: "int", "float", "bool"); nullopt for a string, another tag, a list or a map.
+  std::optional<std::string> typed_text(std::initializer_list<std::string_view> types) const;
 
   const YamlOrigin* origin_;
   YAML::Node node_;

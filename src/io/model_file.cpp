@@ -6,13 +6,15 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace nnlab {
 namespace {
 
+// A tensor name as messages quote it: at most 80 characters (core/text.hpp).
 std::string in_quotes(const std::string& text) {
   std::string result = "'";
-  result.append(text);
+  result.append(shown_value(text));
   return result += "'";
 }
 

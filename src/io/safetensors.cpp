@@ -17,6 +17,8 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "io/header_json.hpp"
 
 namespace nnlab {
 namespace {
@@ -27,7 +29,6 @@ static_assert(std::endian::native == std::endian::little, "safetensors I/O assum
 using Json = nlohmann::json;
 
 constexpr std::uint64_t length_field_bytes = 8;
-constexpr int max_header_depth = 16;  // a valid header nests 3 deep: root -> entry -> shape
 
 enum class Dtype { boolean, u8, i8, i16, u16, f16, bf16, i32, u32, f32, i64, u64, f64 };
 
@@ -70,12 +71,16 @@ struct Header {
   std::vector<Entry> entries;  // sorted by data offset
 };
 
+// A name or value from the file as messages quote it: at most 80 characters (core/text.hpp).
 // Built by appending: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
 std::string in_quotes(std::string_view text) {
   std::string result = "'";
-  result.append(text);
+  result.append(shown_value(text));
   return result += "'";
 }
+
+// A JSON value from the header as messages show it, capped the same way.
+std::string dumped(const Json& value) { return shown_value(value.dump()); }
 
 [[noreturn]] void fail_at_byte(const std::string& source, std::uint64_t offset, const std::string& reason) {
   throw InputError(source + ": byte " + std::to_string(offset) + ": " + reason);
@@ -167,8 +172,8 @@ std::uint64_t to_count(const Json& value, const std::string& source, std::string
     if (signed_value < 0) fail_in_tensor(source, name, what + " is negative: " + std::to_string(signed_value));
     return static_cast<std::uint64_t>(signed_value);
   }
-  if (value.is_number_float()) fail_in_tensor(source, name, what + " is not an integer: " + value.dump());
-  fail_in_tensor(source, name, what + " is not a number: " + value.dump());
+  if (value.is_number_float()) fail_in_tensor(source, name, what + " is not an integer: " + dumped(value));
+  fail_in_tensor(source, name, what + " is not a number: " + dumped(value));
 }
 
 const Json& required_field(const Json& entry, const char* field, const std::string& source, std::string_view name) {
@@ -178,7 +183,7 @@ const Json& required_field(const Json& entry, const char* field, const std::stri
 }
 
 const DtypeInfo& parse_dtype(const Json& value, const std::string& source, std::string_view name) {
-  if (!value.is_string()) fail_in_tensor(source, name, "dtype is not a string: " + value.dump());
+  if (!value.is_string()) fail_in_tensor(source, name, "dtype is not a string: " + dumped(value));
   const auto& text = value.get_ref<const std::string&>();
   for (const DtypeInfo& info : readable_dtypes)
     if (info.name == text) return info;
@@ -195,33 +200,33 @@ Entry parse_entry(const std::string& name, const Json& value, std::uint64_t data
   entry.dtype = &parse_dtype(required_field(value, "dtype", source, name), source, name);
 
   const Json& shape = required_field(value, "shape", source, name);
-  if (!shape.is_array()) fail_in_tensor(source, name, "shape is not an array: " + shape.dump());
+  if (!shape.is_array()) fail_in_tensor(source, name, "shape is not an array: " + dumped(shape));
   // Element count, checked against overflow the way element_count() does, so Tensor agrees.
   constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<Index>::max());
   std::uint64_t elements = 1;
   for (const Json& dim_value : shape) {
     const std::uint64_t dim = to_count(dim_value, source, name, "shape dimension");
-    if (dim != 0 && elements > largest / dim) fail_in_tensor(source, name, "shape " + shape.dump() + " overflows");
+    if (dim != 0 && elements > largest / dim) fail_in_tensor(source, name, "shape " + dumped(shape) + " overflows");
     elements *= dim;
     entry.shape.push_back(static_cast<Index>(dim));
   }
 
   const Json& offsets = required_field(value, "data_offsets", source, name);
   if (!offsets.is_array() || offsets.size() != 2)
-    fail_in_tensor(source, name, "data_offsets is not [begin, end]: " + offsets.dump());
+    fail_in_tensor(source, name, "data_offsets is not [begin, end]: " + dumped(offsets));
   entry.begin = to_count(offsets[0], source, name, "data_offsets begin");
   entry.end = to_count(offsets[1], source, name, "data_offsets end");
-  if (entry.begin > entry.end) fail_in_tensor(source, name, "data_offsets " + offsets.dump() + " end before begin");
+  if (entry.begin > entry.end) fail_in_tensor(source, name, "data_offsets " + dumped(offsets) + " end before begin");
   if (entry.end > data_bytes)
     fail_in_tensor(
         source, name,
-        "data_offsets " + offsets.dump() + " end beyond the data block of " + std::to_string(data_bytes) + " bytes");
+        "data_offsets " + dumped(offsets) + " end beyond the data block of " + std::to_string(data_bytes) + " bytes");
 
   // bytes = elements * dtype size; elements <= largest, so only the multiplication can overflow.
   const std::uint64_t bytes = entry.end - entry.begin;
   if (elements > largest / entry.dtype->bytes || elements * entry.dtype->bytes != bytes)
     fail_in_tensor(source, name,
-                   std::to_string(bytes) + " data bytes, but shape " + shape.dump() + " of " +
+                   std::to_string(bytes) + " data bytes, but shape " + dumped(shape) + " of " +
                        std::string(entry.dtype->name) + " needs " + std::to_string(elements) + " x " +
                        std::to_string(entry.dtype->bytes));
   return entry;
@@ -233,53 +238,15 @@ SafetensorsMetadata parse_metadata(const Json& value, const std::string& source)
   if (!value.is_object()) throw InputError(source + ": __metadata__: not a JSON object");
   for (const auto& [key, text] : value.items()) {
     if (!text.is_string())
-      throw InputError(source + ": __metadata__: value of " + in_quotes(key) + " is not a string: " + text.dump());
+      throw InputError(source + ": __metadata__: value of " + in_quotes(key) + " is not a string: " + dumped(text));
     metadata.emplace(key, text.get<std::string>());
   }
   return metadata;
 }
 
-// Parses JSON, refusing duplicate keys (nlohmann would silently keep the last) and deep nesting.
-Json parse_json(std::string_view text, const std::string& source) {
-  struct OpenObject {
-    std::string owner;  // the key this object is the value of; empty for the root
-    std::set<std::string> keys;
-  };
-  std::vector<OpenObject> open_objects;
-  std::string last_key;
-  const auto check = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    using Event = Json::parse_event_t;
-    if ((event == Event::object_start || event == Event::array_start) && depth >= max_header_depth)
-      throw InputError(source + ": header nests deeper than " + std::to_string(max_header_depth) + " levels");
-    if (event == Event::object_start) open_objects.push_back({open_objects.empty() ? "" : last_key, {}});
-    if (event == Event::object_end) open_objects.pop_back();
-    if (event == Event::key) {
-      last_key = parsed.get<std::string>();
-      OpenObject& object = open_objects.back();
-      if (!object.keys.insert(last_key).second) {
-        if (open_objects.size() == 1) throw InputError(source + ": duplicate tensor name " + in_quotes(last_key));
-        throw InputError(source + ": " + object.owner + ": duplicate key " + in_quotes(last_key));
-      }
-    }
-    return true;
-  };
-  try {
-    return Json::parse(text.begin(), text.end(), check);
-  } catch (const Json::parse_error& error) {
-    // error.byte is 1-based within the header; the header starts after the length field.
-    const std::uint64_t offset = length_field_bytes + (error.byte > 0 ? error.byte - 1 : 0);
-    std::string reason = error.what();
-    if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
-    // nlohmann echoes the offending bytes; keep the message one printable line.
-    for (char& c : reason)
-      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-    fail_at_byte(source, offset, "header is not valid JSON: " + reason);
-  }
-}
-
 Header parse_header(std::string_view text, std::uint64_t data_bytes, const std::string& source) {
   if (text.empty() || text.front() != '{') fail_at_byte(source, length_field_bytes, "header does not start with '{'");
-  const Json root = parse_json(text, source);
+  const Json root = parse_header_json(text, length_field_bytes, source);
   if (!root.is_object()) fail_at_byte(source, length_field_bytes, "header is not a JSON object");
 
   Header header;

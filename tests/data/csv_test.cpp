@@ -48,6 +48,76 @@ TEST(Csv, HeaderCanBeForced) {
   EXPECT_EQ(dataset.inputs[0], 4.0f);
 }
 
+// auto: a header only when the first row has a token that is no number at all; nan, inf and
+// empty cells are numbers gone wrong, so the row is data and fails as it would in row 2.
+TEST(Csv, FirstRowWithNanInfOrAnEmptyCellIsDataNotAHeader) {
+  const ScratchDir dir;
+  write_text(dir / "nan.csv", "nan,2,0\n1,2,1\n");
+  expect_input_error([&] { read_csv(dir / "nan.csv"); }, {"nan.csv:line 1, column 1: not a number: 'nan'"});
+  write_text(dir / "inf.csv", "1,-inf,0\n1,2,1\n");
+  expect_input_error([&] { read_csv(dir / "inf.csv"); }, {"inf.csv:line 1, column 2: not a number: '-inf'"});
+  write_text(dir / "empty-cell.csv", "1,,0\n1,2,1\n");
+  expect_input_error([&] { read_csv(dir / "empty-cell.csv"); }, {"empty-cell.csv:line 1, column 2: not a number: ''"});
+  // A word makes it a header.
+  write_text(dir / "named.csv", "x,nan,label\n1,2,1\n");
+  EXPECT_EQ(read_csv(dir / "named.csv").size(), 1);
+}
+
+TEST(Csv, HeaderCanBeRefused) {
+  const ScratchDir dir;
+  write_text(dir / "words.csv", "a,b,label\n1,2,1\n");
+  expect_input_error([&] { read_csv(dir / "words.csv", "-1", false); }, {"words.csv:line 1, column 1: not a number: 'a'"});
+  EXPECT_EQ(read_csv(dir / "words.csv", "-1", true).size(), 1);
+}
+
+TEST(Csv, ByteOrderMarkIsStripped) {
+  const ScratchDir dir;
+  write_text(dir / "bom.csv", "\xEF\xBB\xBF" "1,2,0\n3,4,1\n");
+  const Dataset data = read_csv(dir / "bom.csv");
+  ASSERT_EQ(data.size(), 2);
+  EXPECT_EQ(data.inputs[0], 1.0f);
+  write_text(dir / "bom-header.csv", "\xEF\xBB\xBF" "label,x\n1,2\n0,3\n");
+  EXPECT_EQ(read_csv(dir / "bom-header.csv", "label").labels, (std::vector<std::int32_t>{1, 0}));
+}
+
+TEST(Csv, CrOnlyAndCrLfLineEndings) {
+  const ScratchDir dir;
+  write_text(dir / "cr.csv", "x,y,label\r1,2,0\r3,4,1\r");
+  const Dataset data = read_csv(dir / "cr.csv", "label");
+  ASSERT_EQ(data.size(), 2);
+  EXPECT_EQ(data.labels, (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(data.inputs[2], 3.0f);
+  write_text(dir / "cr-bad.csv", "1,2,0\r3,abc,1\r");
+  expect_input_error([&] { read_csv(dir / "cr-bad.csv"); }, {"cr-bad.csv:line 2, column 2: not a number: 'abc'"});
+  write_text(dir / "crlf-bad.csv", "1,2,0\r\n\r\n3,abc,1\r\n");
+  expect_input_error([&] { read_csv(dir / "crlf-bad.csv"); }, {"crlf-bad.csv:line 3, column 2: not a number: 'abc'"});
+}
+
+// Error lines quote at most 80 characters of a value, whatever the file holds.
+TEST(Csv, LongValuesAreCappedInMessages) {
+  const ScratchDir dir;
+  std::string rows = "x,y,label";
+  for (int i = 0; i < 5000; ++i) {  // a CR-only file of 5,000 rows
+    rows += '\r';
+    rows += std::to_string(i) + ",1,0";
+  }
+  write_text(dir / "cr-long.csv", rows + "\r1,2,zz\r");
+  std::string message = expect_input_error([&] { read_csv(dir / "cr-long.csv", "label"); }, {"cr-long.csv:line 5002, column 3"});
+  EXPECT_LT(message.size(), 300u) << message.substr(0, 400);
+  message = expect_input_error([&] { read_csv(dir / "cr-long.csv", "name"); }, {"no column named 'name'"});
+  EXPECT_LT(message.size(), 300u) << message.substr(0, 400);
+
+  std::string header;
+  for (int i = 0; i < 10000; ++i) header += "column" + std::to_string(i) + ",";
+  write_text(dir / "wide.csv", header + "label\n");
+  message = expect_input_error([&] { read_csv(dir / "wide.csv", "name"); }, {"no column named 'name'", "column0, column1"});
+  EXPECT_LT(message.size(), 300u) << message.substr(0, 400);
+
+  write_text(dir / "cell.csv", "1,2,0\n3," + std::string(100000, 'w') + ",1\n");
+  message = expect_input_error([&] { read_csv(dir / "cell.csv"); }, {"cell.csv:line 2, column 2: not a number: 'www", "100,000"});
+  EXPECT_LT(message.size(), 300u) << message.substr(0, 400);
+}
+
 TEST(Csv, RoundTrip) {
   const ScratchDir dir;
   Dataset original;

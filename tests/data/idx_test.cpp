@@ -177,6 +177,41 @@ TEST(Idx, CutGzipStream) {
       << message;
 }
 
+Bytes read_all(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return Bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+// The gzip trailer (CRC-32 and length of the data, 4 bytes each) is the only check of the data.
+TEST(Idx, GzipWithoutItsTrailerIsTruncated) {
+  const ScratchDir dir;
+  write_idx_images(dir / "images", sample_pixels, 3, 2, 4);
+  write_idx_labels(dir / "labels.gz", sample_labels);
+  const Bytes whole = read_all(dir / "labels.gz");
+  for (const std::size_t cut : {8u, 4u, 1u}) {
+    write_plain(dir / "cut.gz", Bytes(whole.begin(), whole.end() - static_cast<std::ptrdiff_t>(cut)));
+    const auto cut_file = (dir / "cut.gz").string();
+    expect_input_error([&] { load_idx(dir / "images", cut_file, 1.0); }, {cut_file + ": ", "gzip", "trailer"});
+  }
+}
+
+TEST(Idx, GzipWithACorruptCrcOrLength) {
+  const ScratchDir dir;
+  write_idx_images(dir / "images", sample_pixels, 3, 2, 4);
+  write_idx_labels(dir / "labels.gz", sample_labels);
+  const Bytes whole = read_all(dir / "labels.gz");
+  Bytes bad_crc = whole;
+  bad_crc[bad_crc.size() - 8] ^= 0x01;
+  write_plain(dir / "crc.gz", bad_crc);
+  const auto crc_file = (dir / "crc.gz").string();
+  expect_input_error([&] { load_idx(dir / "images", crc_file, 1.0); }, {crc_file + ": ", "corrupt gzip data", "check"});
+  Bytes bad_length = whole;
+  bad_length[bad_length.size() - 1] ^= 0x01;
+  write_plain(dir / "length.gz", bad_length);
+  const auto length_file = (dir / "length.gz").string();
+  expect_input_error([&] { load_idx(dir / "images", length_file, 1.0); }, {length_file + ": ", "corrupt gzip data", "check"});
+}
+
 TEST(Idx, HugeHeaderDimsFailFastWithoutAllocating) {
   const ScratchDir dir;
   write_idx_labels(dir / "labels", sample_labels);

@@ -361,14 +361,14 @@ TEST(ConfigParse, ScalarSpellings) {
   const ExperimentConfig config = parse_experiment(R"(
 data: {train: xor, standardize: yes}
 model: {layers: [{units: 2, bias: off}]}
-train: {epochs: 1e3, batch: "16", log_every: +5}
+train: {epochs: 1e3, batch: 16, log_every: +5}
 optimizer: {lr: .5}
 )",
                                                    "s.yaml");
   EXPECT_TRUE(config.data.standardize);
   EXPECT_FALSE(config.model.layers[0].bias);
   EXPECT_EQ(config.train.epochs, 1000);  // an integral number in exponent form is an integer
-  EXPECT_EQ(config.train.batch, 16);
+  EXPECT_EQ(config.train.batch, 16);  // a quoted "16" is a string (config_values_test.cpp)
   EXPECT_EQ(config.train.log_every, 5);
   EXPECT_DOUBLE_EQ(config.optimizer.lr, 0.5);
 }

@@ -141,6 +141,25 @@ TEST(Plan, BadSweeps) {
   EXPECT_EQ(plan_of(huge, {}, true).trials.size(), 12u);
 }
 
+TEST(Plan, DuplicateSweepKeysAreRefused) {
+  EXPECT_EQ(error_of("sweep: {parameters: {optimizer.lr: [0.1, 0.2], optimizer.lr: [0.3, 0.4, 0.5]}}"),
+            "plan.yaml: sweep.parameters.optimizer.lr: duplicate key");
+  EXPECT_EQ(error_of("sweep:\n  parameters:\n    optimizer.lr: [0.1]\n    optimizer.momentum: [0.5]\n    optimizer.lr: [0.2]\n"),
+            "plan.yaml: sweep.parameters.optimizer.lr: duplicate key");
+}
+
+TEST(Plan, QuotedSweptNumbersAreStrings) {
+  const std::string quoted = error_of("sweep: {parameters: {optimizer.lr: [0.1, \"0.2\"]}}");
+  EXPECT_NE(quoted.find("optimizer.lr"), std::string::npos) << quoted;
+  EXPECT_NE(quoted.find("expected a number, got \"0.2\" (quoted, so a string)"), std::string::npos) << quoted;
+  const std::string bound = error_of("sweep: {method: random, count: 2, parameters: {optimizer.lr: {min: '0.1', max: 1}}}");
+  EXPECT_EQ(bound, "plan.yaml: sweep.parameters.optimizer.lr.min: expected a number, got \"0.1\" (quoted, so a string)");
+  // Sampled values and --set values are numbers.
+  EXPECT_EQ(plan_of("sweep: {method: random, count: 2, parameters: {optimizer.lr: {min: 0.1, max: 1}}}", {"optimizer.momentum=0.5"})
+                .trials.size(),
+            2u);
+}
+
 TEST(Plan, MembersOfASweepTrainAsTheyWouldAlone) {
   const Plan plan = plan_of("sweep: {parameters: {optimizer.lr: [0.1, 0.3], model.layers.0.steepness: [0.5, 1.5]}}");
   const RunSummary together = run_plan(plan);
