@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libopenblas-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
-  libsqlite3-dev libcairo2-dev fonts-dejavu-core
+  libsqlite3-dev libxxhash-dev libcairo2-dev fonts-dejavu-core
   dataset-fashion-mnist
   chromium python3  # the report's browser test: headless Chromium on index.html
 )

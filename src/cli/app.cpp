@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/export_command.hpp"
+#include "cli/flag_checks.hpp"
 #include "cli/inspect.hpp"
 #include "cli/progress.hpp"
 #include "cli/store_commands.hpp"
@@ -40,21 +41,29 @@ struct RunFlags {
   std::string report;
 };
 
-// What run and resume print and write once training is done.
+// What run and resume print and write once training is done. The run's status describes its
+// training: a model file or report that cannot be written leaves it finished, and the command
+// then exits with code 2 and one line per file that failed, after printing everything else.
 int finish_training(const RunFlags& flags, const RunSummary& summary, RunStore* store) {
+  std::vector<std::string> failures = summary.unsaved;
   if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
-  if (!flags.save_model.empty() && !flags.quiet) fmt::print(stderr, "weights written to {}\n", flags.save_model);
-  if (!flags.report.empty()) {
-    if (!store) throw InputError("--report: needs the run store (drop --no-store)");
-    const std::vector<RunId> runs{summary.run_id};
-    const auto index = write_run_report(*store, runs, flags.report);
-    if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
+  if (!flags.save_model.empty() && !flags.quiet && summary.unsaved.empty()) fmt::print(stderr, "weights written to {}\n", flags.save_model);
+  if (!flags.report.empty() && store) {
+    try {
+      const std::vector<RunId> runs{summary.run_id};
+      const auto index = write_checked_report(*store, runs, flags.report);
+      if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
+    } catch (const InputError& error) {
+      failures.push_back(error.what());
+    }
   }
   if (flags.json) fmt::print("{}\n", to_json(summary));
-  return exit_ok;
+  for (const std::string& failure : failures) fmt::print(stderr, "nnlab: {}\n", failure);
+  return failures.empty() ? exit_ok : exit_bad_input;
 }
 
 int command_run(const RunFlags& flags) {
+  if (!flags.report.empty() && flags.no_store) throw InputError("--report: needs the run store (drop --no-store)");
   const Plan plan = plan_experiment(flags.experiment, flags.overrides, flags.force);
   if (flags.plan_only) {
     fmt::print("{}", describe_plan(plan));
@@ -98,6 +107,7 @@ int run_cli(int argc, char** argv) {
                "Docs: docs/config.md (every experiment key), README.md (a tour)."};
   app.set_version_flag("--version", std::string("nnlab 0.1.0"));
   app.require_subcommand(1);
+  app.failure_message(capped_failure_message);  // before the subcommands, which copy it
   app.get_formatter()->column_width(34);
 
   RunFlags run_flags;
@@ -107,7 +117,7 @@ int run_cli(int argc, char** argv) {
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   run->add_option("--threads", run_flags.threads, "Threads for the kernels (default: 0 = all cores); results never depend on it")
-      ->check(CLI::NonNegativeNumber);
+      ->check(integer_between(0, max_thread_flag));
   run->add_flag("--json", run_flags.json, "Print the final summary as one JSON object on stdout (default: off)");
   run->add_flag("--quiet,-q", run_flags.quiet, "No progress line and no summary table on stderr (default: off; the progress line also stays quiet when stderr is not a terminal)");
   run->add_option("--store", run_flags.store, "Record the run in this SQLite file (default: $NNLAB_STORE, else runs.db here)")->type_name("FILE");
@@ -121,7 +131,7 @@ int run_cli(int argc, char** argv) {
   CLI::App* resume = app.add_subcommand("resume", "Continue a killed or failed run from its last checkpoints; it ends as if never interrupted");
   resume->add_option("run", resume_flags.experiment, "Run id, name (its newest run) or 'latest'")->required();
   resume->add_option("--store", resume_flags.store, "The run store (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
-  resume->add_option("--threads", resume_flags.threads, "Threads for the kernels (default: 0 = all cores)")->check(CLI::NonNegativeNumber);
+  resume->add_option("--threads", resume_flags.threads, "Threads for the kernels (default: 0 = all cores)")->check(integer_between(0, max_thread_flag));
   resume->add_flag("--json", resume_flags.json, "Print the final summary as one JSON object on stdout (default: off)");
   resume->add_flag("--quiet,-q", resume_flags.quiet, "No progress line and no summary table on stderr (default: off)");
   resume->add_option("--report", resume_flags.report, "Write the run's HTML report into DIR at the end (default: none)")->type_name("DIR");
@@ -194,14 +204,7 @@ int run_cli(int argc, char** argv) {
     if (show->parsed()) return command_show(store_path(store_flag), show_run, show_json);
     if (exporter->parsed()) return command_export(store_path(store_flag), export_options);
     if (remover->parsed()) return command_rm(store_path(store_flag), remove_run);
-    if (reporter->parsed()) {
-      const RunStore store(store_path(store_flag), RunStore::OpenMode::existing);
-      std::vector<RunId> ids;
-      for (const auto& text : report_runs) ids.push_back(store.resolve_run(text));
-      const auto index = write_run_report(store, ids, report_out);
-      fmt::print("{}\n", index.string());
-      return exit_ok;
-    }
+    if (reporter->parsed()) return command_report(store_path(store_flag), report_runs, report_out);
     if (inspect->parsed()) {
       fmt::print("{}", inspect_model_file(inspect_file, inspect_member));
       return exit_ok;

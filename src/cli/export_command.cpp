@@ -301,7 +301,7 @@ int command_export(const std::filesystem::path& store_file, const ExportOptions&
   if (format == "json" && (options.wide || options.aggregate))
     throw InputError(fmt::format("--{} writes csv, not --metrics json", options.wide ? "wide" : "aggregate"));
 
-  RunStore store(store_file, RunStore::OpenMode::existing);
+  RunStore store(store_file, RunStore::OpenMode::read_only);
   const RunId run = store.resolve_run(options.run);
   const RunRecord record = store.get_run(run);
   TrialTable table = table_from_summary(record.info.summary_json);

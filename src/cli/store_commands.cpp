@@ -2,16 +2,38 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "report/run_report.hpp"
 #include "store/store.hpp"
 
 namespace nnlab {
 namespace {
 
 using nlohmann::json;
+
+// A stored JSON column, parsed: "" is null; text that is not JSON is a damaged store.
+json stored_json(const std::string& text, const std::filesystem::path& store, const std::string& where) {
+  if (text.empty()) return json(nullptr);
+  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw InputError(fmt::format("{}: {}: not valid JSON; the store is damaged", store.string(), where));
+  return parsed;
+}
+
+// Reading a stored summary whose values have the wrong JSON type (a string where a number
+// belongs) fails in nlohmann::json; that is a damaged store, named with its run.
+template <typename Read>
+auto reading_summary(const std::filesystem::path& store, RunId run, const Read& read) {
+  try {
+    return read();
+  } catch (const json::exception& error) {
+    throw InputError(fmt::format("{}: run {}: runs.summary_json: a value of the wrong JSON type ({}); the store is damaged", store.string(),
+                                 run, error.what()));
+  }
+}
 
 // One line describing what a finished run found, from its summary.
 std::string outcome_of(const RunInfo& info) {
@@ -28,6 +50,30 @@ std::string outcome_of(const RunInfo& info) {
   return "";
 }
 
+// One line per trial of a stored summary: its swept values, success and median accuracies.
+std::string trials_text(const std::string& summary_json) {
+  const json summary = json::parse(summary_json, nullptr, false);
+  if (summary.is_discarded() || !summary.is_object() || !summary.contains("trials")) return "";
+  std::string text;
+  for (const auto& trial : summary.at("trials")) {
+    std::string label;
+    if (trial.contains("parameters"))
+      for (const auto& [key, value] : trial.at("parameters").items()) label += fmt::format(" {}={}", key, value.get<std::string>());
+    text += fmt::format("  trial {}{}:", trial.value("trial", 0), label);
+    if (trial.contains("success_rate")) {
+      const auto& interval = trial.at("success_rate_95");
+      text += fmt::format(" success {}/{} ({:.1f}%, 95% CI {:.1f}–{:.1f}%)", trial.value("succeeded", 0), trial.value("members", 0),
+                          100 * trial.value("success_rate", 0.0), 100 * interval.at(0).get<double>(), 100 * interval.at(1).get<double>());
+    }
+    if (trial.contains("train_accuracy") && trial.at("train_accuracy").is_object())
+      text += fmt::format(" train acc median {:.4f}", trial.at("train_accuracy").value("median", 0.0));
+    if (trial.contains("test_accuracy") && trial.at("test_accuracy").is_object())
+      text += fmt::format(" test acc median {:.4f}", trial.at("test_accuracy").value("median", 0.0));
+    text += "\n";
+  }
+  return text;
+}
+
 }  // namespace
 
 std::filesystem::path store_path(const std::string& flag) {
@@ -37,30 +83,35 @@ std::filesystem::path store_path(const std::string& flag) {
 }
 
 int command_runs(const std::filesystem::path& store_file) {
-  RunStore store(store_file, RunStore::OpenMode::existing);
-  store.mark_abandoned_runs();
+  const RunStore store(store_file, RunStore::OpenMode::read_only);
+  // A run whose process is gone shows as killed; a reader does not write that down (resume does).
+  const std::vector<RunId> abandoned = store.abandoned_runs();
   const auto runs = store.list_runs();
   fmt::print("{:>5}  {:<32} {:<9} {:<24} {:>8}  {}\n", "id", "name", "status", "started (UTC)", "members", "outcome");
-  for (const RunInfo& run : runs)
-    fmt::print("{:>5}  {:<32} {:<9} {:<24} {:>8}  {}\n", run.id, run.name.substr(0, 32), to_string(run.status), run.started_at, run.member_count,
-               outcome_of(run));
+  for (const RunInfo& run : runs) {
+    const bool gone = std::find(abandoned.begin(), abandoned.end(), run.id) != abandoned.end();
+    fmt::print("{:>5}  {:<32} {:<9} {:<24} {:>8}  {}\n", run.id, run.name.substr(0, 32), to_string(gone ? RunStatus::killed : run.status),
+               run.started_at, run.member_count, reading_summary(store_file, run.id, [&] { return outcome_of(run); }));
+  }
   if (runs.empty()) fmt::print("(no runs in {})\n", store_file.string());
   return 0;
 }
 
 int command_show(const std::filesystem::path& store_file, const std::string& run_text, bool as_json) {
-  RunStore store(store_file, RunStore::OpenMode::existing);
+  const RunStore store(store_file, RunStore::OpenMode::read_only);
   const RunRecord record = store.get_run(store.resolve_run(run_text));
   const RunInfo& info = record.info;
   if (as_json) {
     json members = json::array();
-    for (const auto& member : record.members)
+    for (const auto& member : record.members) {
+      const std::string where = fmt::format("run {} member {}: members.", info.id, member.member);
       members.push_back({{"member", member.member},
                          {"population", member.population},
                          {"seed", member.seed},
-                         {"hyperparameters", json::parse(member.hyperparameters_json, nullptr, false)},
-                         {"result", member.result_json.empty() ? json(nullptr) : json::parse(member.result_json, nullptr, false)},
+                         {"hyperparameters", stored_json(member.hyperparameters_json, store_file, where + "hyperparameters")},
+                         {"result", stored_json(member.result_json, store_file, where + "result")},
                          {"status", to_string(member.status)}});
+    }
     json populations = json::array();
     for (const auto& population : record.populations) populations.push_back({{"population", population.population}, {"description", population.description}});
     const json document = {{"id", info.id},
@@ -76,7 +127,7 @@ int command_show(const std::filesystem::path& store_file, const std::string& run
                            {"populations", populations},
                            {"members", members},
                            {"metrics", store.list_metrics(info.id)},
-                           {"summary", info.summary_json.empty() ? json(nullptr) : json::parse(info.summary_json, nullptr, false)}};
+                           {"summary", stored_json(info.summary_json, store_file, fmt::format("run {}: runs.summary_json", info.id))}};
     fmt::print("{}\n", document.dump());
     return 0;
   }
@@ -88,27 +139,34 @@ int command_show(const std::filesystem::path& store_file, const std::string& run
   const auto metrics = store.list_metrics(info.id);
   for (std::size_t i = 0; i < metrics.size(); ++i) fmt::print("{}{}", i ? ", " : "", metrics[i]);
   fmt::print("\n");
-  if (!info.summary_json.empty()) {
-    const json summary = json::parse(info.summary_json, nullptr, false);
-    if (!summary.is_discarded() && summary.contains("trials")) {
-      for (const auto& trial : summary["trials"]) {
-        std::string label;
-        for (const auto& [key, value] : trial["parameters"].items()) label += fmt::format(" {}={}", key, value.get<std::string>());
-        fmt::print("  trial {}{}:", trial.value("trial", 0), label);
-        if (trial.contains("success_rate")) {
-          const auto& interval = trial["success_rate_95"];
-          fmt::print(" success {}/{} ({:.1f}%, 95% CI {:.1f}–{:.1f}%)", trial.value("succeeded", 0), trial.value("members", 0),
-                     100 * trial.value("success_rate", 0.0), 100 * interval[0].get<double>(), 100 * interval[1].get<double>());
-        }
-        if (trial.contains("train_accuracy") && trial["train_accuracy"].is_object())
-          fmt::print(" train acc median {:.4f}", trial["train_accuracy"].value("median", 0.0));
-        if (trial.contains("test_accuracy") && trial["test_accuracy"].is_object())
-          fmt::print(" test acc median {:.4f}", trial["test_accuracy"].value("median", 0.0));
-        fmt::print("\n");
+  if (!info.summary_json.empty()) fmt::print("{}", reading_summary(store_file, info.id, [&] { return trials_text(info.summary_json); }));
+  fmt::print("resolved config:\n{}\n", info.resolved_config);
+  return 0;
+}
+
+std::filesystem::path write_checked_report(const RunStore& store, std::span<const RunId> runs, const std::filesystem::path& directory) {
+  try {
+    return write_run_report(store, runs, directory);
+  } catch (const json::exception& error) {
+    // Name the run: the first whose report alone fails too (this costs time only on the error path).
+    for (const RunId run : runs) {
+      try {
+        (void)run_report_content(store, std::span(&run, 1));
+      } catch (const json::exception&) {
+        throw InputError(fmt::format("{}: run {}: runs.summary_json or a figure artefact holds a value of the wrong JSON type ({}); "
+                                     "the store is damaged",
+                                     store.file().string(), run, error.what()));
       }
     }
+    throw;
   }
-  fmt::print("resolved config:\n{}\n", info.resolved_config);
+}
+
+int command_report(const std::filesystem::path& store_file, const std::vector<std::string>& run_texts, const std::filesystem::path& directory) {
+  const RunStore store(store_file, RunStore::OpenMode::read_only);
+  std::vector<RunId> ids;
+  for (const auto& text : run_texts) ids.push_back(store.resolve_run(text));
+  fmt::print("{}\n", write_checked_report(store, ids, directory).string());
   return 0;
 }
 

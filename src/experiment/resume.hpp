@@ -12,7 +12,14 @@ namespace nnlab {
 // text as it was then, its --set overrides and --force). InputError when the run has none.
 Plan stored_plan(const RunStore& store, RunId run);
 
-// Marks abandoned runs killed, then continues `run`: options.store must be `store`.
+// Marks abandoned runs killed, then continues `run`: options.store must be `store`. Before
+// anything changes, the stored populations and members must be the ones the stored plan makes
+// (a population may have none yet): otherwise the store is damaged, an InputError naming the
+// store, the run and what is missing or does not match.
 RunSummary resume_run(RunStore& store, RunId run, RunOptions options);
+
+// A population's restored checkpoint must fit what its stored plan trains (members, epochs):
+// else an InputError naming `source` (store, run, population), as restore_checkpoint's are.
+void check_checkpoint_fits_plan(const TrainerState& state, Index members, std::int64_t epochs, const std::string& source);
 
 }  // namespace nnlab

@@ -16,6 +16,7 @@
 #include "experiment/data_setup.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "experiment/recorder.hpp"
+#include "experiment/resume.hpp"
 #include "experiment/test_pictures.hpp"
 #include "experiment/weights_file.hpp"
 #include "io/model_file.hpp"
@@ -157,10 +158,13 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
   if (options.resume && !store) throw std::invalid_argument("run_plan: resuming needs the store");
   RunId run = 0;
   std::set<Index> stored_populations;  // of the run being resumed
+  std::set<Index> populated;           // those of them with their members
   if (options.resume) {
     run = *options.resume;
     store->reopen_run(run);
-    for (const PopulationInfo& population : store->get_run(run).populations) stored_populations.insert(population.population);
+    const RunRecord record = store->get_run(run);
+    for (const PopulationInfo& population : record.populations) stored_populations.insert(population.population);
+    for (const MemberInfo& member : record.members) populated.insert(member.population);
   } else if (store) {
     run = store->begin_run(RunStart{.name = plan.name, .config_path = first_config.file.string(),
                                     .resolved_config = first_config.resolved_yaml, .nnlab_version = "0.1.0", .config_git_commit = std::nullopt});
@@ -215,15 +219,21 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
     std::optional<StoreCheckpointer> checkpointer;
     std::optional<TrainerState> resume_state;
     if (store) {
-      if (!stored_populations.contains(population.index)) {
-        store->add_population(run, PopulationInfo{.population = population.index, .description = describe_population(head, specs.front(), population)});
+      if (!populated.contains(population.index)) {
         std::vector<MemberStart> starts;
         for (std::size_t m = 0; m < seeds.size(); ++m) {
           const PlannedTrial& trial = plan.trials[static_cast<std::size_t>(member_trial[m])];
           starts.push_back(MemberStart{.member = first_member + static_cast<Index>(m), .population = population.index, .seed = seeds[m],
                                        .hyperparameters_json = hyperparameters_json(hyperparameters_of(trial.config), trial)});
         }
-        store->add_members(run, starts);
+        // A population row without members is what an nnlab that wrote them in two transactions
+        // left when killed in between (before any checkpoint): its members are added from the plan.
+        if (stored_populations.contains(population.index)) {
+          store->add_members(run, starts);
+        } else {
+          store->add_population_with_members(
+              run, PopulationInfo{.population = population.index, .description = describe_population(head, specs.front(), population)}, starts);
+        }
       }
       recorder.emplace(*store, run, first_member,
                        RecorderSetup{.layers = static_cast<int>(specs.front().layers.size()), .classes = per_class_count(data.train),
@@ -234,10 +244,11 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       // Resuming: continue from the population's checkpoint; without one it starts afresh
       // (the epochs it recorded are recorded again, and reads keep the newest).
       if (options.resume)
-        if (const auto checkpoint = store->get_artefact(run, checkpoint_label(population.index)))
-          resume_state = restore_checkpoint(checkpoint->content, fmt::format("{}: run {} population {} checkpoint", store->file().string(), run,
-                                                                             population.index),
-                                            model, *optimizer);
+        if (const auto checkpoint = store->get_artefact(run, checkpoint_label(population.index))) {
+          const std::string source = fmt::format("{}: run {} population {} checkpoint", store->file().string(), run, population.index);
+          resume_state = restore_checkpoint(checkpoint->content, source, model, *optimizer);
+          check_checkpoint_fits_plan(*resume_state, static_cast<Index>(seeds.size()), head.train.epochs, source);
+        }
     }
     const auto start = std::chrono::steady_clock::now();
     std::vector<MemberResult> results = trainer.fit(
@@ -248,7 +259,11 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       std::filesystem::path file = options.save_model;
       if (plan.populations.size() > 1)  // one file per population: name.p<index>.safetensors
         file.replace_filename(fmt::format("{}.p{}{}", file.stem().string(), population.index, file.extension().string()));
-      save_weights(model, file);
+      try {
+        save_weights(model, file);
+      } catch (const InputError& error) {
+        summary.unsaved.push_back(error.what());  // training goes on: the run's status is about training
+      }
     }
     if (store && data.test) {
       // Each trial's median member by final train loss.

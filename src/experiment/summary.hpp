@@ -99,6 +99,9 @@ struct RunSummary {
   bool has_success_criterion = false;
   std::vector<TrialSummary> trials;
   std::vector<MemberSummary> members;
+  // One message per --save-model file that could not be written; training was not affected
+  // (the run is finished), the command reports them and exits with code 2.
+  std::vector<std::string> unsaved;
 };
 
 // {"name", "seconds", "trials": [...], "members": [...], "aggregate": {...}} on one line.

@@ -49,7 +49,7 @@ std::string who(const RunView& view, const TrialGroup& trial, Index member) {
 }
 
 std::optional<json> json_artefact(const RunView& view, const ArtefactInfo& artefact) {
-  const auto content = view.store->get_artefact(view.id(), artefact.label);
+  const auto content = view.artefact(artefact.label);
   if (!content) return std::nullopt;
   json document = json::parse(bytes_text(content->content), nullptr, false);
   if (document.is_discarded() || !document.is_object()) return std::nullopt;

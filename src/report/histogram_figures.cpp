@@ -85,7 +85,7 @@ std::optional<Panel> weight_points(const RunView& view, const std::vector<Artefa
       return a.label.kind == "snapshot" && a.label.member == member && a.label.epoch == documents[e].epoch;
     });
     if (snapshot == artefacts.end()) continue;
-    const auto content = view.store->get_artefact(view.id(), snapshot->label);
+    const auto content = view.artefact(snapshot->label);
     if (!content) continue;
     const auto layers = decode_layers(content->content, 0, "snapshot " + snapshot->label.name);
     if (!layers) continue;
@@ -177,7 +177,7 @@ void add_histograms(ReportSection& section, const RunView& view) {
   std::map<Index, std::vector<StoredHistograms>> by_member;
   for (const ArtefactInfo& artefact : artefacts) {
     if (artefact.label.kind != "histograms") continue;
-    const auto content = view.store->get_artefact(view.id(), artefact.label);
+    const auto content = view.artefact(artefact.label);
     if (!content) continue;
     if (auto parsed = parse_histograms(content->content)) by_member[parsed->member].push_back(std::move(*parsed));
   }

@@ -34,6 +34,7 @@ caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom
 th, td { padding: 4px 12px; border-bottom: 1px solid #e4e4e4; text-align: left; }
 thead th { border-bottom: 2px solid #bbb; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
+.note { border-left: 4px solid #d55e00; background: #fdf1e8; padding: 4px 12px; margin: 1em 0; }
 footer { margin-top: 3em; color: #888; font-size: 0.85em; }
 )css";
 
@@ -60,6 +61,7 @@ struct BlockWriter {
   void operator()(const Paragraph& paragraph) const { html += paragraphs(paragraph.text); }
   void operator()(const Preformatted& block) const { html += "<pre>" + html_escape(block.text) + "</pre>\n"; }
   void operator()(const Table& table) const { html += html_table(table); }
+  void operator()(const Note& note) const { html += "<div class=\"note\" role=\"note\">\n" + paragraphs(note.text) + "</div>\n"; }
 
   void operator()(const ReportFigure& item) const {
     // Unique, file-safe names: a second "loss" becomes "loss-2".

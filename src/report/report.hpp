@@ -20,13 +20,17 @@ struct Preformatted {
   std::string text;  // shown verbatim in a monospace block: a resolved config, a command line
 };
 
+struct Note {
+  std::string text;  // plain text, shown in a highlighted box: something the page had to leave out
+};
+
 struct ReportFigure {
   std::string name;  // file stem: "<name>.png" and "<name>.svg"; made file-safe and unique
   Figure figure;
   std::string caption;
 };
 
-using ReportBlock = std::variant<Paragraph, Preformatted, ReportFigure, Table>;
+using ReportBlock = std::variant<Paragraph, Preformatted, ReportFigure, Table, Note>;
 
 struct ReportSection {
   std::string heading;

@@ -90,6 +90,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
       content.title = compared ? "Comparison of runs" : fmt::format("{} — run {}", info.name, info.id);
       content.subtitle = fmt::format("{} · started {} · {}", info.config_path, info.started_at, to_string(info.status));
     }
+    const std::size_t summary_at = content.sections.size();
     ReportSection summary{.heading = heading(view, "Summary"), .blocks = {Paragraph{overview_text(view)}}};
     add_success_figures(summary, view);
     add_learning_curves(summary, view);
@@ -109,6 +110,12 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     if (!diagnostics.blocks.empty()) content.sections.push_back(std::move(diagnostics));
 
     content.sections.push_back(ReportSection{.heading = heading(view, "Configuration"), .blocks = {Preformatted{info.resolved_config}}});
+    if (!view.skipped.empty()) {  // at the top of the run's summary, where it cannot be missed
+      std::string text = fmt::format("Skipped {} damaged artefact(s); the figures drawn from them are missing.", view.skipped.size());
+      for (const std::string& message : view.skipped) text += "\n\n" + message;
+      auto& blocks = content.sections[summary_at].blocks;
+      blocks.insert(blocks.begin(), Note{std::move(text)});
+    }
   }
   if (compared) content.sections.insert(content.sections.begin(), comparison(store, views));
   return content;

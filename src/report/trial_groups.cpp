@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "store/checksum.hpp"
+
 namespace nnlab {
 
 namespace {
@@ -84,6 +86,15 @@ std::optional<Epoch> RunView::success_epoch(Index index) const {
 }
 
 std::string RunView::caption(const std::string& text) const { return tag.empty() ? text : tag + ": " + text; }
+
+std::optional<Artefact> RunView::artefact(const ArtefactLabel& label) const {
+  try {
+    return store->get_artefact(id(), label);
+  } catch (const DamagedArtefact& damaged) {
+    skipped.push_back(damaged.what());
+    return std::nullopt;
+  }
+}
 
 RunView read_run_view(const RunStore& store, RunId run, bool compared) {
   RunView view;

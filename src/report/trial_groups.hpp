@@ -42,7 +42,12 @@ struct RunView {
   std::string tag;                          // "run 3 (mirror)" when several runs are compared, else ""
   std::map<Index, std::size_t> member_rows; // member index -> position in summary["members"]
 
+  // Messages naming the damaged artefacts (store/checksum.hpp) the figures went without.
+  mutable std::vector<std::string> skipped;
+
   RunId id() const { return record.info.id; }
+  // The run's artefact; a damaged one reads as absent and is added to `skipped`.
+  std::optional<Artefact> artefact(const ArtefactLabel& label) const;
   const RunInfo& info() const { return record.info; }
   bool has_metric(const std::string& name) const;
   const nlohmann::json* member(Index member) const;  // the member's summary entry, or null

@@ -19,7 +19,7 @@ constexpr std::size_t max_tiles = 64;
 constexpr std::size_t image_inputs = 784;  // 28 x 28 pixels
 
 std::optional<StoredLayers> read_layers(const RunView& view, const ArtefactLabel& label, Index member_in_file) {
-  const auto artefact = view.store->get_artefact(view.id(), label);
+  const auto artefact = view.artefact(label);
   if (!artefact) return std::nullopt;
   return decode_layers(artefact->content, member_in_file, fmt::format("run {} {}/{}", view.id(), label.kind, label.name));
 }

@@ -1,6 +1,7 @@
 #include "store/schema.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstdio>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "store/checksum.hpp"
 #include "store/series_chunk.hpp"
 
 namespace nnlab {
@@ -161,9 +163,31 @@ INSERT INTO members (run_id, member, population, seed, hyperparameters, result, 
 // number keeps an older nnlab from misreading the new chunks.
 void migrate_1_to_2(const sqlite::Connection&) {}
 
+// Version 3 keeps the XXH3-64 of every artefact's content beside it (store/checksum.hpp), NULL
+// for an artefact kept as a file. Existing contents get theirs here, one blob in memory at a
+// time: they are vouched for as they are now (damage from before the migration goes unseen).
+void migrate_2_to_3(const sqlite::Connection& connection) {
+  connection.execute("ALTER TABLE artefacts ADD COLUMN checksum INTEGER");
+  std::vector<std::int64_t> ids;
+  {
+    auto query = connection.query("SELECT id FROM artefacts WHERE content IS NOT NULL ORDER BY id");
+    while (query.step()) ids.push_back(query.integer(0));
+  }
+  for (const std::int64_t id : ids) {
+    std::uint64_t checksum = 0;
+    {
+      auto read = connection.query("SELECT content FROM artefacts WHERE id = ?1");
+      if (!read.bind(1, id).step()) continue;
+      checksum = artefact_checksum(read.blob(0));
+    }
+    auto write = connection.query("UPDATE artefacts SET checksum = ?1 WHERE id = ?2");
+    write.bind(1, std::bit_cast<std::int64_t>(checksum)).bind(2, id).run();
+  }
+}
+
 // migrations[v] takes a store from version v to v + 1.
-const std::vector<std::function<void(const sqlite::Connection&)>> migrations{migrate_0_to_1, migrate_1_to_2};
-static_assert(current_schema_version == 2, "add the migration to the new version to `migrations`");
+const std::vector<std::function<void(const sqlite::Connection&)>> migrations{migrate_0_to_1, migrate_1_to_2, migrate_2_to_3};
+static_assert(current_schema_version == 3, "add the migration to the new version to `migrations`");
 
 enum class Kind { empty, run_store, foreign };
 
@@ -207,6 +231,12 @@ std::optional<std::string> recorded_version(const sqlite::Connection& connection
   return query.text(0);
 }
 
+// meta.application ("" when there is no such row); recorded_version() checked the columns.
+std::string meta_application(const sqlite::Connection& connection) {
+  auto query = connection.query("SELECT value FROM meta WHERE key = 'application'");
+  return query.step() ? query.text(0) : std::string();
+}
+
 int parse_version(const sqlite::Connection& connection, const std::string& text) {
   int version = -1;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
@@ -230,7 +260,14 @@ Identity identify(const sqlite::Connection& connection) {
   const std::optional<std::string> version_text = recorded_version(connection);
   if (!version_text) return {.kind = Kind::foreign, .reason = "its meta table has no schema_version"};
   const int version = parse_version(connection, *version_text);
-  if (ours) return {.kind = Kind::run_store, .version = version};
+  if (ours) {
+    const std::string application = meta_application(connection);
+    if (application != "nnlab")
+      return {.kind = Kind::foreign,
+              .reason = application.empty() ? std::string("its meta table names no application")
+                                            : "its meta.application is '" + application + "', not nnlab"};
+    return {.kind = Kind::run_store, .version = version};
+  }
   // Without our application id only the prototype layout counts as a run store.
   const bool prototype = version == 0 && std::all_of(std::begin(v0_tables), std::end(v0_tables),
                                                      [&](std::string_view name) { return contains(tables, name); });
@@ -245,6 +282,13 @@ void check_supported(const sqlite::Connection& connection, const Identity& ident
     throw InputError(where + "store schema version " + std::to_string(identity.version) +
                      " is newer than this nnlab understands (" + std::to_string(current_schema_version) +
                      "); use a newer nnlab");
+}
+
+// Only `nnlab run` makes a store: every other command refuses an empty file (a 0-byte file
+// is an empty SQLite database) instead of writing a schema into it.
+void check_not_empty(const sqlite::Connection& connection, const Identity& identity) {
+  if (identity.kind == Kind::empty)
+    throw InputError(connection.file().string() + ": empty, not an nnlab run store (only nnlab run creates one)");
 }
 
 void write_meta(const sqlite::Connection& connection) {
@@ -266,29 +310,44 @@ int schema_version(const sqlite::Connection& connection) {
   return parse_version(connection, *text);
 }
 
-void prepare_schema(const sqlite::Connection& connection) {
+void check_schema_readable(const sqlite::Connection& connection) {
+  const Identity identity = identify(connection);
+  check_supported(connection, identity);
+  check_not_empty(connection, identity);
+  if (identity.version < oldest_readable_schema_version)
+    throw InputError(connection.file().string() + ": store schema version " + std::to_string(identity.version) +
+                     " is too old to read as it is; a command that writes to the store (nnlab run --store, resume, rm) "
+                     "migrates it");
+}
+
+void prepare_schema(const sqlite::Connection& connection, bool create_if_empty) {
   Identity identity = identify(connection);
   check_supported(connection, identity);
+  if (!create_if_empty) check_not_empty(connection, identity);
   if (identity.kind == Kind::run_store && identity.version == current_schema_version) return;
 
   sqlite::Transaction transaction(connection);
   identity = identify(connection);  // another process may have created or migrated it meanwhile
   check_supported(connection, identity);
+  if (!create_if_empty) check_not_empty(connection, identity);
+  // A new store is a version-1 store migrated to the current version, so that both paths
+  // build the same tables.
+  int version = identity.version;
   if (identity.kind == Kind::empty) {
     connection.execute(create_meta_v1);
     connection.execute(create_tables_v1);
-  } else {
-    for (int version = identity.version; version < current_schema_version; ++version) {
-      try {
-        migrations[static_cast<std::size_t>(version)](connection);
-      } catch (const std::logic_error& error) {
-        // Our SQL is right for a well-formed store, so a failure here means data the old version let in.
-        std::string reason = error.what();
-        if (const std::string prefix = connection.file().string() + ": "; reason.starts_with(prefix))
-          reason.erase(0, prefix.size());
-        throw InputError(connection.file().string() + ": cannot migrate the store from schema version " +
-                         std::to_string(version) + " to " + std::to_string(version + 1) + " (" + reason + ")");
-      }
+    version = 1;
+  }
+  for (; version < current_schema_version; ++version) {
+    try {
+      migrations[static_cast<std::size_t>(version)](connection);
+    } catch (const std::logic_error& error) {
+      // Our SQL is right for a well-formed store, so a failure here means data the old version let in.
+      std::string reason = error.what();
+      if (const std::string prefix = connection.file().string() + ": "; reason.starts_with(prefix))
+        reason.erase(0, prefix.size());
+      throw InputError(connection.file().string() + ": cannot migrate the store from schema version " +
+                       std::to_string(version) + " to " + std::to_string(version + 1) + " (" + reason + ")");
     }
   }
   write_meta(connection);

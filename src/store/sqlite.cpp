@@ -50,6 +50,37 @@ Connection::Connection(std::filesystem::path file, bool create) : file_(std::mov
   sqlite3_busy_timeout(handle_.get(), busy_timeout_ms);
 }
 
+namespace {
+
+// The path as an absolute SQLite URI ("file:///dir/runs.db?mode=ro"): '%', '?' and '#' would
+// otherwise be read as escapes, the query and the fragment.
+std::string read_only_uri(const std::filesystem::path& file, bool immutable) {
+  std::string uri = "file://";
+  for (const char c : std::filesystem::absolute(file).string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      constexpr const char* hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      uri += hex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+}
+
+}  // namespace
+
+Connection::Connection(std::filesystem::path file, ReadOnly read_only) : file_(std::move(file)) {
+  const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+  sqlite3* raw = nullptr;
+  const int code = sqlite3_open_v2(read_only_uri(file_, read_only.immutable).c_str(), &raw, flags, nullptr);
+  handle_.reset(raw);
+  if (code != SQLITE_OK) fail(code, "open");
+  sqlite3_extended_result_codes(handle_.get(), 1);
+  sqlite3_busy_timeout(handle_.get(), busy_timeout_ms);
+}
+
 Connection::Connection(Connection&& other) noexcept
     : file_(std::move(other.file_)),
       handle_(std::move(other.handle_)),

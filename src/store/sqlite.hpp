@@ -65,6 +65,13 @@ class Connection {
   // Opens (and, with create, creates) the file. Nothing is read yet, so a file that is not a
   // database is only detected by the first statement.
   Connection(std::filesystem::path file, bool create);
+  // Opens an existing file read-only (URI mode=ro): every write fails with SQLITE_READONLY.
+  // `immutable` also skips locking and the -wal/-shm files, for a file nothing can change (its
+  // directory is not writable, so no writer can exist); SQLite then never creates a file.
+  struct ReadOnly {
+    bool immutable = false;
+  };
+  Connection(std::filesystem::path file, ReadOnly read_only);
   // The cached statements move with the handle they belong to; the source is left closed.
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&&) = delete;

@@ -18,9 +18,12 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "store/git_revision.hpp"
 #include "store/schema.hpp"
 #include "store/series_chunk.hpp"
+#include "store/store_file.hpp"
+#include "store/stored_text.hpp"
 
 namespace nnlab {
 namespace {
@@ -32,27 +35,29 @@ constexpr const char* run_columns =
     "r.id, r.name, r.status, r.started_at, r.finished_at, r.nnlab_version, r.config_path, r.config_git_commit, "
     "r.resolved_config, r.summary_json, r.host, r.pid, (SELECT count(*) FROM members AS m WHERE m.run_id = r.id)";
 
-constexpr const char* artefact_columns =
-    "id, run_id, member, kind, name, epoch, path, ifnull(length(content), 0), created_at";
-
 std::string journal_mode(const sqlite::Connection& connection) {
   auto query = connection.query("PRAGMA journal_mode");
   return query.step() ? query.text(0) : std::string();
 }  // the query ends here: changing the mode needs no statement of ours still reading
 
 sqlite::Connection open_connection(const std::filesystem::path& file, RunStore::OpenMode mode) {
+  if (mode == RunStore::OpenMode::read_only) return open_for_reading(file);
   const bool create = mode == RunStore::OpenMode::create_if_missing;
   std::error_code error;
-  if (!create && !std::filesystem::exists(file, error)) throw InputError(file.string() + ": no such store file");
+  const bool existed = std::filesystem::exists(file, error);
+  if (!create && !existed) throw InputError(file.string() + ": no such store file");
+  // A store that could not be made (a full disk, say) leaves no empty file behind.
+  RemoveIfLeftEmpty cleanup{.file = existed ? std::filesystem::path() : file};
   sqlite::Connection connection(file, create);
   connection.execute("PRAGMA foreign_keys = ON");  // per connection: makes ON DELETE CASCADE work
-  prepare_schema(connection);                      // first read of the file: identifies it before changing it
+  prepare_schema(connection, create);              // first read of the file: identifies it before changing it
   // WAL lets readers and one writer work at once; it is a property of the file, set once. Where
   // the file system cannot do WAL, SQLite keeps its rollback journal, which is slower but correct.
   if (journal_mode(connection) != "wal") connection.execute_retrying("PRAGMA journal_mode = WAL");
   // In WAL mode NORMAL loses no committed transaction when a process dies (only, possibly, the
   // last ones on power loss), and saves an fsync per commit.
   connection.execute("PRAGMA synchronous = NORMAL");
+  cleanup.keep();
   return connection;
 }
 
@@ -75,48 +80,25 @@ void require_index(Index index, std::string_view what) {
 }
 
 RunInfo read_run_info(const sqlite::Query& row, const std::string& file) {
+  const RunId id = row.integer(0);
+  const auto text = [&](int column, std::string_view name) {
+    return checked_utf8(row.text(column), [&] { return fmt::format("{}: run {}: runs.{}", file, id, name); });
+  };
   return RunInfo{
-      .id = row.integer(0),
-      .name = row.text(1),
+      .id = id,
+      .name = text(1, "name"),
       .status = parse_run_status(row.text(2), file + ": runs.status"),
-      .started_at = row.text(3),
-      .finished_at = row.text(4),
-      .nnlab_version = row.text(5),
-      .config_path = row.text(6),
-      .config_git_commit = row.text(7),
-      .resolved_config = row.text(8),
-      .summary_json = row.text(9),
-      .host = row.text(10),
+      .started_at = text(3, "started_at"),
+      .finished_at = text(4, "finished_at"),
+      .nnlab_version = text(5, "nnlab_version"),
+      .config_path = text(6, "config_path"),
+      .config_git_commit = text(7, "config_git_commit"),
+      .resolved_config = text(8, "resolved_config"),
+      .summary_json = text(9, "summary_json"),
+      .host = text(10, "host"),
       .pid = row.integer(11),
       .member_count = row.integer(12),
   };
-}
-
-ArtefactInfo read_artefact_info(const sqlite::Query& row) {
-  ArtefactInfo info{.id = row.integer(0), .run = row.integer(1)};
-  if (!row.is_null(2)) info.label.member = row.integer(2);
-  info.label.kind = row.text(3);
-  info.label.name = row.text(4);
-  if (!row.is_null(5)) info.label.epoch = row.integer(5);
-  info.path = row.text(6);
-  info.bytes = row.integer(7);
-  info.created_at = row.text(8);
-  return info;
-}
-
-// Binds an optional integer, NULL for nullopt.
-void bind_optional(sqlite::Query& query, int parameter, const std::optional<std::int64_t>& value) {
-  if (value) {
-    query.bind(parameter, *value);
-  } else {
-    query.bind_null(parameter);
-  }
-}
-
-void require_label(const ArtefactLabel& label) {
-  if (label.kind.empty() || label.name.empty())
-    throw std::invalid_argument("artefact: kind and name must not be empty");
-  if (label.member) require_index(*label.member, "artefact member");
 }
 
 bool all_digits(std::string_view text) {
@@ -161,18 +143,47 @@ RunId RunStore::begin_run(const RunStart& start) {
 void RunStore::add_population(RunId run, const PopulationInfo& population) {
   require_index(population.population, "population");
   sqlite::Transaction transaction(connection_);
-  auto insert = connection_.query("INSERT INTO populations (run_id, population, description) VALUES (?1, ?2, ?3)");
-  insert.bind(1, run).bind(2, population.population).bind(3, population.description).run();
+  write_population(run, population);
   transaction.commit();
 }
 
 void RunStore::add_members(RunId run, std::span<const MemberStart> members) {
+  check_members(members);
+  sqlite::Transaction transaction(connection_);
+  write_members(run, members);
+  transaction.commit();
+}
+
+void RunStore::add_population_with_members(RunId run, const PopulationInfo& population, std::span<const MemberStart> members) {
+  require_index(population.population, "population");
+  check_members(members);
+  for (const MemberStart& member : members) {
+    if (member.population != population.population)
+      throw std::invalid_argument("add_population_with_members: member " + std::to_string(member.member) + " is of population " +
+                                  std::to_string(member.population) + ", not " + std::to_string(population.population));
+  }
+  sqlite::Transaction transaction(connection_);
+  write_population(run, population);
+  write_members(run, members);
+  transaction.commit();
+}
+
+void RunStore::check_members(std::span<const MemberStart> members) const {
   for (const MemberStart& member : members) {
     require_index(member.member, "member");
     require_index(member.population, "population");
     require_json(member.hyperparameters_json, /*object=*/true, "member " + std::to_string(member.member));
   }
-  sqlite::Transaction transaction(connection_);
+}
+
+// Inside the caller's transaction.
+void RunStore::write_population(RunId run, const PopulationInfo& population) {
+  auto insert = connection_.query("INSERT INTO populations (run_id, population, description) VALUES (?1, ?2, ?3)");
+  insert.bind(1, run).bind(2, population.population).bind(3, population.description).run();
+}
+
+// Inside the caller's transaction.
+void RunStore::write_members(RunId run, std::span<const MemberStart> members) {
   auto insert = connection_.query(
       "INSERT INTO members (run_id, member, population, seed, hyperparameters, status) "
       "VALUES (?1, ?2, ?3, ?4, ?5, 'running')");
@@ -185,7 +196,6 @@ void RunStore::add_members(RunId run, std::span<const MemberStart> members) {
         .bind(5, member.hyperparameters_json)
         .run();
   }
-  transaction.commit();
 }
 
 void RunStore::append_metrics(RunId run, Epoch epoch, std::span<const MetricValue> values) {
@@ -288,79 +298,6 @@ void RunStore::finish_run(RunId run, RunStatus status, std::string_view summary_
   transaction.commit();
 }
 
-ArtefactId RunStore::put_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
-  check_artefact(label, content);
-  sqlite::Transaction transaction(connection_);
-  const ArtefactId id = write_artefact(run, label, content, std::nullopt);
-  transaction.commit();
-  return id;
-}
-
-ArtefactId RunStore::put_artefact_file(RunId run, const ArtefactLabel& label, const std::filesystem::path& path) {
-  require_label(label);
-  if (path.empty()) throw std::invalid_argument("put_artefact_file: empty path");
-  sqlite::Transaction transaction(connection_);
-  const ArtefactId id = write_artefact(run, label, {}, path.string());
-  transaction.commit();
-  return id;
-}
-
-void RunStore::check_artefact(const ArtefactLabel& label, std::span<const std::byte> content) const {
-  require_label(label);
-  if (static_cast<std::int64_t>(content.size()) > connection_.max_blob_bytes())
-    throw std::length_error("artefact " + label.kind + " '" + label.name + "' has " + std::to_string(content.size()) +
-                            " bytes, more than SQLite's limit of " + std::to_string(connection_.max_blob_bytes()) +
-                            "; keep it in a file (put_artefact_file)");
-}
-
-// Inside the caller's transaction: replaces the artefact labelled `label` by `content`, or by
-// a reference to `path` when one is given.
-ArtefactId RunStore::write_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content,
-                                    const std::optional<std::string>& path) {
-  auto remove = connection_.query(
-      "DELETE FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 AND member IS ?4 AND epoch IS ?5");
-  remove.bind(1, run).bind(2, label.kind).bind(3, label.name);
-  bind_optional(remove, 4, label.member);
-  bind_optional(remove, 5, label.epoch);
-  remove.run();
-  auto insert = connection_.query(
-      "INSERT INTO artefacts (run_id, member, kind, name, epoch, content, path, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " + now_sql + ")");
-  insert.bind(1, run).bind(3, label.kind).bind(4, label.name);
-  bind_optional(insert, 2, label.member);
-  bind_optional(insert, 5, label.epoch);
-  if (path) {
-    insert.bind_null(6).bind(7, *path);
-  } else {
-    insert.bind_blob(6, content).bind_null(7);
-  }
-  insert.run();
-  return connection_.last_insert_id();
-}
-
-std::optional<Artefact> RunStore::get_artefact(RunId run, const ArtefactLabel& label) const {
-  auto query = connection_.query(std::string("SELECT ") + artefact_columns +
-                                 ", content FROM artefacts WHERE run_id = ?1 AND kind = ?2 AND name = ?3 "
-                                 "AND member IS ?4 AND epoch IS ?5");
-  query.bind(1, run).bind(2, label.kind).bind(3, label.name);
-  bind_optional(query, 4, label.member);
-  bind_optional(query, 5, label.epoch);
-  if (!query.step()) return std::nullopt;
-  Artefact artefact{.info = read_artefact_info(query)};
-  const std::span<const std::byte> content = query.blob(9);
-  artefact.content.assign(content.begin(), content.end());
-  return artefact;
-}
-
-std::vector<ArtefactInfo> RunStore::list_artefacts(RunId run) const {
-  auto query =
-      connection_.query(std::string("SELECT ") + artefact_columns + " FROM artefacts WHERE run_id = ?1 ORDER BY id");
-  query.bind(1, run);
-  std::vector<ArtefactInfo> artefacts;
-  while (query.step()) artefacts.push_back(read_artefact_info(query));
-  return artefacts;
-}
-
 std::vector<RunInfo> RunStore::list_runs() const {
   auto query = connection_.query(std::string("SELECT ") + run_columns + " FROM runs AS r ORDER BY r.id");
   std::vector<RunInfo> runs;
@@ -378,19 +315,27 @@ RunRecord RunStore::get_run(RunId run) const {
   auto populations =
       connection_.query("SELECT population, description FROM populations WHERE run_id = ?1 ORDER BY population");
   populations.bind(1, run);
-  while (populations.step())
-    record.populations.push_back({.population = populations.integer(0), .description = populations.text(1)});
+  while (populations.step()) {
+    const Index population = populations.integer(0);
+    record.populations.push_back({.population = population, .description = checked_utf8(populations.text(1), [&] {
+                                    return fmt::format("{}: run {} population {}: populations.description", file().string(), run, population);
+                                  })});
+  }
   auto members = connection_.query(
       "SELECT member, population, seed, hyperparameters, result, status FROM members "
       "WHERE run_id = ?1 ORDER BY member");
   members.bind(1, run);
   while (members.step()) {
+    const Index member = members.integer(0);
+    const auto text = [&](int column, std::string_view name) {
+      return checked_utf8(members.text(column), [&] { return fmt::format("{}: run {} member {}: members.{}", file().string(), run, member, name); });
+    };
     record.members.push_back(MemberInfo{
-        .member = members.integer(0),
+        .member = member,
         .population = members.integer(1),
         .seed = std::bit_cast<std::uint64_t>(members.integer(2)),
-        .hyperparameters_json = members.text(3),
-        .result_json = members.text(4),
+        .hyperparameters_json = text(3, "hyperparameters"),
+        .result_json = text(4, "result"),
         .status = parse_run_status(members.text(5), file().string() + ": members.status"),
     });
   }
@@ -415,7 +360,8 @@ std::vector<std::string> RunStore::list_metrics(RunId run) const {
   auto query = connection_.query("SELECT DISTINCT metric FROM series WHERE run_id = ?1 ORDER BY metric");
   query.bind(1, run);
   std::vector<std::string> metrics;
-  while (query.step()) metrics.push_back(query.text(0));
+  while (query.step())
+    metrics.push_back(checked_utf8(query.text(0), [&] { return fmt::format("{}: run {}: series.metric", file().string(), run); }));
   return metrics;
 }
 
@@ -441,8 +387,8 @@ RunId RunStore::resolve_run(std::string_view id_or_name) const {
   // Name a few recent runs so that a typo is easy to spot.
   auto recent = connection_.query("SELECT name FROM runs GROUP BY name ORDER BY max(id) DESC LIMIT 5");
   std::string known;
-  while (recent.step()) known += (known.empty() ? "" : ", ") + recent.text(0);
-  throw InputError(where + "no run with id or name '" + std::string(id_or_name) + "'" +
+  while (recent.step()) known += (known.empty() ? "" : ", ") + shown_value(recent.text(0));
+  throw InputError(where + "no run with id or name '" + shown_value(id_or_name) + "'" +
                    (known.empty() ? std::string(" (the store holds no runs yet)") : " (recent runs: " + known + ")"));
 }
 
@@ -490,18 +436,20 @@ bool process_gone(pid_t pid) {
 
 }  // namespace
 
-Index RunStore::mark_abandoned_runs() {
-  const std::string host = host_name();
+std::vector<RunId> RunStore::abandoned_runs() const {
   std::vector<RunId> abandoned;
-  {
-    auto query = connection_.query("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?1");
-    query.bind(1, host);
-    while (query.step()) {
-      const std::int64_t pid = query.integer(1);
-      if (pid > 0 && pid <= std::numeric_limits<pid_t>::max() && process_gone(static_cast<pid_t>(pid)))
-        abandoned.push_back(query.integer(0));
-    }
+  auto query = connection_.query("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?1");
+  query.bind(1, host_name());
+  while (query.step()) {
+    const std::int64_t pid = query.integer(1);
+    if (pid > 0 && pid <= std::numeric_limits<pid_t>::max() && process_gone(static_cast<pid_t>(pid)))
+      abandoned.push_back(query.integer(0));
   }
+  return abandoned;
+}
+
+Index RunStore::mark_abandoned_runs() {
+  const std::vector<RunId> abandoned = abandoned_runs();
   if (abandoned.empty()) return 0;
   sqlite::Transaction transaction(connection_);
   auto run_update = connection_.query("UPDATE runs SET status = 'killed' WHERE id = ?1 AND status = 'running'");

@@ -4,7 +4,7 @@
 //
 //   RunStore store("runs.db");
 //   const RunId run = store.begin_run({.name = "mirror", .config_path = "mirror.yaml", ...});
-//   store.add_members(run, members);
+//   store.add_population_with_members(run, population, members);
 //   for each epoch: store.append_metric(run, epoch, "train_loss", loss_by_member);
 //                   every few epochs: store.flush();      // one transaction
 //   store.set_member_result(run, m, result_json);
@@ -35,10 +35,12 @@ class RunStore {
  public:
   enum class OpenMode {
     create_if_missing,  // `nnlab run`: a new file becomes an empty store
-    existing,           // readers (`nnlab report`, `nnlab runs`): a missing file is an InputError
+    existing,           // writers of existing stores (`nnlab resume`, `nnlab rm`): a missing or empty file is an InputError
+    read_only,          // readers (`runs`, `show`, `export`, `report`): never write, create or migrate (store/store_file.hpp)
   };
 
-  // Opens the store, creating or migrating its schema as needed (store/schema.hpp).
+  // Opens the store, creating or migrating its schema as the mode allows (store/schema.hpp).
+  // When creating the file fails, no file is left behind.
   explicit RunStore(const std::filesystem::path& file, OpenMode mode = OpenMode::create_if_missing);
   // Writes what is still buffered, best effort: an error here cannot be reported, so callers
   // that care call flush() or finish_run() themselves.
@@ -56,6 +58,9 @@ class RunStore {
   void add_population(RunId run, const PopulationInfo& population);
   // All in one transaction. hyperparameters_json must be a JSON object.
   void add_members(RunId run, std::span<const MemberStart> members);
+  // The population and its members (all of that population) in ONE transaction, so that a
+  // process killed meanwhile leaves both or neither.
+  void add_population_with_members(RunId run, const PopulationInfo& population, std::span<const MemberStart> members);
 
   // Buffers metric values of one epoch (nothing is written until flush()). Values are stored as
   // float32. An epoch may be appended again (e.g. after resuming): reads keep the newest value.
@@ -79,10 +84,13 @@ class RunStore {
   // ("" for none). Members still running take the run's final status.
   void finish_run(RunId run, RunStatus status, std::string_view summary_json);
 
-  // Keeps `content` in the store, replacing an artefact with the same label.
+  // Keeps `content` in the store with its checksum (store/checksum.hpp), replacing an artefact
+  // with the same label.
   ArtefactId put_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content);
   // Records a file kept outside the store (e.g. a safetensors file too large for a blob).
   ArtefactId put_artefact_file(RunId run, const ArtefactLabel& label, const std::filesystem::path& path);
+  // Verifies the content against its checksum: a mismatch is a DamagedArtefact (an InputError
+  // naming the store, run, artefact and member). A file kept outside the store is not read.
   std::optional<Artefact> get_artefact(RunId run, const ArtefactLabel& label) const;
   std::vector<ArtefactInfo> list_artefacts(RunId run) const;  // without content, by id
 
@@ -105,8 +113,14 @@ class RunStore {
   // Marks "killed" the runs still "running" that were started on this host by a process that
   // no longer exists (e.g. SIGKILLed); returns how many.
   Index mark_abandoned_runs();
+  // Those runs, without marking them (what a reader shows as killed).
+  std::vector<RunId> abandoned_runs() const;
 
  private:
+  void check_members(std::span<const MemberStart> members) const;
+  void write_population(RunId run, const PopulationInfo& population);  // inside the caller's transaction
+  void write_members(RunId run, std::span<const MemberStart> members);  // inside the caller's transaction
+  // Artefacts (store/artefacts.cpp).
   void check_artefact(const ArtefactLabel& label, std::span<const std::byte> content) const;
   ArtefactId write_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content,
                             const std::optional<std::string>& path);

@@ -24,10 +24,14 @@ inline std::string read_file(const std::filesystem::path& path) {
 }
 
 // Starts nnlab with `arguments`, stdout and stderr into files; returns the child's pid.
-inline pid_t start_nnlab(const std::vector<std::string>& arguments, const std::filesystem::path& out, const std::filesystem::path& err) {
+// `in_child`, when given, runs in the child just before nnlab starts (e.g. to drop privileges
+// or set a resource limit); it returns false to give up (the child exits with 126).
+inline pid_t start_nnlab(const std::vector<std::string>& arguments, const std::filesystem::path& out, const std::filesystem::path& err,
+                         bool (*in_child)() = nullptr) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) std::_Exit(127);
+    if (in_child != nullptr && !in_child()) std::_Exit(126);
     std::vector<char*> argv{const_cast<char*>(NNLAB_BINARY)};
     for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
@@ -44,8 +48,9 @@ inline int wait_for(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
-inline int run_nnlab(const std::vector<std::string>& arguments, const std::filesystem::path& out, const std::filesystem::path& err) {
-  return wait_for(start_nnlab(arguments, out, err));
+inline int run_nnlab(const std::vector<std::string>& arguments, const std::filesystem::path& out, const std::filesystem::path& err,
+                     bool (*in_child)() = nullptr) {
+  return wait_for(start_nnlab(arguments, out, err, in_child));
 }
 
 }  // namespace nnlab::testing

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "store/store.hpp"
 #include "store_test_support.hpp"
+#include "support/raw_blob.hpp"
 
 namespace nnlab {
 namespace {
@@ -112,15 +113,15 @@ TEST(StoreSchema, AnEmptyFileBecomesAStore) {
   std::ofstream(file).close();
   RunStore store(file);
   EXPECT_TRUE(store.list_runs().empty());
-  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
 }
 
 TEST(StoreSchema, ANewerSchemaIsRefused) {
   const ScratchDirectory scratch;
   const auto file = scratch / "future.db";
   { RunStore store(file); }
-  RawDatabase(file).execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
-  expect_input_error([&] { RunStore store(file); }, {file.string(), "schema version 3 is newer", "(2)"});
+  RawDatabase(file).execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+  expect_input_error([&] { RunStore store(file); }, {file.string(), "schema version 4 is newer", "(3)"});
   RawDatabase(file).execute("UPDATE meta SET value = 'two' WHERE key = 'schema_version'");
   expect_input_error([&] { RunStore store(file); }, {file.string(), "meta.schema_version is 'two'"});
 }
@@ -206,7 +207,7 @@ TEST(StoreSchema, AVersion0StoreIsMigrated) {
     store.put_artefact(next, {.kind = "weights", .name = "final"}, {});
   }
   RawDatabase raw(file);
-  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
   EXPECT_EQ(raw.text("PRAGMA application_id"), std::to_string(store_application_id));
   EXPECT_EQ(raw.text("SELECT count(*) FROM sqlite_schema WHERE name IN ('metrics', 'runs_v0', 'members_v0')"), "0");
   EXPECT_EQ(raw.text("SELECT count(*) FROM series"), "4");  // one chunk per (run, member, metric)
@@ -244,14 +245,15 @@ TEST(StoreSchema, AVersion1StoreMigratesAndKeepsItsSeries) {
   }
   {
     RawDatabase raw(file);
-    raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    // The version-1 tables: those of version 3 without artefacts.checksum.
+    raw.execute("ALTER TABLE artefacts DROP COLUMN checksum; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
     // Epochs 0, 15, 30 as version 1 kept them: three int64 (x'00..', x'0f..', x'1e..'), values 1, 2, 3.
     raw.execute("INSERT INTO series (run_id, member, metric, first_epoch, count, epochs_i64, values_f32) VALUES (" +
                 std::to_string(run) +
                 ", 0, 'loss', 0, 3, x'00000000000000000f000000000000001e00000000000000', x'0000803f0000004000004040')");
   }
   RunStore store(file);
-  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
   EXPECT_EQ(store.read_series(run, 0, "loss"), (MetricSeries{{0, 15, 30}, {1.0f, 2.0f, 3.0f}}));
   // New chunks with the same epochs take one int64 for them.
   const std::vector<Epoch> epochs{45, 60, 75};
@@ -260,6 +262,53 @@ TEST(StoreSchema, AVersion1StoreMigratesAndKeepsItsSeries) {
   store.flush();
   EXPECT_EQ(RawDatabase(file).text("SELECT length(epochs_i64) FROM series WHERE first_epoch = 45"), "8");
   EXPECT_EQ(store.read_series(run, 0, "loss"), (MetricSeries{{0, 15, 30, 45, 60, 75}, {1, 2, 3, 4, 5, 6}}));
+}
+
+// Version 2 kept artefacts without checksums; the migration to 3 computes one for every blob
+// (none for a file kept outside the store), so a bit flipped afterwards is caught on read.
+TEST(StoreSchema, AVersion2StoreGetsChecksumsForItsArtefacts) {
+  const ScratchDirectory scratch;
+  const auto file = scratch / "v2.db";
+  RunId run = 0;
+  const ArtefactLabel weights{.kind = "weights", .name = "population-0", .epoch = 40};
+  const ArtefactLabel snapshot{.member = 2, .kind = "snapshot", .name = "epoch-1", .epoch = 1};
+  const ArtefactLabel outside{.kind = "weights", .name = "big"};
+  {
+    RunStore store(file);
+    run = store.begin_run({.name = "old", .nnlab_version = "0.1.0"});
+    store.put_artefact(run, weights, text_bytes("weights as version 2 kept them"));
+    store.put_artefact(run, snapshot, {});
+    store.put_artefact_file(run, outside, "big.safetensors");
+  }
+  {
+    // The version-2 artefacts table, exactly: no checksum column.
+    RawDatabase raw(file);
+    raw.execute("ALTER TABLE artefacts DROP COLUMN checksum; UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+  }
+  {
+    // Read as it is (an archive): nothing migrated, the artefacts come unchecked.
+    const RunStore archive(file, RunStore::OpenMode::read_only);
+    EXPECT_EQ(bytes_text(archive.get_artefact(run, weights)->content), "weights as version 2 kept them");
+    EXPECT_EQ(archive.get_run(run).info.name, "old");
+  }
+  EXPECT_EQ(RawDatabase(file).text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  {
+    RunStore store(file);
+    EXPECT_EQ(bytes_text(store.get_artefact(run, weights)->content), "weights as version 2 kept them");
+    EXPECT_TRUE(store.get_artefact(run, snapshot)->content.empty());
+    EXPECT_EQ(store.get_artefact(run, outside)->info.path, "big.safetensors");
+  }
+  RawDatabase raw(file);
+  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(raw.text("SELECT count(*) FROM artefacts WHERE checksum IS NULL"), "1");  // the file
+  EXPECT_EQ(raw.text("SELECT checksum IS NULL FROM artefacts WHERE name = 'big'"), "1");
+  // XXH3-64 of no bytes, as published with xxHash: 0x2d06800538d394c2.
+  EXPECT_EQ(raw.text("SELECT printf('%016x', checksum) FROM artefacts WHERE kind = 'snapshot'"), "2d06800538d394c2");
+  EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
+  testing::flip_blob_bit(file, "artefacts", "content", "name = 'population-0'", 0);
+  const RunStore store(file);
+  expect_input_error([&] { (void)store.get_artefact(run, weights); },
+                     {file.string(), "run " + std::to_string(run), "weights 'population-0' of the run", "damaged"});
 }
 
 }  // namespace

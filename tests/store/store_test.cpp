@@ -108,7 +108,7 @@ TEST(RunStore, TheFileIsInWalModeAndTheSeedIsQueryableAsSql) {
   }
   RawDatabase raw(file);
   EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(raw.text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
   EXPECT_EQ(raw.text("PRAGMA application_id"), std::to_string(0x6e6e6c62));
   EXPECT_EQ(raw.text("SELECT seed FROM members"), "42");
   EXPECT_EQ(raw.text("SELECT json_extract(hyperparameters, '$.lr') FROM members"), "0.25");

@@ -1,0 +1,96 @@
+// Error lines stay short whatever the user typed: a value is quoted to 80 characters and its length.
+// (tests/experiment/config_values_test.cpp holds the same messages to under 300 characters.)
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli/process_support.hpp"
+#include "support/scratch_directory.hpp"
+
+namespace nnlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string err;
+};
+
+class ErrorLines : public ::testing::Test {
+ protected:
+  Result nnlab(const std::vector<std::string>& arguments) const {
+    const fs::path out = scratch_ / "out.txt", err = scratch_ / "err.txt";
+    Result result;
+    result.exit_code = testing::run_nnlab(arguments, out, err);
+    result.err = testing::read_file(err);
+    return result;
+  }
+
+  fs::path experiment(const std::string& name, const std::string& extra) const {
+    const fs::path path = scratch_ / "tiny.yaml";
+    std::ofstream(path) << "name: " << name << "\ndata: {train: xor}\nmodel: {layers: [{units: 2, activation: sigmoid}, {units: 1}]}\n"
+                        << "loss: sse\ntrain: {epochs: 2, batch: full}\n" << extra;
+    return path;
+  }
+
+  // Exit 2 and a short message holding every fragment: the 80 characters quoted, the file's
+  // path, the key and the reason (which may list the known names, e.g. 13 activations).
+  static void expect_short_error(const Result& result, std::initializer_list<std::string> fragments) {
+    EXPECT_EQ(result.exit_code, 2) << result.err.substr(0, 400);
+    const std::string first_line = result.err.substr(0, result.err.find('\n'));
+    EXPECT_LT(first_line.size(), 400u) << result.err.substr(0, 500);
+    EXPECT_LT(result.err.size(), 450u) << result.err.substr(0, 500);
+    for (const std::string& fragment : fragments)
+      EXPECT_NE(result.err.find(fragment), std::string::npos) << "missing '" << fragment << "' in: " << result.err.substr(0, 400);
+  }
+
+  testing::ScratchDirectory scratch_;
+};
+
+TEST_F(ErrorLines, ThreadsOutOfRangeNamesASaneRange) {
+  const std::string file = experiment("tiny", "").string();
+  expect_short_error(nnlab({"run", file, "--threads", "-1", "--quiet", "--no-store"}), {"--threads", "-1", "between 0 and 1024"});
+  expect_short_error(nnlab({"run", file, "--threads", "99999999999999999999", "--quiet", "--no-store"}), {"--threads", "between 0 and 1024"});
+  expect_short_error(nnlab({"run", file, "--threads", std::string(100'000, '7'), "--quiet", "--no-store"}),
+                     {"--threads", "between 0 and 1024", "100,000 bytes"});
+  expect_short_error(nnlab({"resume", "1", "--threads", "two", "--store", (scratch_ / "runs.db").string()}), {"--threads", "'two'"});
+  EXPECT_EQ(nnlab({"run", file, "--threads", "1", "--quiet", "--no-store"}).exit_code, 0);
+}
+
+TEST_F(ErrorLines, CommandLineErrorsOfTheParserAreCapped) {
+  const std::string file = experiment("tiny", "").string();
+  expect_short_error(nnlab({"run", file, "--no-store", std::string(100'000, 'e')}), {"not expected", "100,"});
+  expect_short_error(nnlab({"export", "1", "--metrics", std::string(100'000, 'j')}), {"--metrics", "100,"});
+}
+
+TEST_F(ErrorLines, HugeNamesAreCapped) {
+  const std::string huge(100'000, 'n');
+  expect_short_error(nnlab({"run", experiment("tiny", "").string(), "--quiet", "--no-store", "--set", "model.layers.0.activation=" + huge}),
+                     {"model.layers.0.activation (from --set): unknown activation 'nnnn", "100,000 bytes"});
+  expect_short_error(nnlab({"run", experiment("tiny", "optimizer: {type: " + huge + "}\n").string(), "--quiet", "--no-store"}),
+                     {"optimizer.type: unknown optimizer 'nnnn", "100,000 bytes"});
+  // A run named with 100 kB, listed when another name is not found.
+  const std::string store = (scratch_ / "runs.db").string();
+  ASSERT_EQ(nnlab({"run", experiment(huge, "").string(), "--quiet", "--store", store}).exit_code, 0);
+  expect_short_error(nnlab({"show", "typo", "--store", store}), {"no run with id or name 'typo'", "nnnn"});
+}
+
+TEST_F(ErrorLines, CrOnlyCsvIsReadAsLines) {
+  std::string rows = "x,y,label";
+  for (int i = 0; i < 5000; ++i) {
+    rows += '\r';
+    rows += std::to_string(i % 7) + ",1," + std::to_string(i % 2);
+  }
+  std::ofstream(scratch_ / "cr.csv", std::ios::binary) << rows << "\r1,oops,0\r";
+  const fs::path file = scratch_ / "csv.yaml";
+  std::ofstream(file) << "data: {train: {source: csv, path: cr.csv, label_column: label}}\nmodel: {layers: [{units: 2}]}\n";
+  expect_short_error(nnlab({"run", file.string(), "--quiet", "--no-store"}), {"cr.csv:line 5002, column 2: not a number: 'oops'"});
+}
+
+}  // namespace
+}  // namespace nnlab
