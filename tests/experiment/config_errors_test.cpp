@@ -1,6 +1,8 @@
 // Bad experiment files: each problem is one InputError naming the file, the dotted key and the reason.
 #include <gtest/gtest.h>
 
+#include "experiment/config_error_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -10,21 +12,12 @@
 namespace nnlab {
 namespace {
 
-constexpr const char* valid_model =
-    "model: {layers: [{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}]}\n";
+using testing::error_of;
+using testing::valid_model;
+using testing::with;
 
-// The message of the InputError that parsing `yaml` (as file "mirror.yaml") throws.
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  try {
-    parse_experiment(yaml, "mirror.yaml", overrides);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
 
-// A valid file (mirror data, a 2-1 sigmoid net) plus `extra` top-level text.
-std::string with(const std::string& extra) { return std::string("data: {train: mirror}\n") + valid_model + extra; }
+
 
 TEST(ConfigErrors, TheValidBaseParses) { EXPECT_EQ(error_of(with("")), "(no error)"); }
 

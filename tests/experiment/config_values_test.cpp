@@ -2,6 +2,8 @@
 // short InputError line naming the file and the key (or byte).
 #include <gtest/gtest.h>
 
+#include "experiment/config_error_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -11,18 +13,11 @@
 namespace nnlab {
 namespace {
 
-constexpr const char* base = "data: {train: mirror}\nmodel: {layers: [{units: 2, activation: sigmoid}, {units: 1}]}\n";
+using testing::error_of;
+using testing::with;
 
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  try {
-    parse_experiment(yaml, "mirror.yaml", overrides);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
 
-std::string with(const std::string& extra) { return base + extra; }
+
 
 // YAML: a quoted scalar (tag "!") and a !!str one are strings, whatever they read like.
 TEST(ConfigValues, QuotedNumbersAreStrings) {
@@ -46,10 +41,10 @@ TEST(ConfigValues, QuotedNumbersAreStrings) {
 }
 
 TEST(ConfigValues, SetValuesAreReadAsYamlToo) {
-  const ExperimentConfig config = parse_experiment(base, "mirror.yaml", {"optimizer.lr=0.25", "train.epochs=7"});
+  const ExperimentConfig config = parse_experiment(with(""), "mirror.yaml", {"optimizer.lr=0.25", "train.epochs=7"});
   EXPECT_DOUBLE_EQ(config.optimizer.lr, 0.25);
   EXPECT_EQ(config.train.epochs, 7);
-  EXPECT_EQ(error_of(base, {"optimizer.lr=\"0.25\""}),
+  EXPECT_EQ(error_of(with(""), {"optimizer.lr=\"0.25\""}),
             "mirror.yaml: optimizer.lr (from --set): expected a number, got \"0.25\" (quoted, so a string)");
 }
 
