@@ -15,6 +15,8 @@
 #include "core/error.hpp"
 #include "core/threads.hpp"
 #include "experiment/config.hpp"
+#include "experiment/memory_limit.hpp"
+#include "experiment/plan_data.hpp"
 #include "experiment/resume.hpp"
 #include "experiment/runner.hpp"
 #include "report/run_report.hpp"
@@ -36,6 +38,7 @@ struct RunFlags {
   std::string save_model;
   bool plan_only = false;
   bool force = false;
+  std::optional<std::string> max_memory;  // --max-memory SIZE; unset = the machine's available memory
   std::string store;
   bool no_store = false;
   std::string report;
@@ -64,18 +67,24 @@ int finish_training(const RunFlags& flags, const RunSummary& summary, RunStore* 
 
 int command_run(const RunFlags& flags) {
   if (!flags.report.empty() && flags.no_store) throw InputError("--report: needs the run store (drop --no-store)");
+  const std::optional<MemoryLimit> limit = memory_limit(flags.max_memory);  // a bad --max-memory is an error even with --force
   const Plan plan = plan_experiment(flags.experiment, flags.overrides, flags.force);
+  // Each population's memory, estimated from the plan and its data before anything else is
+  // allocated; the data sets stay loaded for run_plan.
+  PlanData data;
   if (flags.plan_only) {
     fmt::print("{}", describe_plan(plan));
+    fmt::print("{}", describe_plan_memory(estimate_plan_memory(plan, data, !flags.no_store), limit));
     return exit_ok;
   }
+  if (limit && !flags.force) check_plan_memory(flags.experiment, estimate_plan_memory(plan, data, !flags.no_store), *limit);
   set_thread_count(flags.threads);
   const bool show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
   ProgressLine progress(stderr);
   std::optional<RunStore> store;
   if (!flags.no_store) store.emplace(store_path(flags.store));
   RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = store ? &*store : nullptr,
-                     .resume = std::nullopt};
+                     .resume = std::nullopt, .data = &data};
   if (!flags.quiet) fmt::print(stderr, "nnlab: {}", describe_plan(plan));
   const RunSummary summary = run_plan(plan, options);
   return finish_training(flags, summary, store ? &*store : nullptr);
@@ -124,7 +133,12 @@ int run_cli(int argc, char** argv) {
   run->add_flag("--no-store", run_flags.no_store, "Do not record the run (default: off)");
   run->add_option("--report", run_flags.report, "Write the run's HTML report into DIR at the end (default: none)")->type_name("DIR");
   run->add_flag("--plan", run_flags.plan_only, "Print how the trials are grouped into populations and stop (default: off)");
-  run->add_flag("--force", run_flags.force, "Allow a sweep larger than sweep.max_trials (default: off)");
+  run->add_flag("--force", run_flags.force,
+                "Run it anyway: a sweep larger than sweep.max_trials, a plan estimated to need more memory than the limit (default: off)");
+  run->add_option("--max-memory", run_flags.max_memory,
+                  "Refuse a plan whose population is estimated to need more than SIZE bytes, e.g. 8G, 512M, 2000000000 "
+                  "(default: the machine's available memory, MemAvailable)")
+      ->type_name("SIZE");
   run->add_option("--save-model", run_flags.save_model, "Write every member's final weights as safetensors (default: none)")->type_name("FILE");
 
   RunFlags resume_flags;

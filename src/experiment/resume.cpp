@@ -28,7 +28,7 @@ Plan stored_plan(const RunStore& store, RunId run) {
     throw InputError(fmt::format("{}: run {}: malformed plan source: {}", store.file().string(), run, error.what()));
   }
   Plan plan = plan_experiment_text(source.text, source.origin, source.overrides, source.force);
-  for (auto& trial : plan.trials) trial.config.file = source.origin;
+  plan.file = source.origin;
   return plan;
 }
 
@@ -45,11 +45,13 @@ void check_stored_members(const RunStore& store, RunId run, const Plan& plan) {
   std::map<Index, Planned> planned;         // by member
   std::map<Index, Index> planned_members;   // by population
   for (const PlannedPopulation& population : plan.populations) {
-    for (const Index t : population.trials)
+    for (const Index t : population.trials) {
+      const std::uint64_t trial_seed = plan.trial_config(t).seed;
       for (Index r = 0; r < plan.replicates; ++r) {
-        const std::uint64_t seed = plan.trials[static_cast<std::size_t>(t)].config.seed + static_cast<std::uint64_t>(r);
+        const std::uint64_t seed = trial_seed + static_cast<std::uint64_t>(r);
         planned.emplace(static_cast<Index>(planned.size()), Planned{.population = population.index, .seed = seed});
       }
+    }
     planned_members[population.index] = static_cast<Index>(population.trials.size()) * plan.replicates;
   }
   const RunRecord record = store.get_run(run);

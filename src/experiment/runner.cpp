@@ -15,6 +15,7 @@
 #include "experiment/checkpointer.hpp"
 #include "experiment/data_setup.hpp"
 #include "experiment/mirror_solution.hpp"
+#include "experiment/plan_data.hpp"
 #include "experiment/recorder.hpp"
 #include "experiment/resume.hpp"
 #include "experiment/test_pictures.hpp"
@@ -104,6 +105,8 @@ double majority_fraction(const Dataset& data) {
   return data.size() ? static_cast<double>(largest) / static_cast<double>(data.size()) : 0.0;
 }
 
+}  // namespace
+
 std::string describe_population(const ExperimentConfig& config, const ModelSpec& spec, const PlannedPopulation& population) {
   std::string text = std::to_string(spec.inputs);
   for (const auto& layer : spec.layers) {
@@ -123,6 +126,8 @@ std::string describe_population(const ExperimentConfig& config, const ModelSpec&
   }
   return text;
 }
+
+namespace {
 
 std::string hyperparameters_json(const std::vector<std::pair<std::string, double>>& values, const PlannedTrial& trial) {
   nlohmann::json object = nlohmann::json::object();
@@ -147,7 +152,7 @@ ArtefactLabel plan_source_label() { return ArtefactLabel{.member = std::nullopt,
 
 RunSummary run_plan(const Plan& plan, const RunOptions& options) {
   RunSummary summary;
-  const ExperimentConfig& first_config = plan.trials.front().config;
+  const ExperimentConfig first_config = plan.trial_config(0);
   summary.name = plan.name;
   summary.config_file = first_config.file.string();
   summary.populations = static_cast<Index>(plan.populations.size());
@@ -177,15 +182,12 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
   summary.run_id = run;
   try {
 
-  // Populations that read the same data share one copy.
-  std::map<std::string, std::shared_ptr<const ExperimentData>> data_cache;
+  // Populations that read the same data share one copy (the caller's, when it checked memory).
+  PlanData own_data;
+  PlanData& plan_data = options.data ? *options.data : own_data;
   for (const PlannedPopulation& population : plan.populations) {
-    const ExperimentConfig& head = plan.trials[static_cast<std::size_t>(population.trials.front())].config;
-    YAML::Emitter data_key;
-    data_key << YAML::Flow << YAML::Load(head.resolved_yaml)["data"];
-    auto& cached = data_cache[data_key.c_str() + std::to_string(head.seed)];
-    if (!cached) cached = std::make_shared<const ExperimentData>(load_experiment_data(head));
-    const ExperimentData& data = *cached;
+    const ExperimentConfig head = plan.trial_config(population.trials.front());
+    const ExperimentData& data = plan_data.of(plan, population);
 
     // Member order: trial-major, then replicate r with seed `trial seed + r`.
     std::vector<std::uint64_t> seeds;
@@ -195,7 +197,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
     std::vector<MemberSetup> setups;
     std::vector<Index> member_trial;
     for (const Index t : population.trials) {
-      const ExperimentConfig& config = plan.trials[static_cast<std::size_t>(t)].config;
+      const ExperimentConfig config = plan.trial_config(t);
       const ModelSpec spec = resolve_model(config, data.train);
       for (Index r = 0; r < plan.replicates; ++r) {
         const std::uint64_t seed = config.seed + static_cast<std::uint64_t>(r);
@@ -222,9 +224,9 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       if (!populated.contains(population.index)) {
         std::vector<MemberStart> starts;
         for (std::size_t m = 0; m < seeds.size(); ++m) {
-          const PlannedTrial& trial = plan.trials[static_cast<std::size_t>(member_trial[m])];
+          const PlannedTrial trial = plan.trials[static_cast<std::size_t>(member_trial[m])];
           starts.push_back(MemberStart{.member = first_member + static_cast<Index>(m), .population = population.index, .seed = seeds[m],
-                                       .hyperparameters_json = hyperparameters_json(hyperparameters_of(trial.config), trial)});
+                                       .hyperparameters_json = hyperparameters_json(hyperparameters_of(plan.trial_config(trial.index)), trial)});
         }
         // A population row without members is what an nnlab that wrote them in two transactions
         // left when killed in between (before any checkpoint): its members are added from the plan.
@@ -290,9 +292,10 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
     const std::vector<ParameterRef<float>> parameters = model.parameters();
     for (std::size_t m = 0; m < results.size(); ++m) {
       const Index t = member_trial[m];
-      const PlannedTrial& trial = plan.trials[static_cast<std::size_t>(t)];
+      const PlannedTrial trial = plan.trials[static_cast<std::size_t>(t)];
+      const ExperimentConfig config = plan.trial_config(t);
       MemberSummary member{.member = static_cast<Index>(summary.members.size()), .trial = t, .population = population.index,
-                           .seed = seeds[m], .hyperparameters = hyperparameters_of(trial.config), .result = std::move(results[m]),
+                           .seed = seeds[m], .hyperparameters = hyperparameters_of(config), .result = std::move(results[m]),
                            .solution = std::nullopt};
       if (mirror) {
         const auto slice = [&](std::size_t p) {
@@ -305,8 +308,8 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       trial_summary.population = population.index;
       trial_summary.values = trial.values;
       trial_summary.majority_fraction = majority_fraction(data.train);
-      trial_summary.epochs = trial.config.train.epochs;
-      trial_summary.boolean_task = trial.config.data.train && has_outcome_classes(trial.config.data.train->source);
+      trial_summary.epochs = config.train.epochs;
+      trial_summary.boolean_task = config.data.train && has_outcome_classes(config.data.train->source);
       trial_summary.members.push_back(member.member);
       summary.members.push_back(std::move(member));
     }
@@ -327,12 +330,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
 }
 
 RunSummary run_experiment(const ExperimentConfig& config, const RunOptions& options) {
-  Plan plan;
-  plan.name = config.name;
-  plan.replicates = config.replicates;
-  plan.trials.push_back(PlannedTrial{.index = 0, .values = {}, .config = config});
-  plan.populations.push_back(PlannedPopulation{.index = 0, .trials = {0}, .varying = {}});
-  return run_plan(plan, options);
+  return run_plan(single_trial_plan(config), options);
 }
 
 std::string describe_model(const ExperimentConfig& config) {

@@ -51,19 +51,27 @@ SweepParameter read_parameter(const Field& field) {
   return parameter;
 }
 
-YAML::Node sample(const SweepParameter& parameter, CounterRng& rng) {
-  if (!parameter.values.empty()) return parameter.values[rng.below(parameter.values.size())];
+// One random draw of a parameter: an index into its list, or a sample's text (as the node
+// YAML::Node(double) holds, so the trial's tree is what writing that node gave).
+void sample(const SweepParameter& parameter, CounterRng& rng, SweptValues& values, std::size_t& pick) {
+  if (!parameter.values.empty()) {
+    pick = rng.below(parameter.values.size());
+    return;
+  }
+  pick = values.texts.size();
   switch (*parameter.distribution) {
     case SweepDistribution::uniform:
-      return YAML::Node(rng.uniform(parameter.min, parameter.max));
+      values.texts.push_back(YAML::Node(rng.uniform(parameter.min, parameter.max)).Scalar());
+      return;
     case SweepDistribution::log_uniform:
-      return YAML::Node(std::exp(rng.uniform(std::log(parameter.min), std::log(parameter.max))));
+      values.texts.push_back(YAML::Node(std::exp(rng.uniform(std::log(parameter.min), std::log(parameter.max)))).Scalar());
+      return;
     case SweepDistribution::int_uniform: {
       const auto low = static_cast<std::int64_t>(std::ceil(parameter.min)), high = static_cast<std::int64_t>(std::floor(parameter.max));
-      return YAML::Node(low + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(high - low + 1))));
+      values.texts.push_back(YAML::Node(low + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(high - low + 1)))).Scalar());
+      return;
     }
   }
-  return {};
 }
 
 }  // namespace
@@ -111,19 +119,25 @@ SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
   return sweep;
 }
 
-std::vector<Trial> expand_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin) {
-  if (sweep.parameters.empty()) return {Trial{}};
-  std::vector<Trial> trials;
+SweepTable tabulate_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin) {
+  SweepTable table;
+  for (const auto& parameter : sweep.parameters) {
+    SweptValues values{.key = parameter.key, .nodes = parameter.values, .texts = {}};
+    for (const auto& value : parameter.values) values.texts.push_back(value_text(value));
+    table.parameters.push_back(std::move(values));
+  }
+  if (sweep.parameters.empty()) return table;
   if (sweep.method == SweepMethod::random) {
     if (sweep.count > sweep.max_trials && !force)
       fail_at(origin, "sweep.count", fmt::format("{} trials exceed max_trials {} (raise sweep.max_trials or pass --force)", sweep.count, sweep.max_trials));
+    table.trials = sweep.count;
+    table.picks.resize(static_cast<std::size_t>(sweep.count) * sweep.parameters.size());
     for (Index t = 0; t < sweep.count; ++t) {
       CounterRng rng(seed, RngPurpose::sweep, 0, static_cast<std::uint64_t>(t));
-      Trial trial{.index = t, .assignments = {}};
-      for (const auto& parameter : sweep.parameters) trial.assignments.emplace_back(parameter.key, sample(parameter, rng));
-      trials.push_back(std::move(trial));
+      for (std::size_t k = 0; k < sweep.parameters.size(); ++k)
+        sample(sweep.parameters[k], rng, table.parameters[k], table.picks[static_cast<std::size_t>(t) * sweep.parameters.size() + k]);
     }
-    return trials;
+    return table;
   }
   Index total = 1;
   for (const auto& parameter : sweep.parameters) {
@@ -132,20 +146,12 @@ std::vector<Trial> expand_trials(const SweepSpec& sweep, std::uint64_t seed, boo
   }
   if (total > sweep.max_trials && !force)
     fail_at(origin, "sweep.parameters", fmt::format("the grid has {} trials, more than max_trials {} (raise sweep.max_trials or pass --force)", total, sweep.max_trials));
-  for (Index t = 0; t < total; ++t) {
-    Trial trial{.index = t, .assignments = {}};
-    // Row-major: the last parameter varies fastest.
-    Index rest = t;
-    std::vector<std::pair<std::string, YAML::Node>> reversed;
-    for (auto it = sweep.parameters.rbegin(); it != sweep.parameters.rend(); ++it) {
-      const auto size = static_cast<Index>(it->values.size());
-      reversed.emplace_back(it->key, it->values[static_cast<std::size_t>(rest % size)]);
-      rest /= size;
-    }
-    trial.assignments.assign(reversed.rbegin(), reversed.rend());
-    trials.push_back(std::move(trial));
-  }
-  return trials;
+  table.trials = total;
+  // Row-major: the last parameter varies fastest.
+  table.strides.assign(sweep.parameters.size(), 1);
+  for (std::size_t k = sweep.parameters.size() - 1; k > 0; --k)
+    table.strides[k - 1] = table.strides[k] * static_cast<Index>(sweep.parameters[k].values.size());
+  return table;
 }
 
 namespace {

@@ -34,19 +34,37 @@ struct SweepSpec {
   std::vector<SweepParameter> parameters;
 };
 
-// One trial: a value for every swept key, as YAML to be written into the config.
-struct Trial {
-  Index index = 0;
-  std::vector<std::pair<std::string, YAML::Node>> assignments;
+// One swept key's values, each once: a list's values as written, or a distribution's samples
+// (one per trial, kept as the text YAML::Node(double) or YAML::Node(int64) would hold).
+struct SweptValues {
+  std::string key;
+  std::vector<YAML::Node> nodes;   // a list's values; empty for a distribution
+  std::vector<std::string> texts;  // value_text of each value
+  // The value to write into a trial's tree.
+  YAML::Node node(std::size_t value) const { return nodes.empty() ? YAML::Node(texts[value]) : nodes[value]; }
+};
+
+// The trials of a sweep without a YAML node per trial: trial t takes value pick(t, k) of
+// parameter k. A grid in row-major order of the parameters as written (the last varies
+// fastest), or `count` random draws from CounterRng(seed, RngPurpose::sweep, 0, trial). No
+// sweep is one trial with no parameters.
+struct SweepTable {
+  Index trials = 1;
+  std::vector<SweptValues> parameters;
+  std::size_t pick(Index trial, std::size_t parameter) const {
+    if (!picks.empty()) return picks[static_cast<std::size_t>(trial) * parameters.size() + parameter];
+    return static_cast<std::size_t>(trial / strides[parameter]) % parameters[parameter].texts.size();
+  }
+  std::vector<Index> strides;      // grid: trials between two values of each parameter
+  std::vector<std::size_t> picks;  // random: trial-major, one per parameter
 };
 
 // Reads the `sweep:` node (null -> no sweep: one empty trial). Errors name sweep.* keys.
 SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin);
 
-// The trials of a sweep: the grid in row-major order of the parameters as written, or
-// `count` random draws from CounterRng(seed, RngPurpose::sweep, 0, trial). A grid over
-// more than max_trials trials is an InputError unless `force`.
-std::vector<Trial> expand_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin);
+// A grid over more than max_trials trials (or a random count above it) is an InputError unless
+// `force`.
+SweepTable tabulate_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin);
 
 // A value as one line of text for labels, tables and JSON: "0.1", "tanh", "[1, 7]",
 // "[{units: 2}, {units: 1}]" (lists and maps in YAML flow style, however they were written).

@@ -27,7 +27,7 @@ TEST(Bundled, EveryExperimentRunsShortened) {
   for (const auto& file : files) {
     SCOPED_TRACE(file.filename().string());
     const Plan full = plan_experiment(file);
-    const bool fashion = full.trials.front().config.data.train->source == "fashion-mnist";
+    const bool fashion = full.trial_config(0).data.train->source == "fashion-mnist";
     if (fashion && !have_fashion) continue;
     std::vector<std::string> shorter = {"train.epochs=2", "replicates=2"};
     if (fashion) shorter.insert(shorter.end(), {"data.subset.train=300", "data.subset.test=100"});
@@ -37,7 +37,7 @@ TEST(Bundled, EveryExperimentRunsShortened) {
     EXPECT_EQ(static_cast<Index>(summary.members.size()), plan.members());
     // A swept train.epochs wins over the --set above.
     for (const auto& member : summary.members)
-      EXPECT_EQ(member.result.epochs_run, plan.trials[static_cast<std::size_t>(member.trial)].config.train.epochs);
+      EXPECT_EQ(member.result.epochs_run, plan.trial_config(member.trial).train.epochs);
   }
 }
 

@@ -67,9 +67,9 @@ sweep:
   // Grid order: the last parameter varies fastest.
   EXPECT_EQ(plan.trials[0].values[4].second, "[1, 1]");
   EXPECT_EQ(plan.trials[1].values[4].second, "[1, 7]");
-  EXPECT_EQ(plan.trials[1].config.loss.class_weights, (std::vector<double>{1, 7}));
-  EXPECT_EQ(plan.trials.back().config.optimizer.lr, 0.5);
-  EXPECT_EQ(plan.trials.back().config.model.layers[0].activation.steepness, 1.0);
+  EXPECT_EQ(plan.trial_config(1).loss.class_weights, (std::vector<double>{1, 7}));
+  EXPECT_EQ(plan.trial_config(plan.trials.back().index).optimizer.lr, 0.5);
+  EXPECT_EQ(plan.trial_config(plan.trials.back().index).model.layers[0].activation.steepness, 1.0);
 }
 
 TEST(Plan, StructuralDifferencesSplitPopulations) {
@@ -113,9 +113,9 @@ sweep:
   const Plan a = plan_of(sweep), b = plan_of(sweep);
   ASSERT_EQ(a.trials.size(), 50u);
   std::set<Index> units;
-  for (std::size_t t = 0; t < a.trials.size(); ++t) {
-    const auto& config = a.trials[t].config;
-    EXPECT_EQ(config.optimizer.lr, b.trials[t].config.optimizer.lr);
+  for (Index t = 0; t < static_cast<Index>(a.trials.size()); ++t) {
+    const ExperimentConfig config = a.trial_config(t);
+    EXPECT_EQ(config.optimizer.lr, b.trial_config(t).optimizer.lr);
     EXPECT_GE(config.optimizer.lr, 0.001);
     EXPECT_LE(config.optimizer.lr, 1.0);
     EXPECT_GE(config.optimizer.momentum, 0.0);
@@ -165,8 +165,8 @@ TEST(Plan, MembersOfASweepTrainAsTheyWouldAlone) {
   const RunSummary together = run_plan(plan);
   ASSERT_EQ(together.members.size(), 12u);
   for (const auto& member : together.members) {
-    const auto& config = plan.trials[static_cast<std::size_t>(member.trial)].config;
-    ExperimentConfig alone = config;
+    // The config the trial's own tree parses to, trained alone.
+    ExperimentConfig alone = plan.parsed_trial_config(member.trial);
     alone.seed = member.seed;
     alone.replicates = 1;
     const RunSummary single = run_experiment(alone);
@@ -180,8 +180,8 @@ TEST(Plan, AStarSweepsEveryLayerAtOnce) {
   ASSERT_EQ(plan.populations.size(), 1u);  // steepness is a scalar hyper-parameter
   EXPECT_EQ(plan.populations[0].varying, std::vector<std::string>{"model.layers.*.steepness"});
   const std::vector<double> expected{0.25, 0.5, 1.0, 2.0};
-  for (std::size_t t = 0; t < plan.trials.size(); ++t) {
-    const ExperimentConfig& config = plan.trials[t].config;
+  for (Index t = 0; t < static_cast<Index>(plan.trials.size()); ++t) {
+    const ExperimentConfig config = plan.parsed_trial_config(t);
     const YAML::Node resolved = YAML::Load(config.resolved_yaml);
     ASSERT_EQ(config.model.layers.size(), 2u);
     for (std::size_t layer = 0; layer < 2; ++layer) {
@@ -216,7 +216,7 @@ sweep:
   EXPECT_EQ(plan.populations.size(), 2u);
   EXPECT_EQ(plan.trials[0].values[0].second, "[{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}]");
   EXPECT_EQ(plan.trials[1].values[0].second, "[{units: 3, activation: tanh}, {units: 1, activation: sigmoid}]");
-  EXPECT_EQ(plan.trials[1].config.model.layers[0].units, 3);
+  EXPECT_EQ(plan.trial_config(1).model.layers[0].units, 3);
   // --plan: a header line and one line per population.
   const std::string text = describe_plan(plan);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;
@@ -237,19 +237,20 @@ sweep:
 )", {"model.layers.*.bias=false"});
   ASSERT_EQ(plan.trials.size(), 4u);
   EXPECT_EQ(plan.populations.size(), 2u);
-  for (const auto& trial : plan.trials) {
+  for (const PlannedTrial& trial : plan.trials) {
     const double steepness = trial.values[0].second == "0.5" ? 0.5 : 2.0;
-    for (const auto& layer : trial.config.model.layers) {
-      EXPECT_EQ(layer.activation.steepness, steepness) << trial.config.resolved_yaml;
-      EXPECT_FALSE(layer.bias) << trial.config.resolved_yaml;
+    const ExperimentConfig config = plan.parsed_trial_config(trial.index);
+    for (const auto& layer : plan.trial_config(trial.index).model.layers) {
+      EXPECT_EQ(layer.activation.steepness, steepness) << config.resolved_yaml;
+      EXPECT_FALSE(layer.bias) << config.resolved_yaml;
     }
   }
-  EXPECT_EQ(plan.trials[1].config.model.layers[0].units, 3);
+  EXPECT_EQ(plan.trial_config(1).model.layers[0].units, 3);
   // A swept key still wins over the same key from --set.
   const Plan swept = plan_of("sweep: {parameters: {model.layers: [[{units: 2, activation: sigmoid}, {units: 1, activation: sigmoid}]], "
                              "model.layers.0.steepness: [3]}}",
                              {"model.layers.0.steepness=0.25"});
-  EXPECT_EQ(swept.trials[0].config.model.layers[0].activation.steepness, 3.0);
+  EXPECT_EQ(swept.trial_config(0).model.layers[0].activation.steepness, 3.0);
 }
 
 TEST(Plan, SweptStructuralKeysAreRecordedWithEachMember) {
@@ -262,7 +263,7 @@ TEST(Plan, SweptStructuralKeysAreRecordedWithEachMember) {
   for (const MemberInfo& member : record.members) {
     const nlohmann::json hyper = nlohmann::json::parse(member.hyperparameters_json);
     const Index trial = summary.members[static_cast<std::size_t>(member.member)].trial;
-    const ExperimentConfig& config = plan.trials[static_cast<std::size_t>(trial)].config;
+    const ExperimentConfig config = plan.trial_config(trial);
     SCOPED_TRACE(member.hyperparameters_json);
     if (config.train.batch == 0) EXPECT_EQ(hyper["train.batch"], "full");
     else EXPECT_EQ(hyper["train.batch"], 16);  // a number stays a number
@@ -272,7 +273,7 @@ TEST(Plan, SweptStructuralKeysAreRecordedWithEachMember) {
   // The --json summary's members say the same.
   const nlohmann::json document = nlohmann::json::parse(to_json(summary));
   for (const auto& member : document["members"]) {
-    const ExperimentConfig& config = plan.trials[member["trial"].get<std::size_t>()].config;
+    const ExperimentConfig config = plan.trial_config(member["trial"].get<Index>());
     if (config.train.batch == 0) EXPECT_EQ(member["hyperparameters"]["train.batch"], "full");
     else EXPECT_EQ(member["hyperparameters"]["train.batch"], 16);
     EXPECT_TRUE(member["hyperparameters"].contains("model.layers.0.activation"));

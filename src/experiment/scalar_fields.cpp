@@ -1,0 +1,110 @@
+#include "experiment/scalar_fields.hpp"
+
+#include <array>
+#include <charconv>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace nnlab {
+namespace {
+
+// Keys read by one `number` each into one double, untouched by any other key. They are all
+// among the keys structure_key strips, so trials differing in them share a population.
+constexpr std::array<std::pair<std::string_view, double OptimizerOptions::*>, 9> optimizer_numbers{{
+    {"lr", &OptimizerOptions::lr},
+    {"weight_decay", &OptimizerOptions::weight_decay},
+    {"momentum", &OptimizerOptions::momentum},
+    {"dampening", &OptimizerOptions::dampening},
+    {"eps", &OptimizerOptions::eps},
+    {"alpha", &OptimizerOptions::alpha},
+    {"rho", &OptimizerOptions::rho},
+    {"lr_decay", &OptimizerOptions::lr_decay},
+    {"initial_accumulator_value", &OptimizerOptions::initial_accumulator_value},
+}};
+constexpr std::array<std::pair<std::string_view, double ScheduleSpec::*>, 3> schedule_numbers{{
+    {"gamma", &ScheduleSpec::gamma},
+    {"decay", &ScheduleSpec::decay},
+    {"eta_min", &ScheduleSpec::eta_min},
+}};
+constexpr std::array<std::pair<std::string_view, double TrainConfig::*>, 2> train_numbers{{
+    {"clip_norm", &TrainConfig::clip_norm},
+    {"clip_value", &TrainConfig::clip_value},
+}};
+constexpr std::array<std::pair<std::string_view, double ActivationSpec::*>, 3> layer_numbers{{
+    {"steepness", &ActivationSpec::steepness},
+    {"slope", &ActivationSpec::slope},
+    {"alpha", &ActivationSpec::alpha},
+}};
+
+template <typename Table>
+auto member_of(const Table& table, std::string_view name) -> decltype(table.front().second) {
+  for (const auto& [key, member] : table)
+    if (key == name) return member;
+  return nullptr;
+}
+
+std::string_view after(std::string_view name, std::string_view prefix) { return name.substr(prefix.size()); }
+
+}  // namespace
+
+std::optional<ScalarField> scalar_field(const std::string& key) {
+  const std::string_view text(key);
+  const auto in = [&](std::string_view prefix, const auto& table) {
+    return text.starts_with(prefix) && member_of(table, after(text, prefix)) != nullptr;
+  };
+  if (in("optimizer.", optimizer_numbers) || in("schedule.", schedule_numbers) || in("train.", train_numbers) ||
+      key == "optimizer.betas" || key == "optimizer.layer_lr" || key == "loss.class_weights")
+    return ScalarField{.name = key};
+  constexpr std::string_view layers = "model.layers.";
+  if (!text.starts_with(layers)) return std::nullopt;
+  const std::string_view rest = after(text, layers);
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || member_of(layer_numbers, rest.substr(dot + 1)) == nullptr) return std::nullopt;
+  const std::string_view segment = rest.substr(0, dot);
+  std::size_t layer = 0;
+  const auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), layer);
+  if (segment != "*" && (error != std::errc() || end != segment.data() + segment.size())) return std::nullopt;
+  return ScalarField{.name = "layers." + std::string(rest.substr(dot + 1))};
+}
+
+bool overlap(const ScalarField& a, const ScalarField& b) { return a.name == b.name; }
+
+std::vector<double> read_field(const ScalarField& field, const ExperimentConfig& config) {
+  const std::string_view name(field.name);
+  if (name == "optimizer.betas") return {config.optimizer.beta1, config.optimizer.beta2};
+  if (name == "optimizer.layer_lr") return config.optimizer.layer_lr_multipliers;
+  if (name == "loss.class_weights") return config.loss.class_weights;
+  if (name.starts_with("optimizer.")) return {config.optimizer.*member_of(optimizer_numbers, after(name, "optimizer."))};
+  if (name.starts_with("schedule.")) return {config.schedule.*member_of(schedule_numbers, after(name, "schedule."))};
+  if (name.starts_with("train.")) return {config.train.*member_of(train_numbers, after(name, "train."))};
+  const auto member = member_of(layer_numbers, after(name, "layers."));
+  std::vector<double> values;
+  for (const auto& layer : config.model.layers) values.push_back(layer.activation.*member);
+  return values;
+}
+
+void write_field(const ScalarField& field, const std::vector<double>& values, ExperimentConfig& config) {
+  const std::string_view name(field.name);
+  if (name == "optimizer.betas") {
+    config.optimizer.beta1 = values.at(0);
+    config.optimizer.beta2 = values.at(1);
+  } else if (name == "optimizer.layer_lr") {
+    config.optimizer.layer_lr_multipliers = values;
+  } else if (name == "loss.class_weights") {
+    config.loss.class_weights = values;
+  } else if (name.starts_with("optimizer.")) {
+    config.optimizer.*member_of(optimizer_numbers, after(name, "optimizer.")) = values.at(0);
+  } else if (name.starts_with("schedule.")) {
+    config.schedule.*member_of(schedule_numbers, after(name, "schedule.")) = values.at(0);
+  } else if (name.starts_with("train.")) {
+    config.train.*member_of(train_numbers, after(name, "train.")) = values.at(0);
+  } else {
+    const auto member = member_of(layer_numbers, after(name, "layers."));
+    if (values.size() != config.model.layers.size())
+      throw std::logic_error("write_field: " + field.name + " read from a config with other layers");
+    for (std::size_t i = 0; i < values.size(); ++i) config.model.layers[i].activation.*member = values[i];
+  }
+}
+
+}  // namespace nnlab
