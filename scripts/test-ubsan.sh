@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds every test with UndefinedBehaviorSanitizer and runs them (issue 9, item 8): any
+# undefined behaviour aborts its test. A separate build tree, ./build-ubsan (or
+# $NNLAB_UBSAN_BUILD_DIR); same flags as the Release build otherwise, so the floats are the same.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+build_dir="${NNLAB_UBSAN_BUILD_DIR:-build-ubsan}"
+sanitize="-fsanitize=undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNLAB_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS="$sanitize" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=undefined" > /dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+# The browser check only opens a report; the CLI tests run the sanitized nnlab binary.
+UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" -E '^Report\.OpensInHeadlessChromium$'
