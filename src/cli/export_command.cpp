@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/statistics.hpp"
 #include "experiment/resume.hpp"
 #include "experiment/suggest.hpp"
@@ -116,12 +117,12 @@ std::vector<std::string> select_metrics(const std::vector<std::string>& all, con
     if (matched) continue;
     const std::vector<std::string_view> names(all.begin(), all.end());
     if (const auto match = prefix ? std::nullopt : closest_match(pattern, names))
-      throw InputError(fmt::format("--metric {}: run {} has no such metric; did you mean '{}'?", pattern, run, *match));
+      throw InputError(fmt::format("--metric {}: run {} has no such metric; did you mean '{}'?", shown_value(pattern), run, *match));
     std::string list;
     for (const auto& metric : all) list += (list.empty() ? "" : ", ") + metric;
     if (list.empty()) list = "none";
-    if (prefix) throw InputError(fmt::format("--metric {}: no metric of run {} starts with '{}' (it has {})", pattern, run, stem, list));
-    throw InputError(fmt::format("--metric {}: run {} has no such metric (it has {})", pattern, run, list));
+    if (prefix) throw InputError(fmt::format("--metric {}: no metric of run {} starts with '{}' (it has {})", shown_value(pattern), run, shown_value(stem), list));
+    throw InputError(fmt::format("--metric {}: run {} has no such metric (it has {})", shown_value(pattern), run, list));
   }
   std::vector<std::string> selected;
   for (const auto& metric : all)
@@ -279,7 +280,7 @@ void write_weights(const RunStore& store, RunId run, const std::string& model_fi
     if (!content) continue;
     std::ofstream out(model_file, std::ios::binary);
     out.write(reinterpret_cast<const char*>(content->content.data()), static_cast<std::streamsize>(content->content.size()));
-    if (!out) throw InputError(fmt::format("{}: cannot write", model_file));
+    if (!out) throw InputError(fmt::format("{}: cannot write", shown_value(model_file)));
     fmt::print(stderr, "weights of run {} written to {}\n", run, model_file);
     return;
   }
@@ -296,7 +297,7 @@ std::string ExportOptions::series_format() const {
 int command_export(const std::filesystem::path& store_file, const ExportOptions& options) {
   const std::string format = options.series_format();
   if (format != "" && format != "csv" && format != "json")
-    throw InputError(fmt::format("--metrics: expected csv or json, got '{}'", format));
+    throw InputError(fmt::format("--metrics: expected csv or json, got '{}'", shown_value(format)));
   if (options.wide && options.aggregate) throw InputError("--wide and --aggregate: give one of them");
   if (format == "json" && (options.wide || options.aggregate))
     throw InputError(fmt::format("--{} writes csv, not --metrics json", options.wide ? "wide" : "aggregate"));

@@ -80,6 +80,17 @@ TEST_F(ErrorLines, HugeNamesAreCapped) {
   expect_short_error(nnlab({"show", "typo", "--store", store}), {"no run with id or name 'typo'", "nnnn"});
 }
 
+// export's own messages quote the --metric pattern capped too (the run's metric list follows).
+TEST_F(ErrorLines, ExportMetricPatternsAreCapped) {
+  const std::string store = (scratch_ / "runs.db").string();
+  ASSERT_EQ(nnlab({"run", experiment("tiny", "").string(), "--quiet", "--store", store}).exit_code, 0);
+  const Result result = nnlab({"export", "1", "--store", store, "--metric", std::string(100'000, 'q')});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("100,000 bytes"), std::string::npos) << result.err.substr(0, 400);
+  EXPECT_EQ(result.err.find(std::string(200, 'q')), std::string::npos);
+  EXPECT_LT(result.err.size(), 2000u);
+}
+
 TEST_F(ErrorLines, CrOnlyCsvIsReadAsLines) {
   std::string rows = "x,y,label";
   for (int i = 0; i < 5000; ++i) {
