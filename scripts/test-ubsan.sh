@@ -10,5 +10,8 @@ sanitize="-fsanitize=undefined -fno-sanitize-recover=undefined -fno-omit-frame-p
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNLAB_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="$sanitize" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=undefined" > /dev/null
 cmake --build "$build_dir" -j "$(nproc)"
-# The browser check only opens a report; the CLI tests run the sanitized nnlab binary.
-UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" -E '^Report\.OpensInHeadlessChromium$'
+# Left out here (they run in scripts/test.sh): the browser check, which only opens a report,
+# and the two tests that SIGKILL runs at random moments, 2 minutes of process kills whose
+# training code every other test already runs sanitized. The CLI tests run the sanitized nnlab.
+skip='^(Report\.OpensInHeadlessChromium|Resume\..*KilledAtRandomEpochsEndsBitIdentical)$'
+UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" -E "$skip"
