@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace nnlab {
 
@@ -81,6 +82,15 @@ std::pair<double, double> wilson_interval(std::int64_t successes, std::int64_t t
   const double centre = (p + z2 / (2 * n)) / denominator;
   const double half_width = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator;
   return {std::max(0.0, centre - half_width), std::min(1.0, centre + half_width)};
+}
+
+std::size_t lower_median_position(std::span<const double> values) {
+  if (values.empty()) return 0;
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto rank = [&](std::size_t i) { return std::isfinite(values[i]) ? values[i] : INFINITY; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+  return order[(order.size() - 1) / 2];
 }
 
 }  // namespace nnlab

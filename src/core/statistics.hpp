@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,11 @@ namespace nnlab {
 // The q-quantile (0 <= q <= 1) of an ascending, non-empty sample, interpolating linearly
 // between order statistics (numpy's default method).
 double quantile_of_sorted(const std::vector<double>& sorted, double q);
+
+// The position of the lower median of `values`: ascending, non-finite values (NaN, ±inf) ranked
+// last as equals, ties to the earlier position. 0 for an empty span. The one rule by which the
+// runner picks a trial's median member and the report names it.
+std::size_t lower_median_position(std::span<const double> values);
 
 // The 95 % Wilson (1927) score interval of a binomial proportion (z = 1.96); [0, 1] for no trials.
 std::pair<double, double> wilson_interval(std::int64_t successes, std::int64_t trials, double z = 1.959963984540054);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "core/statistics.hpp"
 #include "train/batch.hpp"
 
 namespace nnlab {
@@ -63,14 +64,10 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
 }
 
 Index median_member(std::span<const Index> members, std::span<const MemberResult> results) {
-  std::vector<Index> order(members.begin(), members.end());
-  const auto loss = [&](Index m) { return results[static_cast<std::size_t>(m)].final_metrics.train_loss; };
-  std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) {
-    const double la = loss(a), lb = loss(b);
-    if (std::isnan(la) || std::isnan(lb)) return !std::isnan(la) && std::isnan(lb);
-    return la < lb;
-  });
-  return order.empty() ? 0 : order[(order.size() - 1) / 2];
+  if (members.empty()) return 0;
+  std::vector<double> losses;
+  for (const Index m : members) losses.push_back(results[static_cast<std::size_t>(m)].final_metrics.train_loss);
+  return members[lower_median_position(losses)];
 }
 
 Index default_tsne_layer(Index layers) { return layers >= 2 ? layers - 2 : 0; }

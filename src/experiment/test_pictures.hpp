@@ -22,8 +22,8 @@ struct PictureMember {
 void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, const Dataset& test,
                           std::span<const PictureMember> members, Index layer);
 
-// The member of `members` (population-local indices) with the median final train loss: the
-// lower median, ties to the lower index, members with a NaN loss last.
+// The member of `members` (population-local indices) with the median final train loss
+// (core's lower_median_position: non-finite losses last, ties to the earlier member).
 Index median_member(std::span<const Index> members, std::span<const MemberResult> results);
 
 // The default t-SNE layer: the last hidden layer, or the only layer of a one-layer network.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/statistics.hpp"
 #include "store/checksum.hpp"
 
 namespace nnlab {
@@ -196,15 +197,13 @@ std::string member_name(const RunView& view, Index member) {
 
 std::optional<Index> median_member(const RunView& view, const TrialGroup& trial) {
   if (trial.members.empty()) return std::nullopt;
-  std::vector<std::pair<double, Index>> ranked;
+  std::vector<double> losses;
   for (const Index m : trial.members) {
     const json* entry = view.member(m);
-    double loss = INFINITY;
-    if (entry != nullptr && entry->contains("train_loss") && (*entry)["train_loss"].is_number()) loss = (*entry)["train_loss"].get<double>();
-    ranked.emplace_back(std::isfinite(loss) ? loss : INFINITY, m);
+    const bool known = entry != nullptr && entry->contains("train_loss") && (*entry)["train_loss"].is_number();
+    losses.push_back(known ? (*entry)["train_loss"].get<double>() : INFINITY);  // null in the JSON: not finite
   }
-  std::sort(ranked.begin(), ranked.end());
-  return ranked[(ranked.size() - 1) / 2].second;
+  return trial.members[lower_median_position(losses)];
 }
 
 std::map<std::string, Color> value_colors(const std::vector<std::string>& values) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace nnlab {
@@ -105,6 +106,23 @@ TEST(KaplanMeier, EveryoneCensoredOrNoOne) {
   const SurvivalCurve empty = kaplan_meier({});
   EXPECT_EQ(empty.subjects, 0);
   EXPECT_FALSE(empty.quantile(0.25).has_value());
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// The runner's pick of a trial's median member and the report's caption use this one rule.
+TEST(LowerMedianPosition, NonFiniteLastAndTiesToTheEarlierPosition) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(lower_median_position(std::vector<double>{}), 0u);
+  EXPECT_EQ(lower_median_position(std::vector<double>{0.3}), 0u);
+  EXPECT_EQ(lower_median_position(std::vector<double>{0.4, 0.1, 0.3, 0.2}), 3u);  // sorted 0.1 0.2 | 0.3 0.4: lower median 0.2
+  EXPECT_EQ(lower_median_position(std::vector<double>{0.5, 0.5, 0.5}), 1u);        // all tied: the middle position
+  EXPECT_EQ(lower_median_position(std::vector<double>{nan, inf, 0.2, 0.1, 0.3}), 4u);  // 0.1 0.2 0.3 | nan inf
+  EXPECT_EQ(lower_median_position(std::vector<double>{inf, nan, -inf}), 1u);        // all non-finite: equals, the middle
 }
 
 }  // namespace
