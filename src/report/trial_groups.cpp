@@ -121,7 +121,9 @@ RunView read_run_view(const RunStore& store, RunId run, bool compared) {
   }
   // Keys in the order of the first trial; a key varies when some trial holds another value.
   if (!view.trials.empty()) {
-    for (const auto& [key, value] : view.trials.front().parameters) {
+    for (const auto& parameter : view.trials.front().parameters) {
+      const std::string& key = parameter.first;
+      const std::string& value = parameter.second;
       const bool varies = std::any_of(view.trials.begin(), view.trials.end(), [&](const TrialGroup& t) { return t.value_of(key) != value; });
       if (varies) {
         view.varying.push_back(key);

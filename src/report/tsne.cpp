@@ -144,7 +144,10 @@ std::array<const double*, 3> coordinate_pointers(const Coordinates& map) {
 template <int Dims>
 void gradient_pass(const std::vector<double>& joint, const Coordinates& map, std::size_t count, double exaggeration,
                    Coordinates& gradient) {
-  const auto [y0, y1, y2] = coordinate_pointers<Dims>(map);
+  const std::array<const double*, 3> coordinates = coordinate_pointers<Dims>(map);
+  const double* const y0 = coordinates[0];  // plain names, not a structured binding: lambdas below capture them
+  const double* const y1 = coordinates[1];
+  const double* const y2 = coordinates[2];
   std::vector<double> row_sums(count, 0.0);
   Coordinates repulsion;
   for (int d = 0; d < Dims; ++d) repulsion[static_cast<std::size_t>(d)].assign(count, 0.0);
@@ -190,7 +193,10 @@ void gradient_pass(const std::vector<double>& joint, const Coordinates& map, std
 // KL(P || Q) = sum_{i != j} p_ij log(p_ij / q_ij), with q_ij floored like p_ij.
 template <int Dims>
 double kl_divergence(const std::vector<double>& joint, const Coordinates& map, std::size_t count) {
-  const auto [y0, y1, y2] = coordinate_pointers<Dims>(map);
+  const std::array<const double*, 3> coordinates = coordinate_pointers<Dims>(map);
+  const double* const y0 = coordinates[0];  // plain names, not a structured binding: lambdas below capture them
+  const double* const y1 = coordinates[1];
+  const double* const y2 = coordinates[2];
   const auto kernel = [&](std::size_t i, std::size_t j) {
     const double d0 = y0[i] - y0[j];
     const double d1 = Dims > 1 ? y1[i] - y1[j] : 0.0;
