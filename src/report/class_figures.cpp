@@ -11,13 +11,12 @@
 #include "report/heatmap.hpp"
 #include "report/matrix_image.hpp"
 #include "report/member_bands.hpp"
+#include "report/stored_documents.hpp"
 #include "report/tsne.hpp"
 
 namespace nnlab {
 
 namespace {
-
-using nlohmann::json;
 
 // Exact t-SNE is O(N^2) per iteration: up to 1,000 points for one trial, fewer (not under 300) when
 // many trials each get a map, so that a ten-trial sweep's report takes seconds, not minutes.
@@ -48,56 +47,37 @@ std::string who(const RunView& view, const TrialGroup& trial, Index member) {
   return trial_member_name(view, trial, member) + (median ? " — the trial's median member by final train loss" : "");
 }
 
-std::optional<json> json_artefact(const RunView& view, const ArtefactInfo& artefact) {
-  const auto content = view.artefact(artefact.label);
-  if (!content) return std::nullopt;
-  json document = json::parse(bytes_text(content->content), nullptr, false);
-  if (document.is_discarded() || !document.is_object()) return std::nullopt;
-  return document;
-}
-
 void add_confusion(ReportSection& section, const RunView& view, const TrialGroup& trial, const ArtefactInfo& artefact) {
-  const auto document = json_artefact(view, artefact);
-  if (!document || !(*document)["classes"].is_number_integer() || !(*document)["counts"].is_array()) return;
-  const auto classes = (*document)["classes"].get<std::size_t>();
-  Matrix matrix{classes, classes, {}};
+  const auto content = view.artefact(artefact.label);
+  if (!content) return;
+  const std::optional<Matrix> matrix = decode_confusion(content->content);
+  if (!matrix) return;
+  const std::size_t classes = matrix->rows;
   double total = 0;
-  for (const auto& count : (*document)["counts"]) {
-    if (!count.is_number()) return;
-    matrix.values.push_back(count.get<double>());
-    total += matrix.values.back();
-  }
-  if (classes == 0 || matrix.values.size() != classes * classes) return;
+  for (const double count : matrix->values) total += count;
   const Index member = *artefact.label.member;
   const std::vector<std::string> names = names_for(view, classes);
   const bool long_names = !names.empty();
   section.blocks.push_back(ReportFigure{
       fmt::format("{}-confusion-trial-{}", view.stem, trial.trial),
-      heatmap_chart(matrix, HeatmapOptions{.title = view.caption(fmt::format("confusion matrix, {}", view.trials.size() > 1 ? trial_name(view, trial) : member_name(view, member))),
-                                           .x_label = "predicted class", .y_label = "true class", .value_label = "test examples",
-                                           .row_labels = names, .column_labels = names, .height = long_names ? 640 : 500}),
+      heatmap_chart(*matrix, HeatmapOptions{.title = view.caption(fmt::format("confusion matrix, {}", view.trials.size() > 1 ? trial_name(view, trial) : member_name(view, member))),
+                                            .x_label = "predicted class", .y_label = "true class", .value_label = "test examples",
+                                            .row_labels = names, .column_labels = names, .height = long_names ? 640 : 500}),
       view.caption(fmt::format("Confusion matrix on the test set ({:.0f} examples) of {}: rows true class, columns predicted class.", total,
                                who(view, trial, member)))});
 }
 
 void add_tsne(ReportSection& section, const RunView& view, const TrialGroup& trial, const ArtefactInfo& artefact) {
-  const auto document = json_artefact(view, artefact);
-  if (!document || !(*document)["values"].is_array() || !(*document)["labels"].is_array()) return;
-  const json& rows = (*document)["values"];
-  const json& labels = (*document)["labels"];
-  const std::size_t count = std::min({rows.size(), labels.size(), tsne_points(view)});
-  if (count < 10 || !rows[0].is_array() || rows[0].empty()) return;
-  int layer = document->value("layer", -1);
-  if (layer < 0) std::sscanf(artefact.label.name.c_str(), "layers.%d", &layer);
-  Matrix points{count, rows[0].size(), {}};
+  const auto content = view.artefact(artefact.label);
+  if (!content) return;
+  const std::optional<StoredActivations> stored = decode_activations(content->content, tsne_points(view));
+  if (!stored) return;
+  int layer = stored->layer.value_or(-1);
+  if (layer < 0 && std::sscanf(artefact.label.name.c_str(), "layers.%4d", &layer) != 1) layer = -1;
+  const std::size_t count = stored->labels.size();
+  const TsneResult embedding = tsne(stored->points, TsneOptions{.iterations = 750});
   ClassPoints scatter;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (!rows[i].is_array() || rows[i].size() != points.columns || !labels[i].is_number_integer() || labels[i].get<int>() < 0) return;
-    for (const auto& value : rows[i]) points.values.push_back(value.is_number() ? value.get<double>() : std::nan(""));
-    scatter.label.push_back(labels[i].get<int>());
-  }
-  if (!std::all_of(points.values.begin(), points.values.end(), [](double v) { return std::isfinite(v); })) return;
-  const TsneResult embedding = tsne(points, TsneOptions{.iterations = 750});
+  scatter.label = stored->labels;
   for (std::size_t i = 0; i < count; ++i) {
     scatter.x.push_back(embedding.embedding.at(i, 0));
     scatter.y.push_back(embedding.embedding.at(i, 1));

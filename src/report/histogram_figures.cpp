@@ -8,53 +8,14 @@
 #include <optional>
 
 #include "report/histogram_outlines.hpp"
+#include "report/stored_documents.hpp"
 #include "report/stored_weights.hpp"
 
 namespace nnlab {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr double min_histogram_values = 50;  // fewer values make no histogram: they are drawn as points
-
-// One "histograms" artefact as the recorder writes it: the epoch, the member, and per layer the
-// binned weights and probe activations (core/histogram.hpp). Nothing when it is not of that form.
-struct StoredHistograms {
-  std::int64_t epoch = 0;
-  Index member = 0;
-  struct Entry {
-    std::size_t layer = 0;
-    BinnedCounts bins;
-    std::int64_t nonfinite = 0;
-  };
-  std::vector<Entry> weights, activations;
-};
-
-std::optional<StoredHistograms> parse_histograms(const std::vector<std::byte>& content) {
-  try {
-    const json document = json::parse(bytes_text(content));
-    StoredHistograms stored{.epoch = document.at("epoch").get<std::int64_t>(), .member = document.at("member").get<Index>(), .weights = {},
-                            .activations = {}};
-    for (auto [kind, entries] : {std::pair{"weights", &stored.weights}, std::pair{"activations", &stored.activations}}) {
-      if (!document.contains(kind)) continue;
-      for (const json& entry : document.at(kind).get<std::vector<json>>()) {
-        StoredHistograms::Entry parsed{.layer = entry.at("layer").get<std::size_t>(),
-                                       .bins = BinnedCounts{.low = entry.at("low").get<double>(), .high = entry.at("high").get<double>(),
-                                                            .counts = entry.at("counts").get<std::vector<double>>()},
-                                       .nonfinite = entry.value("nonfinite", std::int64_t{0})};
-        const BinnedCounts& bins = parsed.bins;
-        const bool sound = std::isfinite(bins.low) && std::isfinite(bins.high) && bins.low <= bins.high &&
-                           std::all_of(bins.counts.begin(), bins.counts.end(), [](double c) { return std::isfinite(c) && c >= 0; });
-        if (!sound) return std::nullopt;
-        entries->push_back(std::move(parsed));
-      }
-    }
-    return stored;
-  } catch (const json::exception&) {
-    return std::nullopt;  // a damaged artefact is left out of the report, not the whole report
-  }
-}
 
 const TrialGroup* trial_of(const RunView& view, Index member) {
   for (const TrialGroup& trial : view.trials)
@@ -179,7 +140,7 @@ void add_histograms(ReportSection& section, const RunView& view) {
     if (artefact.label.kind != "histograms") continue;
     const auto content = view.artefact(artefact.label);
     if (!content) continue;
-    if (auto parsed = parse_histograms(content->content)) by_member[parsed->member].push_back(std::move(*parsed));
+    if (auto parsed = decode_histograms(content->content)) by_member[parsed->member].push_back(std::move(*parsed));
   }
   bool first = true;
   for (auto& [member, documents] : by_member) {

@@ -1,0 +1,137 @@
+#include "report/stored_documents.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string_view>
+
+namespace nnlab {
+
+namespace {
+
+using nlohmann::json;
+
+// The artefact's JSON object, or nullopt. nlohmann's parser stops at a NUL byte and would ignore
+// what follows, so a NUL makes the document malformed.
+std::optional<json> json_object(std::span<const std::byte> content) {
+  const std::string_view text(reinterpret_cast<const char*>(content.data()), content.size());
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
+  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded() || !document.is_object()) return std::nullopt;
+  return document;
+}
+
+// A JSON integer in [low, high], or nullopt (a float, a string, or out of range).
+std::optional<std::int64_t> integer_in(const json& value, std::int64_t low, std::int64_t high) {
+  if (value.is_number_unsigned()) {
+    const auto number = value.get<std::uint64_t>();  // JSON's non-negative integers, 0 included
+    if (number > static_cast<std::uint64_t>(high) || static_cast<std::int64_t>(number) < low) return std::nullopt;
+    return static_cast<std::int64_t>(number);
+  }
+  if (!value.is_number_integer()) return std::nullopt;
+  const auto number = value.get<std::int64_t>();
+  if (number < low || number > high) return std::nullopt;
+  return number;
+}
+
+std::optional<double> finite_number(const json& value) {
+  if (!value.is_number()) return std::nullopt;
+  const double number = value.get<double>();
+  if (!std::isfinite(number)) return std::nullopt;
+  return number;
+}
+
+constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t max_layer = 1 << 20;
+
+std::optional<StoredHistograms::Entry> histogram_entry(const json& entry) {
+  if (!entry.is_object() || !entry.contains("layer") || !entry.contains("low") || !entry.contains("high") || !entry.contains("counts"))
+    return std::nullopt;
+  const auto layer = integer_in(entry["layer"], 0, max_layer);
+  const auto low = finite_number(entry["low"]), high = finite_number(entry["high"]);
+  const json& counts = entry["counts"];
+  if (!layer || !low || !high || *low > *high || !counts.is_array()) return std::nullopt;
+  StoredHistograms::Entry parsed{.layer = static_cast<std::size_t>(*layer), .bins = BinnedCounts{.low = *low, .high = *high, .counts = {}},
+                                 .nonfinite = 0};
+  for (const json& count : counts) {
+    const auto value = finite_number(count);
+    if (!value || *value < 0) return std::nullopt;
+    parsed.bins.counts.push_back(*value);
+  }
+  if (entry.contains("nonfinite")) {
+    const auto nonfinite = integer_in(entry["nonfinite"], 0, int64_max);
+    if (!nonfinite) return std::nullopt;
+    parsed.nonfinite = *nonfinite;
+  }
+  return parsed;
+}
+
+}  // namespace
+
+std::optional<StoredHistograms> decode_histograms(std::span<const std::byte> content) {
+  const auto document = json_object(content);
+  if (!document || !document->contains("epoch") || !document->contains("member")) return std::nullopt;
+  const auto epoch = integer_in((*document)["epoch"], 0, int64_max);
+  const auto member = integer_in((*document)["member"], 0, int64_max);
+  if (!epoch || !member) return std::nullopt;
+  StoredHistograms stored{.epoch = *epoch, .member = static_cast<Index>(*member), .weights = {}, .activations = {}};
+  for (auto [kind, entries] : {std::pair{"weights", &stored.weights}, std::pair{"activations", &stored.activations}}) {
+    if (!document->contains(kind)) continue;
+    const json& list = (*document)[kind];
+    if (!list.is_array()) return std::nullopt;
+    for (const json& entry : list) {
+      auto parsed = histogram_entry(entry);
+      if (!parsed) return std::nullopt;
+      entries->push_back(std::move(*parsed));
+    }
+  }
+  return stored;
+}
+
+std::optional<Matrix> decode_confusion(std::span<const std::byte> content) {
+  const auto document = json_object(content);
+  if (!document || !document->contains("classes") || !document->contains("counts")) return std::nullopt;
+  const json& counts = (*document)["counts"];
+  const auto classes = integer_in((*document)["classes"], 1, int64_max);
+  if (!classes || !counts.is_array()) return std::nullopt;
+  // classes^2 == counts.size(), written so that it cannot overflow.
+  const auto c = static_cast<std::uint64_t>(*classes);
+  if (counts.size() % c != 0 || counts.size() / c != c) return std::nullopt;
+  Matrix matrix{static_cast<std::size_t>(c), static_cast<std::size_t>(c), {}};
+  matrix.values.reserve(counts.size());
+  for (const json& count : counts) {
+    const auto value = finite_number(count);
+    if (!value || *value < 0) return std::nullopt;
+    matrix.values.push_back(*value);
+  }
+  return matrix;
+}
+
+std::optional<StoredActivations> decode_activations(std::span<const std::byte> content, std::size_t max_points, std::size_t min_points) {
+  const auto document = json_object(content);
+  if (!document || !document->contains("values") || !document->contains("labels")) return std::nullopt;
+  const json& rows = (*document)["values"];
+  const json& labels = (*document)["labels"];
+  if (!rows.is_array() || !labels.is_array()) return std::nullopt;
+  const std::size_t count = std::min({rows.size(), labels.size(), max_points});
+  if (count == 0 || count < min_points || !rows[0].is_array() || rows[0].empty()) return std::nullopt;
+  StoredActivations stored;
+  if (document->contains("layer"))
+    if (const auto layer = integer_in((*document)["layer"], 0, max_layer)) stored.layer = static_cast<int>(*layer);
+  stored.points = Matrix{count, rows[0].size(), {}};
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto label = integer_in(labels[i], 0, max_stored_label);
+    if (!rows[i].is_array() || rows[i].size() != stored.points.columns || !label) return std::nullopt;
+    for (const json& value : rows[i]) {
+      const auto number = finite_number(value);
+      if (!number) return std::nullopt;
+      stored.points.values.push_back(*number);
+    }
+    stored.labels.push_back(static_cast<int>(*label));
+  }
+  return stored;
+}
+
+}  // namespace nnlab
