@@ -63,32 +63,44 @@ SeriesChunk encode_chunk(std::span<const Epoch> epochs, std::span<const float> v
 void decode_chunk(Epoch first_epoch, Index count, bool contiguous, std::span<const std::byte> epochs_blob,
                   std::span<const std::byte> values_blob, const std::string& where, MetricSeries& series) {
   if (count <= 0) throw InputError(where + ": chunk of " + std::to_string(count) + " points");
-  const auto expected_values = static_cast<std::size_t>(count) * sizeof(float);
-  if (values_blob.size() != expected_values)
-    throw InputError(where + ": values blob has " + std::to_string(values_blob.size()) + " bytes, expected " +
-                     std::to_string(expected_values));
+  const auto points = static_cast<std::size_t>(count);
+  // Sizes compared by division: count * 4 could overflow for a count from a damaged row.
+  const auto holds = [&](std::span<const std::byte> blob, std::size_t bytes_per_point) {
+    return blob.size() % bytes_per_point == 0 && blob.size() / bytes_per_point == points;
+  };
+  const auto expected = [&](std::size_t bytes_per_point) {
+    std::size_t bytes = 0;
+    return __builtin_mul_overflow(points, bytes_per_point, &bytes) ? std::to_string(bytes_per_point) + " × " + std::to_string(count)
+                                                                   : std::to_string(bytes);
+  };
+  if (!holds(values_blob, sizeof(float)))
+    throw InputError(where + ": values blob has " + std::to_string(values_blob.size()) + " bytes, expected " + expected(sizeof(float)));
+  // first_epoch + steps * stride, the last epoch a form makes, must be an int64 (a damaged row's need not be).
+  const auto fits = [&](Index steps, Epoch stride) {
+    Epoch offset = 0, last = 0;
+    return !__builtin_mul_overflow(steps, stride, &offset) && !__builtin_add_overflow(first_epoch, offset, &last);
+  };
   if (contiguous) {
+    if (!fits(count - 1, 1)) throw InputError(where + ": " + std::to_string(count) + " epochs from " + std::to_string(first_epoch) + " overflow");
     const std::size_t old_size = series.epochs.size();
-    series.epochs.resize(old_size + static_cast<std::size_t>(count));
+    series.epochs.resize(old_size + points);
     std::iota(series.epochs.begin() + static_cast<std::ptrdiff_t>(old_size), series.epochs.end(), first_epoch);
   } else if (count >= 2 && epochs_blob.size() == sizeof(Epoch)) {
     Epoch stride = 0;
     std::memcpy(&stride, epochs_blob.data(), sizeof(stride));
-    if (stride < 2) throw InputError(where + ": epoch stride " + std::to_string(stride));
+    if (stride < 2 || !fits(count - 1, stride)) throw InputError(where + ": epoch stride " + std::to_string(stride) + " does not fit");
     for (Index i = 0; i < count; ++i) series.epochs.push_back(first_epoch + i * stride);
   } else if (count >= 3 && epochs_blob.size() == 2 * sizeof(Epoch)) {
     Epoch stride_and_last[2] = {};
     std::memcpy(stride_and_last, epochs_blob.data(), sizeof(stride_and_last));
     const Epoch stride = stride_and_last[0], last = stride_and_last[1];
-    if (stride < 1 || last <= first_epoch + (count - 2) * stride)
+    if (stride < 1 || !fits(count - 2, stride) || last <= first_epoch + (count - 2) * stride)
       throw InputError(where + ": epoch stride " + std::to_string(stride) + " and last epoch " + std::to_string(last) + " do not fit");
     for (Index i = 0; i + 1 < count; ++i) series.epochs.push_back(first_epoch + i * stride);
     series.epochs.push_back(last);
   } else {
-    const auto expected_epochs = static_cast<std::size_t>(count) * sizeof(Epoch);
-    if (epochs_blob.size() != expected_epochs)
-      throw InputError(where + ": epochs blob has " + std::to_string(epochs_blob.size()) + " bytes, expected " +
-                       std::to_string(expected_epochs));
+    if (!holds(epochs_blob, sizeof(Epoch)))
+      throw InputError(where + ": epochs blob has " + std::to_string(epochs_blob.size()) + " bytes, expected " + expected(sizeof(Epoch)));
     append_from_bytes(epochs_blob, series.epochs);
   }
   append_from_bytes(values_blob, series.values);

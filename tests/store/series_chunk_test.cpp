@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -102,6 +103,22 @@ TEST(SeriesChunk, DecodeRefusesBlobsOfTheWrongSize) {
   } catch (const InputError& error) {
     EXPECT_STREQ(error.what(), "runs.db: series row 4: values blob has 4 bytes, expected 8");
   }
+  EXPECT_TRUE(series.epochs.empty());
+}
+
+// Found by the artefacts fuzz harness: a damaged row's count and stride made the epochs
+// overflow int64 (undefined behaviour), and a count near 2^62 made count * 4 wrap to the blob size.
+TEST(SeriesChunk, DecodeRefusesEpochsBeyondInt64) {
+  MetricSeries series;
+  const Epoch big = std::numeric_limits<Epoch>::max() / 4;
+  EXPECT_THROW(decode_chunk(0, 5, false, bytes({0x03, 0x33, 0x33, 0x33, 0x33, 0x33, 0x00, 0x33}), std::vector<std::byte>(20), "x", series),
+               InputError);  // stride 0x3300333333333303, five points
+  EXPECT_THROW(decode_chunk(std::numeric_limits<Epoch>::max() - 1, 3, true, {}, std::vector<std::byte>(12), "x", series), InputError);
+  EXPECT_THROW(decode_chunk(big, 8, false, bytes({0, 0, 0, 0, 0, 0, 0, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}),
+                            std::vector<std::byte>(32), "x", series),
+               InputError);  // stride 2^60 from about 2^61, last epoch 2^63 - 1: the seventh point passes 2^63
+  const Index wraps = (Index{1} << 62) + 1;  // 4 * wraps = 4 (mod 2^64)
+  EXPECT_THROW(decode_chunk(0, wraps, true, {}, bytes({0, 0, 0, 0}), "x", series), InputError);
   EXPECT_TRUE(series.epochs.empty());
 }
 
