@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "io/json_integers.hpp"
 #include "optim/update_rules.hpp"
 
 namespace nnlab {
@@ -38,7 +40,7 @@ static_assert(sizeof(EpochMetrics) == sizeof(std::int64_t) + 12 * sizeof(double)
               "list the new EpochMetrics field in fields_of");
 
 std::uint64_t bits(double value) { return std::bit_cast<std::uint64_t>(value); }
-double from_bits(const json& value) { return std::bit_cast<double>(value.get<std::uint64_t>()); }
+double from_bits(const json& value) { return std::bit_cast<double>(json_integer<std::uint64_t>(value)); }
 
 json encode_doubles(std::span<const double> values);
 std::vector<double> decode_doubles(const json& in);
@@ -74,7 +76,7 @@ json encode(EpochMetrics metrics) {
 
 EpochMetrics decode_metrics(const json& in) {
   EpochMetrics metrics;
-  metrics.epoch = in.at("epoch").get<std::int64_t>();
+  metrics.epoch = json_integer<std::int64_t>(in.at("epoch"));
   decode_fields(in.at("values"), fields_of(metrics), format_2_metrics, "metrics");
   for (const json& layer : in.at("layers")) metrics.layers.push_back(decode_layer(layer));
   if (in.contains("train_class_accuracy")) metrics.train_class_accuracy = decode_doubles(in.at("train_class_accuracy"));
@@ -120,15 +122,15 @@ json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
 
 TrainerState decode_state(const json& in) {
   TrainerState state;
-  state.epochs_done = in.at("epochs_done").get<std::int64_t>();
-  state.step = in.at("step").get<std::int64_t>();
-  state.active = in.at("active").get<std::vector<std::uint8_t>>();
+  state.epochs_done = json_integer<std::int64_t>(in.at("epochs_done"));
+  state.step = json_integer<std::int64_t>(in.at("step"));
+  state.active = json_integers<std::uint8_t>(in.at("active"));
   for (const json& member : in.at("members")) {
     MemberResult result;
-    result.epochs_run = member.at("epochs_run").get<std::int64_t>();
+    result.epochs_run = json_integer<std::int64_t>(member.at("epochs_run"));
     result.diverged = member.at("diverged").get<bool>();
-    result.diverged_epoch = member.at("diverged_epoch").get<std::int64_t>();
-    if (!member.at("success_epoch").is_null()) result.success_epoch = member.at("success_epoch").get<std::int64_t>();
+    result.diverged_epoch = json_integer<std::int64_t>(member.at("diverged_epoch"));
+    if (!member.at("success_epoch").is_null()) result.success_epoch = json_integer<std::int64_t>(member.at("success_epoch"));
     result.final_metrics = decode_metrics(member.at("final"));
     state.results.push_back(std::move(result));
   }
@@ -188,10 +190,10 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   try {
     const json document = json::parse(file.metadata.at("state"));
     state = decode_state(document);
-    optimizer_state.steps = document.at("optimizer_steps").get<std::vector<std::int64_t>>();
-    optimizer_state.shapes = document.at("optimizer_shapes").get<std::vector<Shape>>();
+    optimizer_state.steps = json_integers<std::int64_t>(document.at("optimizer_steps"));
+    for (const json& shape : document.at("optimizer_shapes")) optimizer_state.shapes.push_back(json_integers<Index>(shape));
   } catch (const std::exception& error) {
-    throw InputError(fmt::format("{}: malformed checkpoint state: {}", source, error.what()));
+    throw InputError(fmt::format("{}: malformed checkpoint state: {}", source, shown_value(error.what(), 2 * shown_value_limit)));
   }
   // Buffers are named optimizer.{p}.{b}: every such tensor is one, checked by restore.
   for (std::size_t p = 0; p < optimizer_state.shapes.size(); ++p)

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 
 #include "core/error.hpp"
@@ -208,6 +209,34 @@ TEST(Checkpoint, FormatTwoStillRestores) {
   file.metadata["nnlab_checkpoint"] = "1";
   Population other(5);
   expect_rejected_untouched(safetensors_bytes(std::span<const NamedTensor>(file.tensors), file.metadata), other, "format 1");
+}
+
+// Found by the checkpoint fuzz harness: a state whose integers are JSON floats (1e300) or out of
+// their type's range was read through a cast, undefined behaviour; each is a malformed state now.
+TEST(Checkpoint, StateIntegersMustBeIntegersInRange) {
+  Population original(5);
+  const std::vector<std::byte> bytes = encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2));
+  const SafetensorsFile file = parse_safetensors(bytes, "good");
+  const auto with = [&](const std::function<void(nlohmann::json&)>& change) {
+    nlohmann::json state = nlohmann::json::parse(file.metadata.at("state"));
+    change(state);
+    SafetensorsMetadata metadata = file.metadata;
+    metadata["state"] = state.dump();
+    return safetensors_bytes(std::span<const NamedTensor>(file.tensors), metadata);
+  };
+  const std::vector<std::function<void(nlohmann::json&)>> changes{
+      [](nlohmann::json& state) { state["epochs_done"] = 1e300; },
+      [](nlohmann::json& state) { state["step"] = 2.5; },
+      [](nlohmann::json& state) { state["active"][0] = 300; },
+      [](nlohmann::json& state) { state["optimizer_shapes"][0][0] = -1e20; },
+      [](nlohmann::json& state) { state["members"][0]["final"]["values"][0] = -1; },
+      [](nlohmann::json& state) { state["members"][0]["epochs_run"] = 18446744073709551615u; },
+  };
+  for (std::size_t c = 0; c < changes.size(); ++c) {
+    SCOPED_TRACE(c);
+    Population target(5);
+    expect_rejected_untouched(with(changes[c]), target, "malformed checkpoint state");
+  }
 }
 
 }  // namespace
