@@ -7,26 +7,45 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace nnlab {
+
+PlanSource decode_plan_source(std::string_view content, const std::string& where) {
+  // nlohmann's parser ends the text at a NUL byte; what came after it would be ignored.
+  if (const std::size_t nul = content.find('\0'); nul != std::string_view::npos)
+    throw InputError(fmt::format("{}: malformed plan source: byte {}: a NUL byte", where, nul));
+  // nlohmann quotes what it last read, which may be the whole text: cut as every quoted value is.
+  const auto malformed = [&](std::string_view key, const nlohmann::json::exception& error) {
+    return InputError(fmt::format("{}: malformed plan source: {}{}", where, key, shown_value(error.what(), 2 * shown_value_limit)));
+  };
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(content);
+  } catch (const nlohmann::json::exception& error) {
+    throw malformed("", error);
+  }
+  const auto field = [&]<typename T>(const char* key, T& value) {
+    try {
+      value = document.at(key).get<T>();
+    } catch (const nlohmann::json::exception& error) {
+      throw malformed(std::string(key) + ": ", error);
+    }
+  };
+  PlanSource source;
+  field("text", source.text);
+  field("origin", source.origin);
+  field("overrides", source.overrides);
+  field("force", source.force);
+  return source;
+}
 
 Plan stored_plan(const RunStore& store, RunId run) {
   const auto artefact = store.get_artefact(run, plan_source_label());
   if (!artefact)
     throw InputError(fmt::format("{}: run {} kept no plan to resume from (it was recorded by an older nnlab or by a program)",
                                  store.file().string(), run));
-  PlanSource source;
-  const std::string content = bytes_text(artefact->content);
-  // nlohmann's parser ends the text at a NUL byte; what came after it would be ignored.
-  if (const std::size_t nul = content.find('\0'); nul != std::string::npos)
-    throw InputError(fmt::format("{}: run {}: malformed plan source: byte {}: a NUL byte", store.file().string(), run, nul));
-  try {
-    const nlohmann::json document = nlohmann::json::parse(content);
-    source = PlanSource{.text = document.at("text").get<std::string>(), .origin = document.at("origin").get<std::string>(),
-                        .overrides = document.at("overrides").get<std::vector<std::string>>(), .force = document.at("force").get<bool>()};
-  } catch (const std::exception& error) {
-    throw InputError(fmt::format("{}: run {}: malformed plan source: {}", store.file().string(), run, error.what()));
-  }
+  const PlanSource source = decode_plan_source(bytes_text(artefact->content), fmt::format("{}: run {}", store.file().string(), run));
   Plan plan = plan_experiment_text(source.text, source.origin, source.overrides, source.force);
   plan.file = source.origin;
   return plan;

@@ -2,11 +2,18 @@
 // and ends bit-identical to a run that was never interrupted (weights, metrics, summary).
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "experiment/plan.hpp"
 #include "experiment/runner.hpp"
 #include "store/store.hpp"
 
 namespace nnlab {
+
+// A stored plan source (the "source" artefact: PlanSource as JSON) from its bytes; anything
+// else, a NUL byte included, is an InputError "<where>: malformed plan source: <reason>".
+PlanSource decode_plan_source(std::string_view content, const std::string& where);
 
 // The plan the run was made from, made again from the source it stored (the experiment file's
 // text as it was then, its --set overrides and --force). InputError when the run has none.

@@ -51,5 +51,22 @@ TEST(StoredPlan, AnythingAfterANulByteIsRefused) {
   expect_input_error([&] { stored_plan(store, inner); }, {"stored.yaml: byte " + std::to_string(std::string(experiment).size()), "NUL"});
 }
 
+// Found by the artefacts fuzz harness: nlohmann's parse error quotes what it last read, so a
+// damaged plan source with a 100 kB unterminated string made a 100 kB error line.
+TEST(StoredPlan, AMalformedSourceGivesAShortErrorLine) {
+  EXPECT_NO_THROW(decode_plan_source(plan_json(experiment), "runs.db: run 1"));
+  const std::string damaged = "{\"text\": \"" + std::string(100'000, 'P');
+  try {
+    decode_plan_source(damaged, "runs.db: run 1");
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_TRUE(message.starts_with("runs.db: run 1: malformed plan source: ")) << message;
+    EXPECT_LT(message.size(), 300u) << message;
+  }
+  expect_input_error([] { decode_plan_source(R"({"text": "x", "origin": 3, "overrides": [], "force": false})", "runs.db: run 1"); },
+                     {"runs.db: run 1: malformed plan source", "origin"});
+}
+
 }  // namespace
 }  // namespace nnlab
