@@ -1,8 +1,8 @@
 #include "report/stored_weights.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <map>
 
@@ -21,8 +21,11 @@ std::optional<StoredLayers> decode_layers(std::span<const std::byte> bytes, Inde
   try {
     const SafetensorsFile file = parse_safetensors(bytes, source);
     StoredLayers stored;
-    if (const auto p = file.metadata.find("nnlab_population"); p != file.metadata.end())
-      stored.population = std::max<Index>(1, std::atoll(p->second.c_str()));
+    if (const auto p = file.metadata.find("nnlab_population"); p != file.metadata.end()) {
+      const std::string& text = p->second;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), stored.population);
+      if (error != std::errc() || end != text.data() + text.size() || stored.population < 1) return std::nullopt;
+    }
     if (member < 0 || member >= stored.population) return std::nullopt;
     // A population file keeps the member axis first: [P, out, in] / [P, out]; a plain one does not.
     const std::size_t offset = stored.population > 1 ? 1 : 0;
@@ -32,6 +35,8 @@ std::optional<StoredLayers> decode_layers(std::span<const std::byte> bytes, Inde
       char kind[8] = {};
       if (std::sscanf(tensor.name.c_str(), "layers.%d.%7s", &layer, kind) != 2 || layer < 0) continue;
       const Shape& shape = tensor.value.shape();
+      // A population tensor holds every member: [P, ...] with the file's P, else it is not ours.
+      if (offset == 1 && (shape.empty() || shape[0] != stored.population)) continue;
       const std::string what(kind);
       const float* block = offset == 1 ? tensor.value.slice(member) : tensor.value.data();
       if (what == "weight" && shape.size() == offset + 2) {
