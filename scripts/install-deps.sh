@@ -2,6 +2,7 @@
 # Installs the Debian packages nnlab needs. Idempotent; run as root (or with sudo).
 #   scripts/install-deps.sh          build + test dependencies
 #   scripts/install-deps.sh --bench  also PyTorch, the benchmark peer
+#   scripts/install-deps.sh --fuzz   also clang and its sanitizer and libFuzzer runtimes (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,9 @@ packages=(
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-numpy)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-dev libomp-dev)
 fi
 
 missing=()
