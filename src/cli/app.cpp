@@ -13,6 +13,7 @@
 #include "cli/progress.hpp"
 #include "cli/store_commands.hpp"
 #include "core/error.hpp"
+#include "core/simd.hpp"
 #include "core/threads.hpp"
 #include "experiment/config.hpp"
 #include "experiment/memory_limit.hpp"
@@ -109,12 +110,21 @@ int command_summary(const std::string& experiment, const std::vector<std::string
   return exit_ok;
 }
 
+// "nnlab 0.1.0" and the SIMD target of the kernels (core/simd.hpp).
+std::string version_text() {
+  try {
+    return fmt::format("nnlab 0.1.0\nSIMD kernels: {}", describe_simd());
+  } catch (const InputError& error) {  // a bad NNLAB_SIMD
+    return fmt::format("nnlab 0.1.0\nSIMD kernels: {}", error.what());
+  }
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"nnlab — train neural networks from one YAML file and study how they learn.\n"
                "Docs: docs/config.md (every experiment key), README.md (a tour)."};
-  app.set_version_flag("--version", std::string("nnlab 0.1.0"));
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.failure_message(capped_failure_message);  // before the subcommands, which copy it
   app.get_formatter()->column_width(34);
@@ -211,6 +221,7 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
+    (void)simd_target();  // a bad NNLAB_SIMD is an error before anything runs
     if (run->parsed()) return command_run(run_flags);
     if (resume->parsed()) return command_resume(resume_flags);
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);

@@ -1,7 +1,9 @@
-// A lane vector: 16 values (one per population member) handled as one SIMD value, through the
-// GCC/Clang vector extension. Arithmetic is lane-wise IEEE, so every lane computes exactly what
-// the same scalar expression computes (no FMA contraction: -ffp-contract=off). Used where
-// auto-vectorised loops keep accumulators in memory instead of registers.
+// A lane vector: L values (one per population member, or L consecutive elements) handled as one
+// SIMD value through the GCC/Clang vector extension; L follows the SIMD target a kernel is
+// compiled for (core/simd_dispatch.hpp: 16 on AVX-512, 8 on AVX2, 4 on SSE4, 1 scalar).
+// Arithmetic is lane-wise IEEE, so every lane computes exactly what the same scalar expression
+// computes (no FMA contraction: -ffp-contract=off), whatever L is. Used where auto-vectorised
+// loops keep accumulators in memory instead of registers.
 #pragma once
 
 #include <cstddef>
@@ -12,91 +14,103 @@
 
 namespace nnlab {
 
-inline constexpr int lane_count = 16;  // one AVX-512 register of floats
-
-template <typename T>
+template <typename T, int L>
 struct LaneVector {
-  typedef T type __attribute__((vector_size(lane_count * sizeof(T))));
+  static_assert(L == 1 || L == 4 || L == 8 || L == 16, "a power of two up to one AVX-512 register of floats");
+  typedef T type __attribute__((vector_size(L * sizeof(T))));
 };
-template <typename T>
-using Lanes = typename LaneVector<T>::type;
+template <typename T, int L>
+using Lanes = typename LaneVector<T, L>::type;
 
-template <typename T>
-inline Lanes<T> load_lanes(const T* from) {
-  Lanes<T> lanes;
-  std::memcpy(&lanes, from, sizeof lanes);
-  return lanes;
+// The lane count of a lane vector type.
+template <typename Vector>
+inline constexpr int lanes_of = static_cast<int>(sizeof(Vector) / sizeof(Vector{}[0]));
+
+// The same vector at T's alignment, allowed to alias T: loads and stores through it are one
+// unaligned vector move. (A memcpy into the vector was split into halves by GCC's generic
+// move-by-pieces tuning, then reloaded whole: a store-forwarding stall on every load.)
+template <typename T, int L>
+struct UnalignedLaneVector {
+  typedef T type __attribute__((vector_size(L * sizeof(T)), aligned(alignof(T)), may_alias));
+};
+
+template <int L, typename T>
+inline Lanes<T, L> load_lanes(const T* from) {
+  return *reinterpret_cast<const typename UnalignedLaneVector<T, L>::type*>(from);
 }
 
-template <typename T>
-inline void store_lanes(T* to, const Lanes<T>& lanes) {
-  std::memcpy(to, &lanes, sizeof lanes);
+template <typename Vector, typename T>
+inline void store_lanes(T* to, const Vector& lanes) {
+  *reinterpret_cast<typename UnalignedLaneVector<T, lanes_of<Vector>>::type*>(to) = lanes;
 }
 
 namespace detail {
-template <typename T>
+template <typename T, int L>
 struct LaneIndex {  // an integer lane vector of T's width, for shuffle masks
   using Integer = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
-  typedef Integer type __attribute__((vector_size(lane_count * sizeof(T))));
+  typedef Integer type __attribute__((vector_size(L * sizeof(T))));
 };
 
-// Butterfly stage of a 16 x 16 transpose: rows r and r + width exchange their blocks of
+// Butterfly stage of an L x L transpose: rows r and r + width exchange their blocks of
 // `width` lanes (a's lanes with bit `width` set go to b, b's with it clear go to a).
-template <typename T, int width, bool second, std::size_t... lane>
-constexpr typename LaneIndex<T>::type exchange_mask(std::index_sequence<lane...>) {
-  using Integer = typename LaneIndex<T>::Integer;
-  using Mask = typename LaneIndex<T>::type;
-  constexpr int n = lane_count;
+template <typename T, int L, int width, bool second, std::size_t... lane>
+constexpr typename LaneIndex<T, L>::type exchange_mask(std::index_sequence<lane...>) {
+  using Integer = typename LaneIndex<T, L>::Integer;
+  using Mask = typename LaneIndex<T, L>::type;
   return Mask{static_cast<Integer>(
-      second ? ((static_cast<int>(lane) & width) ? static_cast<int>(lane) + n : static_cast<int>(lane) + width)
-             : ((static_cast<int>(lane) & width) ? static_cast<int>(lane) - width + n : static_cast<int>(lane)))...};
+      second ? ((static_cast<int>(lane) & width) ? static_cast<int>(lane) + L : static_cast<int>(lane) + width)
+             : ((static_cast<int>(lane) & width) ? static_cast<int>(lane) - width + L : static_cast<int>(lane)))...};
 }
 
-template <typename T, int width>
-inline void exchange_blocks(Lanes<T> (&rows)[lane_count]) {
-  constexpr auto first_mask = exchange_mask<T, width, false>(std::make_index_sequence<lane_count>{});
-  constexpr auto second_mask = exchange_mask<T, width, true>(std::make_index_sequence<lane_count>{});
-  for (int r = 0; r < lane_count; ++r) {
+template <typename T, int L, int width>
+inline void exchange_blocks(Lanes<T, L> (&rows)[L]) {
+  constexpr auto first_mask = exchange_mask<T, L, width, false>(std::make_index_sequence<L>{});
+  constexpr auto second_mask = exchange_mask<T, L, width, true>(std::make_index_sequence<L>{});
+  for (int r = 0; r < L; ++r) {
     if (r & width) continue;
-    const Lanes<T> a = rows[r], b = rows[r + width];
+    const Lanes<T, L> a = rows[r], b = rows[r + width];
     rows[r] = __builtin_shuffle(a, b, first_mask);
     rows[r + width] = __builtin_shuffle(a, b, second_mask);
   }
 }
 
-template <typename T, std::size_t... lane>
-inline Lanes<T> broadcast(T value, std::index_sequence<lane...>) {
-  return Lanes<T>{((void)lane, value)...};
+template <typename T, int L, std::size_t... lane>
+inline Lanes<T, L> broadcast(T value, std::index_sequence<lane...>) {
+  return Lanes<T, L>{((void)lane, value)...};
 }
 }  // namespace detail
 
-// Every lane = value (one vbroadcastss; a loop over lanes compiles to 16 masked inserts).
-template <typename T>
-inline Lanes<T> broadcast_lanes(T value) {
-  return detail::broadcast(value, std::make_index_sequence<lane_count>{});
+// Every lane = value. Compiled with -march=native this is one vbroadcastss; inside GCC's
+// target-attribute kernels (core/simd_dispatch.hpp) any spelling of it (braced list, loop over
+// lanes, value * ones, a shuffle) becomes L masked inserts, so hot loops there keep values
+// they would broadcast already spread in memory and load them instead (nn/small_network).
+template <int L, typename T>
+inline Lanes<T, L> broadcast_lanes(T value) {
+  return detail::broadcast<T, L>(value, std::make_index_sequence<L>{});
 }
 
 // Lane-wise conversion, rounding as static_cast does.
 template <typename To, typename Vector>
-inline Lanes<To> convert_lanes(const Vector& lanes) {
-  return __builtin_convertvector(lanes, Lanes<To>);
+inline Lanes<To, lanes_of<Vector>> convert_lanes(const Vector& lanes) {
+  return __builtin_convertvector(lanes, Lanes<To, lanes_of<Vector>>);
 }
 
-// rows[r][l] -> rows[l][r]: 16 lane vectors transposed in registers (64 shuffles), to turn
-// member-minor data back into member-major rows.
-template <typename T>
-inline void transpose_lanes(Lanes<T> (&rows)[lane_count]) {
-  static_assert(lane_count == 16, "four butterfly stages");
+// rows[r][l] -> rows[l][r]: L lane vectors transposed in registers (log2 L butterfly stages of
+// shuffles), to turn member-minor data back into member-major rows.
+template <typename T, int L>
+inline void transpose_lanes(Lanes<T, L> (&rows)[L]) {
 #if defined(__clang__)
-  Lanes<T> copy[lane_count];
+  Lanes<T, L> copy[L];
   std::memcpy(copy, rows, sizeof copy);
-  for (int r = 0; r < lane_count; ++r)
-    for (int l = 0; l < lane_count; ++l) rows[r][l] = copy[l][r];
+  for (int r = 0; r < L; ++r)
+    for (int l = 0; l < L; ++l) rows[r][l] = copy[l][r];
 #else
-  detail::exchange_blocks<T, 8>(rows);
-  detail::exchange_blocks<T, 4>(rows);
-  detail::exchange_blocks<T, 2>(rows);
-  detail::exchange_blocks<T, 1>(rows);
+  if constexpr (L >= 16) detail::exchange_blocks<T, L, 8>(rows);
+  if constexpr (L >= 8) detail::exchange_blocks<T, L, 4>(rows);
+  if constexpr (L >= 4) {
+    detail::exchange_blocks<T, L, 2>(rows);
+    detail::exchange_blocks<T, L, 1>(rows);
+  }
 #endif
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/simd_dispatch.hpp"
 #include "nn/activation_forms.hpp"
 
 namespace nnlab {
@@ -26,16 +27,21 @@ std::string activation_name(ActivationKind kind) {
 
 namespace {
 
-// y[i] = f(x[i]) over one member's block.
+// y[i] = f(x[i]) over one member's block, compiled for the SIMD target (element i is lane i
+// mod L of some vector, computed as the scalar expression computes it).
 template <typename T, typename Form>
 void map(const T* x, T* y, Index count, const ActivationScalars<T>& scalars) {
-  for (Index i = 0; i < count; ++i) y[i] = Form::value(x[i], scalars);
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < count; ++i) y[i] = Form::value(x[i], scalars);
+  });
 }
 
 // dx[i] = dy[i] f'(x[i], y[i]) over one member's block.
 template <typename T, typename Form>
 void map_grad(const T* x, const T* y, const T* dy, T* dx, Index count, const ActivationScalars<T>& scalars) {
-  for (Index i = 0; i < count; ++i) dx[i] = dy[i] * Form::slope(x[i], y[i], scalars);
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < count; ++i) dx[i] = dy[i] * Form::slope(x[i], y[i], scalars);
+  });
 }
 
 }  // namespace

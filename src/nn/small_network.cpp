@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/lanes.hpp"
+#include "core/simd_dispatch.hpp"
 #include "nn/loss_forms.hpp"
 
 namespace nnlab {
@@ -20,7 +21,7 @@ namespace {
 // activations stay in L1).
 Index group_size_for(Index widest) { return std::clamp<Index>(512 / widest, 4, 32); }
 
-// Where a stage's data sits in a block's scratch, in lane vectors (lane_count values each,
+// Where a stage's data sits in a block's scratch, in lane vectors (L values each,
 // lane l = the block's l-th member). Parameters are transposed member-minor: W [out][in][lane];
 // activations of a group of examples are [example][unit][lane].
 struct StageLayout {
@@ -156,9 +157,8 @@ void with_count(Index count, Visit visit) {
 }
 
 // a[v, l] = f(z[v, l]) over `vectors` lane vectors, lane l with its member's scalars.
-template <typename T, typename Form>
+template <typename T, typename Form, int L>
 void activate(const T* z, T* a, Index vectors, const T* steepness, const T* slope, const T* alpha) {
-  constexpr Index L = lane_count;
   for (Index v = 0; v < vectors; ++v) {
 #pragma omp simd
     for (Index l = 0; l < L; ++l)
@@ -167,10 +167,9 @@ void activate(const T* z, T* a, Index vectors, const T* steepness, const T* slop
 }
 
 // delta[v, l] *= f'(z[v, l]) given a = f(z), as Activation::backward computes dy f'(x, y).
-template <typename T, typename Form>
+template <typename T, typename Form, int L>
 void activate_backward(const T* z, const T* a, T* delta, Index vectors, const T* steepness, const T* slope,
                        const T* alpha) {
-  constexpr Index L = lane_count;
   for (Index v = 0; v < vectors; ++v) {
 #pragma omp simd
     for (Index l = 0; l < L; ++l) {
@@ -180,12 +179,12 @@ void activate_backward(const T* z, const T* a, T* delta, Index vectors, const T*
   }
 }
 
-// One block of up to lane_count members, from first_member on. `scratch` holds
-// call.scratch_vectors lane vectors; `class_weights` call.weighted_classes · lane_count doubles.
-template <typename T, typename Elements, bool shared_input>
+// One block of up to L members, from first_member on (L = the SIMD target's float lanes).
+// `scratch` holds call.scratch_vectors lane vectors of L; `class_weights` call.weighted_classes · L doubles.
+template <typename T, typename Elements, bool shared_input, int width>
 void run_block(const Call<T>& call, Index first_member, T* scratch, double* class_weights) {
-  constexpr Index L = lane_count;
-  using V = Lanes<T>;
+  constexpr Index L = width;
+  using V = Lanes<T, L>;
   const Index members = std::min(L, call.population - first_member);
   // Lanes past the last member repeat it: valid numbers, never written back.
   Index source[L];
@@ -237,28 +236,21 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
     label_rows[l] =
         call.weighted_classes == 0 ? nullptr : call.labels.data() + (call.shared_labels ? 0 : source[l] * batch);
   }
-  Lanes<double> loss_sum = broadcast_lanes(0.0);
+  Lanes<double, L> loss_sum = broadcast_lanes<L>(0.0);
   T* const input = lanes(call.input_lanes);          // [group][in]
   T* const output_lanes = lanes(call.output_lanes);  // [B·C], copied out after the batch
 
   for (Index first_example = 0; first_example < batch; first_example += call.group_size) {
     const Index group = std::min(call.group_size, batch - first_example);
 
-    // Input feature i of example g: broadcast when shared (never copied), else gathered per lane.
-    if constexpr (!shared_input) {
-      for (Index g = 0; g < group; ++g)
-        for (Index i = 0; i < inputs; ++i)
-          for (Index l = 0; l < L; ++l)
-            input[(g * inputs + i) * L + l] = input_rows[l][(first_example + g) * inputs + i];
-    }
-    const T* shared_rows = input_rows[0] + first_example * inputs;
-    const auto network_input = [&](Index g, Index i) {
-      if constexpr (shared_input) {
-        return broadcast_lanes(shared_rows[g * inputs + i]);
-      } else {
-        return load_lanes(input + (g * inputs + i) * L);
-      }
-    };
+    // Input feature i of example g in every lane: spread when shared, else gathered per lane.
+    // Spreading costs L stores per feature once per group and spares the hot loops a
+    // broadcast, which GCC's target-attribute kernels expand into L masked inserts.
+    for (Index g = 0; g < group; ++g)
+      for (Index i = 0; i < inputs; ++i)
+        for (Index l = 0; l < L; ++l)
+          input[(g * inputs + i) * L + l] = input_rows[shared_input ? 0 : l][(first_example + g) * inputs + i];
+    const auto network_input = [&](Index g, Index i) { return load_lanes<L>(input + (g * inputs + i) * L); };
 
     // Forward: z[o] = (Σ_i x[i] W[o, i], i ascending) + bias[o];  a = f(z)
     const auto dense_forward = [&](const StageLayout& layout, const auto& x_at) {
@@ -269,10 +261,10 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
       for (Index g = 0; g < group; ++g) {
         for (Index o = 0; o < out; ++o) {
           const T* w_row = w + o * in * L;
-          V sum = x_at(g, 0) * load_lanes(w_row);
+          V sum = x_at(g, 0) * load_lanes<L>(w_row);
 #pragma GCC unroll 8
-          for (Index i = 1; i < in; ++i) sum += x_at(g, i) * load_lanes(w_row + i * L);
-          if (layout.has_bias) sum += load_lanes(bias + o * L);
+          for (Index i = 1; i < in; ++i) sum += x_at(g, i) * load_lanes<L>(w_row + i * L);
+          if (layout.has_bias) sum += load_lanes<L>(bias + o * L);
           store_lanes(z + (g * out + o) * L, sum);
         }
       }
@@ -283,12 +275,14 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
       if (j == 0) {
         dense_forward(layout, network_input);
       } else {
-        dense_forward(layout, [x, in = layout.inputs](Index g, Index i) { return load_lanes(x + (g * in + i) * L); });
+        dense_forward(layout, [x, in = layout.inputs](Index g, Index i) { return load_lanes<L>(x + (g * in + i) * L); });
       }
       if (layout.activation != ActivationKind::identity) {
         visit_elementwise(layout.activation, [&]<typename Form>(Form) {
-          activate<T, Form>(lanes(layout.pre), lanes(layout.post), group * layout.outputs, lanes(layout.steepness),
-                            lanes(layout.slope), lanes(layout.alpha));
+          outlined_for_lanes<width>([&](auto) {
+            activate<T, Form, L>(lanes(layout.pre), lanes(layout.post), group * layout.outputs, lanes(layout.steepness),
+                                 lanes(layout.slope), lanes(layout.alpha));
+          });
         });
       }
       x = lanes(layout.post);
@@ -298,19 +292,19 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
     T* delta = lanes(call.delta);  // [group][units of the current stage]
     for (Index g = 0; g < group; ++g) {
       const Index b = first_example + g;
-      Lanes<double> weight = broadcast_lanes(1.0);
+      Lanes<double, L> weight = broadcast_lanes<L>(1.0);
       if (call.weighted_classes != 0)
         for (Index l = 0; l < L; ++l) weight[l] = class_weights[label_rows[l][b] * L + l];
       for (Index c = 0; c < outputs; ++c) {
         const Index k = b * outputs + c;
-        const V y = load_lanes(x + (g * outputs + c) * L);
-        Lanes<double> target;
+        const V y = load_lanes<L>(x + (g * outputs + c) * L);
+        Lanes<double, L> target;
         if (call.shared_values) {
-          target = broadcast_lanes(static_cast<double>(target_rows[0][k]));
+          target = broadcast_lanes<L>(static_cast<double>(target_rows[0][k]));
         } else {
           for (Index l = 0; l < L; ++l) target[l] = static_cast<double>(target_rows[l][k]);
         }
-        const Lanes<double> output = convert_lanes<double>(y);
+        const Lanes<double, L> output = convert_lanes<double>(y);
         if constexpr (Elements::on_lanes) {
           loss_sum = Elements::accumulate(loss_sum, output, target, weight);
           store_lanes(delta + (g * outputs + c) * L,
@@ -333,8 +327,10 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
       const Index in = layout.inputs, out = layout.outputs;
       if (layout.activation != ActivationKind::identity) {
         visit_elementwise(layout.activation, [&]<typename Form>(Form) {
-          activate_backward<T, Form>(lanes(layout.pre), lanes(layout.post), delta, group * out, lanes(layout.steepness),
-                                     lanes(layout.slope), lanes(layout.alpha));
+          outlined_for_lanes<width>([&](auto) {
+            activate_backward<T, Form, L>(lanes(layout.pre), lanes(layout.post), delta, group * out, lanes(layout.steepness),
+                                          lanes(layout.slope), lanes(layout.alpha));
+          });
         });
       }
       // dW[o, i] += dz[o] x[i] and db[o] += dz[o], one example after the other
@@ -347,9 +343,9 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
           for (Index first = 0; first < in; first += 4) {
             with_count(std::min<Index>(4, in - first), [&]<int n>(std::integral_constant<int, n>) {
               V sum[n];
-              for (int k = 0; k < n; ++k) sum[k] = load_lanes(gw + (first + k) * L);
+              for (int k = 0; k < n; ++k) sum[k] = load_lanes<L>(gw + (first + k) * L);
               for (Index g = 0; g < group; ++g) {
-                const V d = load_lanes(delta + (g * out + o) * L);
+                const V d = load_lanes<L>(delta + (g * out + o) * L);
                 for (int k = 0; k < n; ++k) sum[k] += d * x_at(g, first + k);
               }
               for (int k = 0; k < n; ++k) store_lanes(gw + (first + k) * L, sum[k]);
@@ -361,13 +357,13 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
         weight_gradient(network_input);
       } else {
         const T* x_in = lanes(call.layout[j - 1].post);  // [group][in]
-        weight_gradient([x_in, in](Index g, Index i) { return load_lanes(x_in + (g * in + i) * L); });
+        weight_gradient([x_in, in](Index g, Index i) { return load_lanes<L>(x_in + (g * in + i) * L); });
       }
       if (layout.has_bias) {
         T* bias_grad = lanes(layout.bias_grad);
         for (Index o = 0; o < out; ++o) {
-          V sum = load_lanes(bias_grad + o * L);
-          for (Index g = 0; g < group; ++g) sum += load_lanes(delta + (g * out + o) * L);
+          V sum = load_lanes<L>(bias_grad + o * L);
+          for (Index g = 0; g < group; ++g) sum += load_lanes<L>(delta + (g * out + o) * L);
           store_lanes(bias_grad + o * L, sum);
         }
       }
@@ -377,8 +373,8 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
       for (Index g = 0; g < group; ++g) {
         const T* d = delta + g * out * L;
         for (Index i = 0; i < in; ++i) {
-          V sum = load_lanes(d) * load_lanes(w + i * L);
-          for (Index o = 1; o < out; ++o) sum += load_lanes(d + o * L) * load_lanes(w + (o * in + i) * L);
+          V sum = load_lanes<L>(d) * load_lanes<L>(w + i * L);
+          for (Index o = 1; o < out; ++o) sum += load_lanes<L>(d + o * L) * load_lanes<L>(w + (o * in + i) * L);
           store_lanes(delta_previous + (g * in + i) * L, sum);
         }
       }
@@ -387,13 +383,13 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
   }
 
   // Outputs, gradients and losses back to the members.
-  // Outputs: [B·C][lane] -> member rows [B·C], 16 x 16 tiles transposed in registers.
+  // Outputs: [B·C][lane] -> member rows [B·C], L x L tiles transposed in registers.
   const Index output_count = batch * outputs;
   for (Index first = 0; first < output_count; first += L) {
     const Index count = std::min(L, output_count - first);
     V tile[L];
-    for (Index k = 0; k < L; ++k) tile[k] = k < count ? load_lanes(output_lanes + (first + k) * L) : V{};
-    transpose_lanes<T>(tile);
+    for (Index k = 0; k < L; ++k) tile[k] = k < count ? load_lanes<L>(output_lanes + (first + k) * L) : V{};
+    transpose_lanes<T, L>(tile);
     for (Index l = 0; l < members; ++l) {
       T* out = call.output->data() + (first_member + l) * output_count + first;
       if (count == L) {
@@ -422,7 +418,7 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
 
 template <typename T, typename Elements>
 void run_blocks(const Call<T>& call, TensorT<T>& scratch, std::vector<double>& class_weights) {
-  constexpr Index L = lane_count;
+  const Index L = simd_lanes(simd_target());
   const Index blocks = (call.population + L - 1) / L;
   // Scratch per thread, sized before the threads start (an exception must not leave a thread).
   const Index threads = blocks > 1 ? std::max(1, omp_get_max_threads()) : 1;
@@ -435,11 +431,14 @@ void run_blocks(const Call<T>& call, TensorT<T>& scratch, std::vector<double>& c
     const Index thread = omp_get_thread_num();
     T* const block_scratch = scratch.data() + thread * call.scratch_vectors * L;
     double* const block_weights = class_weights.data() + thread * weights_per_thread;
-    if (call.shared_input) {
-      run_block<T, Elements, true>(call, block * L, block_scratch, block_weights);
-    } else {
-      run_block<T, Elements, false>(call, block * L, block_scratch, block_weights);
-    }
+    // The block compiled for the SIMD target, with its lane count (one member per lane).
+    with_simd_target([&]<int lanes>(std::integral_constant<int, lanes>) {
+      if (call.shared_input) {
+        run_block<T, Elements, true, lanes>(call, block * lanes, block_scratch, block_weights);
+      } else {
+        run_block<T, Elements, false, lanes>(call, block * lanes, block_scratch, block_weights);
+      }
+    });
   }
 }
 

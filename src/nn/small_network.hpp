@@ -1,11 +1,12 @@
 // Forward, loss and backward of a whole small network in one pass, vectorised across members:
-// 16 members fill the 16 lanes of a SIMD register, each example goes through every layer and
-// back again, and parameter gradients accumulate over the examples in ascending order.
+// members fill the lanes of a SIMD register (16 on AVX-512, 8 on AVX2, 4 on SSE4, 1 scalar:
+// core/simd.hpp), each example goes through every layer and back again, and parameter
+// gradients accumulate over the examples in ascending order.
 //
 // Each lane performs exactly the operations of the layered path (Dense's direct loops for
 // is_small_dense layers, activation_forms.hpp, loss_forms.hpp), in the same order, so member
 // m's floats are bit-identical to those of Sequential::forward, Loss::evaluate and
-// Sequential::backward, whatever P, its lane, its block or the thread that runs it. P = 1 runs
+// Sequential::backward, whatever P, its lane, its block, the thread or the SIMD target that runs it. P = 1 runs
 // the same code with one lane in use.
 #pragma once
 
@@ -23,7 +24,6 @@ namespace nnlab {
 template <typename T>
 class SmallNetworkKernel {
  public:
-  static constexpr Index lanes = lane_count;
   // Parameters per member above which the lanes' weights and gradients outgrow the L1 cache.
   static constexpr Index max_parameters = 1024;
 

@@ -3,6 +3,7 @@
 //   clr = lr / (1 + (t - 1) lr_decay)          (double, t = the member's update count)
 //   s = s + g^2                                 (s starts at initial_accumulator_value)
 //   p = p - clr g / (sqrt(s) + eps)
+#include "core/simd_dispatch.hpp"
 #include "optim/update_rules.hpp"
 
 #include <cmath>
@@ -20,13 +21,17 @@ void adagrad_update(const MemberSlice& slice, const MemberStep& step) {
   const float* const grad = slice.grad;
   float* const sum = slice.state[0];
 
-  for (Index i = 0; i < slice.count; ++i) {
-    float g = grad[i];
-    if (decay) g = g + weight_decay * value[i];
-    sum[i] = sum[i] + g * g;
-    const float std = std::sqrt(sum[i]) + eps;
-    value[i] = value[i] + minus_clr * g / std;
-  }
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
+  // updated by the same scalar expression on every target.
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < slice.count; ++i) {
+      float g = grad[i];
+      if (decay) g = g + weight_decay * value[i];
+      sum[i] = sum[i] + g * g;
+      const float std = std::sqrt(sum[i]) + eps;
+      value[i] = value[i] + minus_clr * g / std;
+    }
+  });
 }
 
 }  // namespace nnlab

@@ -5,6 +5,7 @@
 //   amsgrad: v_max = max(v_max, v), used for v below
 //   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // with t the member's own update count; eps sits outside the bias-corrected square root.
+#include "core/simd_dispatch.hpp"
 #include "optim/update_rules.hpp"
 
 #include <cmath>
@@ -35,21 +36,25 @@ void adam_update(const MemberSlice& slice, const MemberStep& step) {
   float* const exp_avg_sq = slice.state[1];
   float* const max_exp_avg_sq = slice.state[2];
 
-  for (Index i = 0; i < slice.count; ++i) {
-    float g = grad[i];
-    if (coupled_decay) g = g + weight_decay * value[i];
-    if (decoupled_decay) value[i] = value[i] * shrink;
-    exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
-    exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
-    float second_moment = exp_avg_sq[i];
-    if (amsgrad) {
-      // torch.maximum propagates NaN.
-      if (max_exp_avg_sq[i] < second_moment || std::isnan(second_moment)) max_exp_avg_sq[i] = second_moment;
-      second_moment = max_exp_avg_sq[i];
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
+  // updated by the same scalar expression on every target.
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < slice.count; ++i) {
+      float g = grad[i];
+      if (coupled_decay) g = g + weight_decay * value[i];
+      if (decoupled_decay) value[i] = value[i] * shrink;
+      exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
+      exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
+      float second_moment = exp_avg_sq[i];
+      if (amsgrad) {
+        // torch.maximum propagates NaN.
+        if (max_exp_avg_sq[i] < second_moment || std::isnan(second_moment)) max_exp_avg_sq[i] = second_moment;
+        second_moment = max_exp_avg_sq[i];
+      }
+      const float denominator = std::sqrt(second_moment) / bias_correction2_sqrt + eps;
+      value[i] = value[i] + minus_step_size * exp_avg[i] / denominator;
     }
-    const float denominator = std::sqrt(second_moment) / bias_correction2_sqrt + eps;
-    value[i] = value[i] + minus_step_size * exp_avg[i] / denominator;
-  }
+  });
 }
 
 }  // namespace nnlab

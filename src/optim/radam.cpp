@@ -5,6 +5,7 @@
 //   rho_t > 5:  r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
 //               p = p - m / (1 - beta1^t) * lr * sqrt(1 - beta2^t) / (sqrt(v) + eps) * r
 //   otherwise:  p = p - m / (1 - beta1^t) * lr          (momentum SGD while the variance is unreliable)
+#include "core/simd_dispatch.hpp"
 #include "optim/update_rules.hpp"
 
 #include <cmath>
@@ -39,20 +40,24 @@ void radam_update(const MemberSlice& slice, const MemberStep& step) {
   float* const exp_avg = slice.state[0];
   float* const exp_avg_sq = slice.state[1];
 
-  for (Index i = 0; i < slice.count; ++i) {
-    float g = grad[i];
-    if (decay) g = g + weight_decay * value[i];
-    exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
-    exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
-    const float corrected = exp_avg[i] / bias_correction1_f;
-    float update = corrected * lr;
-    if (rectified) {
-      // PyTorch forms the scalar-over-tensor quotient as reciprocal(x) * scalar.
-      const float adaptive_lr = 1.0f / (std::sqrt(exp_avg_sq[i]) + eps) * bias_correction2_sqrt;
-      update = update * adaptive_lr * rect_f;
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
+  // updated by the same scalar expression on every target.
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < slice.count; ++i) {
+      float g = grad[i];
+      if (decay) g = g + weight_decay * value[i];
+      exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
+      exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
+      const float corrected = exp_avg[i] / bias_correction1_f;
+      float update = corrected * lr;
+      if (rectified) {
+        // PyTorch forms the scalar-over-tensor quotient as reciprocal(x) * scalar.
+        const float adaptive_lr = 1.0f / (std::sqrt(exp_avg_sq[i]) + eps) * bias_correction2_sqrt;
+        update = update * adaptive_lr * rect_f;
+      }
+      value[i] = value[i] - update;
     }
-    value[i] = value[i] - update;
-  }
+  });
 }
 
 }  // namespace nnlab

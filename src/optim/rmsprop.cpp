@@ -4,6 +4,7 @@
 //   centered: a = alpha a + (1 - alpha) g;  avg = sqrt(v - a^2) + eps;  else avg = sqrt(v) + eps
 //   momentum > 0: b = momentum b + g / avg;  p = p - lr b      (b starts at 0)
 //   otherwise:    p = p - lr g / avg
+#include "core/simd_dispatch.hpp"
 #include "optim/update_rules.hpp"
 
 #include <cmath>
@@ -25,25 +26,29 @@ void rmsprop_update(const MemberSlice& slice, const MemberStep& step) {
   float* const momentum_buffer = slice.state[1];
   float* const grad_avg = slice.state[2];
 
-  for (Index i = 0; i < slice.count; ++i) {
-    float g = grad[i];
-    if (decay) g = g + weight_decay * value[i];
-    square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
-    float avg;
-    if (centered) {
-      grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
-      avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
-    } else {
-      avg = std::sqrt(square_avg[i]);
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
+  // updated by the same scalar expression on every target.
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < slice.count; ++i) {
+      float g = grad[i];
+      if (decay) g = g + weight_decay * value[i];
+      square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
+      float avg;
+      if (centered) {
+        grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
+        avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
+      } else {
+        avg = std::sqrt(square_avg[i]);
+      }
+      avg = avg + eps;
+      if (use_momentum) {
+        momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
+        value[i] = value[i] + minus_lr * momentum_buffer[i];
+      } else {
+        value[i] = value[i] + minus_lr * g / avg;
+      }
     }
-    avg = avg + eps;
-    if (use_momentum) {
-      momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
-      value[i] = value[i] + minus_lr * momentum_buffer[i];
-    } else {
-      value[i] = value[i] + minus_lr * g / avg;
-    }
-  }
+  });
 }
 
 }  // namespace nnlab

@@ -4,6 +4,7 @@
 //   b = momentum b + (1 - dampening) d  afterwards
 //   d = d + momentum b  (Nesterov)  or  d = b
 //   p = p - lr d
+#include "core/simd_dispatch.hpp"
 #include "optim/update_rules.hpp"
 
 namespace nnlab {
@@ -20,15 +21,19 @@ void sgd_update(const MemberSlice& slice, const MemberStep& step) {
   const float* const grad = slice.grad;
   float* const buffer = slice.state[0];
 
-  for (Index i = 0; i < slice.count; ++i) {
-    float direction = grad[i];
-    if (decay) direction = direction + weight_decay * value[i];
-    if (use_momentum) {
-      buffer[i] = first ? direction : buffer[i] * momentum + keep * direction;
-      direction = nesterov ? direction + momentum * buffer[i] : buffer[i];
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
+  // updated by the same scalar expression on every target.
+  with_simd_target([&](auto) {
+    for (Index i = 0; i < slice.count; ++i) {
+      float direction = grad[i];
+      if (decay) direction = direction + weight_decay * value[i];
+      if (use_momentum) {
+        buffer[i] = first ? direction : buffer[i] * momentum + keep * direction;
+        direction = nesterov ? direction + momentum * buffer[i] : buffer[i];
+      }
+      value[i] = value[i] + minus_lr * direction;
     }
-    value[i] = value[i] + minus_lr * direction;
-  }
+  });
 }
 
 }  // namespace nnlab

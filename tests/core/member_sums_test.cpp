@@ -13,18 +13,26 @@
 namespace nnlab {
 namespace {
 
-TEST(Lanes, TransposeSwapsRowsAndLanes) {
-  Lanes<float> rows[lane_count];
-  for (int r = 0; r < lane_count; ++r)
-    for (int l = 0; l < lane_count; ++l) rows[r][l] = static_cast<float>(100 * r + l);
-  transpose_lanes<float>(rows);
-  for (int r = 0; r < lane_count; ++r)
-    for (int l = 0; l < lane_count; ++l) EXPECT_EQ(rows[r][l], static_cast<float>(100 * l + r)) << r << ", " << l;
+template <int L>
+void expect_transposed() {
+  Lanes<float, L> rows[L];
+  for (int r = 0; r < L; ++r)
+    for (int l = 0; l < L; ++l) rows[r][l] = static_cast<float>(100 * r + l);
+  transpose_lanes<float, L>(rows);
+  for (int r = 0; r < L; ++r)
+    for (int l = 0; l < L; ++l) EXPECT_EQ(rows[r][l], static_cast<float>(100 * l + r)) << L << " lanes: " << r << ", " << l;
+}
+
+TEST(Lanes, TransposeSwapsRowsAndLanesForEveryWidth) {
+  expect_transposed<1>();
+  expect_transposed<4>();
+  expect_transposed<8>();
+  expect_transposed<16>();
 }
 
 TEST(Lanes, BroadcastKeepsTheSignOfZero) {
-  const Lanes<float> zero = broadcast_lanes(-0.0f);
-  for (int l = 0; l < lane_count; ++l) EXPECT_TRUE(std::signbit(zero[l]));
+  const Lanes<float, 16> zero = broadcast_lanes<16>(-0.0f);
+  for (int l = 0; l < 16; ++l) EXPECT_TRUE(std::signbit(zero[l]));
 }
 
 std::vector<float> random_values(Index count, std::uint64_t seed) {

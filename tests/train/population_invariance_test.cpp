@@ -1,6 +1,7 @@
 // DESIGN §1 end to end: every member of a population with mixed hyper-parameters (learning
 // rate, momentum, sigmoid steepness, initialisation range, class weights) ends training with the
-// bit-identical weights and metrics it reaches trained alone, with 1 and with 2 threads.
+// bit-identical weights and metrics it reaches trained alone, with 1 and with 2 threads, and on
+// every SIMD target the machine has (core/simd.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/simd.hpp"
 #include "core/threads.hpp"
 #include "train/trainer.hpp"
 #include "train/independent_data.hpp"
@@ -148,6 +150,53 @@ TEST(PopulationInvariance, MixedHyperParametersShuffledMiniBatches) {
       mixed_members(24), data,
       TrainConfig{.epochs = 25, .batch = 16, .order = OrderKind::shuffled, .keep_history = true},
       SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
+// Widens the hidden layer past the small-network kernel's limit, so that the layered path
+// (Dense, Activation, the optimiser, per-member statistics) trains it.
+Members wide(Members members) {
+  for (ModelSpec& spec : members.specs) spec.layers.front().units = 160;
+  return members;
+}
+
+// The same population trained on each SIMD target: the floats may not depend on it.
+void expect_same_on_every_target(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
+  const std::vector<SimdTarget> targets = supported_simd_targets();
+  ASSERT_GE(targets.size(), 2u) << "an x86-64 CPU has at least scalar and sse4";
+  set_simd_target(SimdTarget::scalar);
+  const Outcome reference = train(members, data, config, success);
+  for (const SimdTarget target : targets) {
+    SCOPED_TRACE(std::string(simd_target_name(target)));
+    set_simd_target(target);
+    const Outcome outcome = train(members, data, config, success);
+    ASSERT_EQ(outcome.weights.size(), reference.weights.size());
+    for (std::size_t p = 0; p < reference.weights.size(); ++p) {
+      const auto bytes = static_cast<std::size_t>(reference.weights[p].size()) * sizeof(float);
+      EXPECT_EQ(std::memcmp(reference.weights[p].data(), outcome.weights[p].data(), bytes), 0) << "parameter " << p;
+    }
+    for (std::size_t m = 0; m < members.seeds.size(); ++m) {
+      SCOPED_TRACE(::testing::Message() << "member " << m);
+      EXPECT_EQ(reference.results[m].epochs_run, outcome.results[m].epochs_run);
+      expect_same_metrics(reference.results[m].final_metrics, outcome.results[m].final_metrics);
+    }
+  }
+  set_simd_target(best_simd_target());
+}
+
+// 40 members: two full AVX-512 blocks and a partial one, five AVX2 blocks, ten SSE4 blocks.
+TEST(PopulationInvariance, SameFloatsOnEverySimdTargetSmallNetworkKernel) {
+  expect_same_on_every_target(mixed_members(40), mirror_patterns(),
+                              TrainConfig{.epochs = 200, .batch = 0, .order = OrderKind::fixed, .keep_history = false},
+                              SuccessConfig{.train_accuracy = 1.0, .stop = true});
+  expect_same_on_every_target(mixed_members(20), mirror_patterns(),
+                              TrainConfig{.epochs = 10, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
+                              SuccessConfig{});
+}
+
+TEST(PopulationInvariance, SameFloatsOnEverySimdTargetLayeredPath) {
+  expect_same_on_every_target(wide(mixed_members(12)), mirror_patterns(),
+                              TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
+                              SuccessConfig{});
 }
 
 }  // namespace
