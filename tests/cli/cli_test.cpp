@@ -111,6 +111,29 @@ TEST_F(Cli, SameSeedSameResultAnyThreadCount) {
   for (std::size_t m = 0; m < 4; ++m) EXPECT_EQ(a["members"][m]["train_loss"], b["members"][m]["train_loss"]);
 }
 
+// The SIMD target: named by --version, forced lower by NNLAB_SIMD with the same results, and a
+// bad NNLAB_SIMD is a one-line error (exit 2) before anything runs.
+TEST_F(Cli, SimdTargetIsNamedAndCanBeForced) {
+  const auto version = nnlab("--version");
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_NE(version.out.find("SIMD kernels: "), std::string::npos) << version.out;
+  const auto experiment = tiny_experiment("replicates: 5\n").string();
+  const auto best = nnlab("run " + experiment + " --json --quiet --no-store");
+  ::setenv("NNLAB_SIMD", "scalar", 1);
+  const auto scalar_version = nnlab("--version");
+  const auto scalar = nnlab("run " + experiment + " --json --quiet --no-store");
+  ::setenv("NNLAB_SIMD", "avx9", 1);
+  const auto bad = nnlab("run " + experiment + " --quiet --no-store");
+  ::unsetenv("NNLAB_SIMD");
+  EXPECT_NE(scalar_version.out.find("SIMD kernels: scalar"), std::string::npos) << scalar_version.out;
+  ASSERT_EQ(best.exit_code, 0) << best.err;
+  ASSERT_EQ(scalar.exit_code, 0) << scalar.err;
+  const auto a = nlohmann::json::parse(best.out), b = nlohmann::json::parse(scalar.out);
+  for (std::size_t m = 0; m < 5; ++m) EXPECT_EQ(a["members"][m]["train_loss"], b["members"][m]["train_loss"]) << m;
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("NNLAB_SIMD: 'avx9' is not one of scalar, sse4, avx2, avx512"), std::string::npos) << bad.err;
+}
+
 TEST_F(Cli, SummaryPrintsParameterCounts) {
   const auto experiment = write("mlp.yaml",
                                 "data: {train: xor}\nmodel:\n  inputs: 784\n  layers:\n    - {type: dense, units: 300, activation: relu}\n"
