@@ -80,10 +80,11 @@ inline Lanes<T, L> broadcast(T value, std::index_sequence<lane...>) {
 }
 }  // namespace detail
 
-// Every lane = value. Compiled with -march=native this is one vbroadcastss; inside GCC's
-// target-attribute kernels (core/simd_dispatch.hpp) any spelling of it (braced list, loop over
-// lanes, value * ones, a shuffle) becomes L masked inserts, so hot loops there keep values
-// they would broadcast already spread in memory and load them instead (nn/small_network).
+// Every lane = value. Compiled with -march=native this is one vbroadcastss; inside GCC 12's
+// target-attribute kernels (core/simd_dispatch.hpp) a braced list, a loop over the lanes,
+// value * ones and __builtin_shuffle all became L masked inserts (and __builtin_shufflevector
+// from one lane avoided them but spilled: 2.5x slower), so hot loops there keep values they
+// would broadcast already spread in memory and load them instead (nn/small_network).
 template <int L, typename T>
 inline Lanes<T, L> broadcast_lanes(T value) {
   return detail::broadcast<T, L>(value, std::make_index_sequence<L>{});
