@@ -27,8 +27,8 @@ template <typename Vector>
 inline constexpr int lanes_of = static_cast<int>(sizeof(Vector) / sizeof(Vector{}[0]));
 
 // The same vector at T's alignment, allowed to alias T: loads and stores through it are one
-// unaligned vector move. (A memcpy into the vector was split into halves by GCC's generic
-// move-by-pieces tuning, then reloaded whole: a store-forwarding stall on every load.)
+// unaligned vector move (measured as fast as the memcpy it replaced, which compilers also
+// turn into one move; this spelling does not depend on that).
 template <typename T, int L>
 struct UnalignedLaneVector {
   typedef T type __attribute__((vector_size(L * sizeof(T)), aligned(alignof(T)), may_alias));

@@ -7,6 +7,8 @@
 #include <limits>
 #include <string_view>
 
+#include "io/json_integers.hpp"
+
 namespace nnlab {
 
 namespace {
@@ -23,19 +25,6 @@ std::optional<json> json_object(std::span<const std::byte> content) {
   return document;
 }
 
-// A JSON integer in [low, high], or nullopt (a float, a string, or out of range).
-std::optional<std::int64_t> integer_in(const json& value, std::int64_t low, std::int64_t high) {
-  if (value.is_number_unsigned()) {
-    const auto number = value.get<std::uint64_t>();  // JSON's non-negative integers, 0 included
-    if (number > static_cast<std::uint64_t>(high) || static_cast<std::int64_t>(number) < low) return std::nullopt;
-    return static_cast<std::int64_t>(number);
-  }
-  if (!value.is_number_integer()) return std::nullopt;
-  const auto number = value.get<std::int64_t>();
-  if (number < low || number > high) return std::nullopt;
-  return number;
-}
-
 std::optional<double> finite_number(const json& value) {
   if (!value.is_number()) return std::nullopt;
   const double number = value.get<double>();
@@ -49,7 +38,7 @@ constexpr std::int64_t max_layer = 1 << 20;
 std::optional<StoredHistograms::Entry> histogram_entry(const json& entry) {
   if (!entry.is_object() || !entry.contains("layer") || !entry.contains("low") || !entry.contains("high") || !entry.contains("counts"))
     return std::nullopt;
-  const auto layer = integer_in(entry["layer"], 0, max_layer);
+  const auto layer = json_integer_in(entry["layer"], 0, max_layer);
   const auto low = finite_number(entry["low"]), high = finite_number(entry["high"]);
   const json& counts = entry["counts"];
   if (!layer || !low || !high || *low > *high || !counts.is_array()) return std::nullopt;
@@ -61,7 +50,7 @@ std::optional<StoredHistograms::Entry> histogram_entry(const json& entry) {
     parsed.bins.counts.push_back(*value);
   }
   if (entry.contains("nonfinite")) {
-    const auto nonfinite = integer_in(entry["nonfinite"], 0, int64_max);
+    const auto nonfinite = json_integer_in(entry["nonfinite"], 0, int64_max);
     if (!nonfinite) return std::nullopt;
     parsed.nonfinite = *nonfinite;
   }
@@ -73,8 +62,8 @@ std::optional<StoredHistograms::Entry> histogram_entry(const json& entry) {
 std::optional<StoredHistograms> decode_histograms(std::span<const std::byte> content) {
   const auto document = json_object(content);
   if (!document || !document->contains("epoch") || !document->contains("member")) return std::nullopt;
-  const auto epoch = integer_in((*document)["epoch"], 0, int64_max);
-  const auto member = integer_in((*document)["member"], 0, int64_max);
+  const auto epoch = json_integer_in((*document)["epoch"], 0, int64_max);
+  const auto member = json_integer_in((*document)["member"], 0, int64_max);
   if (!epoch || !member) return std::nullopt;
   StoredHistograms stored{.epoch = *epoch, .member = static_cast<Index>(*member), .weights = {}, .activations = {}};
   for (auto [kind, entries] : {std::pair{"weights", &stored.weights}, std::pair{"activations", &stored.activations}}) {
@@ -94,7 +83,7 @@ std::optional<Matrix> decode_confusion(std::span<const std::byte> content) {
   const auto document = json_object(content);
   if (!document || !document->contains("classes") || !document->contains("counts")) return std::nullopt;
   const json& counts = (*document)["counts"];
-  const auto classes = integer_in((*document)["classes"], 1, int64_max);
+  const auto classes = json_integer_in((*document)["classes"], 1, int64_max);
   if (!classes || !counts.is_array()) return std::nullopt;
   // classes^2 == counts.size(), written so that it cannot overflow.
   const auto c = static_cast<std::uint64_t>(*classes);
@@ -119,10 +108,10 @@ std::optional<StoredActivations> decode_activations(std::span<const std::byte> c
   if (count == 0 || count < min_points || !rows[0].is_array() || rows[0].empty()) return std::nullopt;
   StoredActivations stored;
   if (document->contains("layer"))
-    if (const auto layer = integer_in((*document)["layer"], 0, max_layer)) stored.layer = static_cast<int>(*layer);
+    if (const auto layer = json_integer_in((*document)["layer"], 0, max_layer)) stored.layer = static_cast<int>(*layer);
   stored.points = Matrix{count, rows[0].size(), {}};
   for (std::size_t i = 0; i < count; ++i) {
-    const auto label = integer_in(labels[i], 0, max_stored_label);
+    const auto label = json_integer_in(labels[i], 0, max_stored_label);
     if (!rows[i].is_array() || rows[i].size() != stored.points.columns || !label) return std::nullopt;
     for (const json& value : rows[i]) {
       const auto number = finite_number(value);
