@@ -28,7 +28,9 @@ Index element_count(const Shape& shape) {
 
 namespace detail {
 
-void AlignedFree::operator()(void* pointer) const noexcept { std::free(pointer); }
+void AlignedFree::operator()(void* pointer) const noexcept {
+  if (owner) std::free(pointer);
+}
 
 void* aligned_allocate(std::size_t bytes) {
   constexpr std::size_t alignment = 64;

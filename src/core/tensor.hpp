@@ -1,4 +1,5 @@
-// The dense array every layer works on: row-major, 64-byte aligned, owning its storage.
+// The dense array every layer works on: row-major, 64-byte aligned, owning its storage
+// (except a const view, TensorT::view, over memory that outlives it).
 // By convention axis 0 is the population (member) axis, also when P = 1:
 // a dense weight is [P, out, in], activations are [P, B, features].
 #pragma once
@@ -22,6 +23,7 @@ Index element_count(const Shape& shape);     // product of the dims; throws on n
 
 namespace detail {
 struct AlignedFree {
+  bool owner = true;  // false for a view: the memory belongs to someone else
   void operator()(void* pointer) const noexcept;
 };
 void* aligned_allocate(std::size_t bytes);  // 64-byte aligned; throws std::bad_alloc
@@ -59,6 +61,16 @@ class TensorT {
   }
   TensorT(TensorT&&) noexcept = default;
   TensorT& operator=(TensorT&&) noexcept = default;
+
+  // A read-only tensor over `data` (not copied, not freed, not necessarily aligned), e.g. rows
+  // of a data set fed to a layer without gathering them. Copies of it own their storage.
+  static const TensorT view(Shape shape, const T* data) {
+    TensorT tensor;
+    tensor.size_ = element_count(shape);
+    tensor.shape_ = std::move(shape);
+    tensor.storage_ = Storage(const_cast<T*>(data), detail::AlignedFree{.owner = false});
+    return tensor;  // capacity 0: a resize (after a const_cast) would allocate, not write here
+  }
 
   const Shape& shape() const { return shape_; }
   int rank() const { return static_cast<int>(shape_.size()); }
@@ -100,15 +112,18 @@ class TensorT {
   }
 
  private:
+  using Storage = std::unique_ptr<T[], detail::AlignedFree>;
+
   void allocate() {
     capacity_ = size_;
-    storage_.reset(size_ == 0 ? nullptr : static_cast<T*>(detail::aligned_allocate(static_cast<std::size_t>(size_) * sizeof(T))));
+    storage_ = Storage(size_ == 0 ? nullptr : static_cast<T*>(detail::aligned_allocate(static_cast<std::size_t>(size_) * sizeof(T))),
+                       detail::AlignedFree{});
   }
 
   Shape shape_;
   Index size_ = 0;
   Index capacity_ = 0;
-  std::unique_ptr<T[], detail::AlignedFree> storage_;
+  Storage storage_;
 };
 
 using Tensor = TensorT<float>;

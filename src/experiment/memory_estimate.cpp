@@ -11,6 +11,7 @@
 #include "experiment/plan_data.hpp"
 #include "experiment/runner.hpp"
 #include "optim/update_rules.hpp"
+#include "train/evaluate.hpp"
 
 namespace nnlab {
 namespace {
@@ -19,9 +20,6 @@ constexpr double float_bytes = 4;
 // Per unit and row, forward: the dense and the activation output; backward (training batches
 // only): the activation's and the next dense layer's input gradients (nn/dense.hpp, activation.hpp).
 constexpr double forward_copies = 2, backward_copies = 2;
-// evaluate() keeps the widest activation of a chunk under this many floats (train/evaluate.cpp).
-constexpr double evaluation_float_budget = 67'108'864;  // 64 Mi
-constexpr double smallest_evaluation_chunk = 256;
 // The unit-activity probe forwards the first (up to) 1,000 training rows for every member
 // (train/probe.cpp), as the test pictures do with 1,000 test rows.
 constexpr double probe_rows = 1000;
@@ -90,14 +88,17 @@ MemoryEstimate estimate_population_memory(const PopulationShape& shape) {
   const double features = static_cast<double>(shape.model.inputs);
   const double outputs = shape.model.layers.empty() ? 0 : static_cast<double>(shape.model.layers.back().units);
   const double layers = static_cast<double>(shape.model.layers.size());
-  double units = 0, widest = std::max(features, outputs);
-  for (const LayerSpec& layer : shape.model.layers) units += static_cast<double>(layer.units);
-  widest = std::max(widest, 1024.0);  // evaluate()'s width
+  double units = 0;
+  Index widest_units = 0;
+  for (const LayerSpec& layer : shape.model.layers) {
+    units += static_cast<double>(layer.units);
+    widest_units = std::max(widest_units, layer.units);
+  }
 
   const double batch = shape.batch > 0 ? std::min(shape.batch, shape.examples) : shape.examples;
   double chunk = 0;
   if (shape.evaluated_examples > 0)
-    chunk = std::min(shape.evaluated_examples, std::max(smallest_evaluation_chunk, std::floor(evaluation_float_budget / (members * widest))));
+    chunk = static_cast<double>(evaluation_chunk_rows(widest_units, static_cast<Index>(shape.evaluated_examples)));
   const double probe = std::min(shape.examples, probe_rows);
   const double rows = std::max({batch, chunk, probe});
   const double slices = shape.shared_inputs ? 1 : members;

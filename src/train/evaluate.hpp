@@ -8,6 +8,7 @@
 #include "data/dataset.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
+#include "train/batch.hpp"
 
 namespace nnlab {
 
@@ -25,11 +26,25 @@ struct Evaluation {
 // 1,000 of them, else 0 (none).
 Index per_class_count(const Dataset& dataset);
 
+// The rows evaluate() forwards at once: the largest power of two with a chunk's widest layer,
+// rows x `widest_units` floats per member, within 4 MiB, but 256 to 4,096 rows (and no more than
+// `examples`). A function of the data and the layer sizes alone, never of the population or the
+// thread count: a member's chunked loss is the same floats alone, in any population, on any
+// --threads. Large chunks feed the GEMM well; bounded ones need no large allocation.
+Index evaluation_chunk_rows(Index widest_units, Index examples);
+
+struct EvaluateOptions {
+  std::span<const Index> rows;  // the examples measured (ascending, say); empty = all
+  Batch* buffers = nullptr;     // reused from call to call when given (a hook keeps one)
+  Index chunk_rows = 0;         // 0 = evaluation_chunk_rows
+};
+
 // `targets`: encode_targets(dataset, model.outputs()). Large sets are evaluated in chunks;
 // chunk losses are combined by example count (added when the loss is a sum), which is exact
 // for every loss except a class-weighted mean, where it weights chunks by size instead of by
-// weight. `rows` (ascending, say) restricts the evaluation to those examples; empty = all.
+// weight. With every row, the model reads the data set in place (views, nothing gathered);
+// a subset of rows is gathered chunk by chunk into the buffers.
 Evaluation evaluate(Sequential<float>& model, const Loss<float>& loss, const Dataset& dataset, const Tensor& targets,
-                    std::span<const Index> rows = {});
+                    const EvaluateOptions& options = {});
 
 }  // namespace nnlab

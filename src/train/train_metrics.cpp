@@ -64,7 +64,7 @@ void TrainMetricsHook::on_batch_loss(TrainingContext& ctx, std::int64_t epoch, I
 
 void TrainMetricsHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool /*last*/) {
   if (ctx.full_batch) return;  // measured in on_batch_loss
-  const Evaluation now = evaluate(ctx.model, ctx.loss, *ctx.data.train, ctx.train_targets, rows_);
+  const Evaluation now = evaluate(ctx.model, ctx.loss, *ctx.data.train, ctx.train_targets, {.rows = rows_, .buffers = &buffers_});
   const bool per_class = now.classes > 0 && ctx.logged(epoch);
   const bool trained = epoch >= ctx.first_epoch;  // epoch 0 has no batches to average over
   for (std::size_t m = 0; m < ctx.member_count(); ++m) {

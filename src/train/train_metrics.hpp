@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "train/batch.hpp"
 #include "train/hook.hpp"
 
 namespace nnlab {
@@ -31,6 +32,7 @@ class TrainMetricsHook final : public TrainingHook {
 
  private:
   std::vector<Index> rows_;                 // mini-batch: the rows measured; empty = all
+  Batch buffers_;                           // evaluate()'s, kept from epoch to epoch
   Index classes_ = 0;                       // per-class accuracy over this many classes; 0 = none
   std::vector<double> running_loss_;        // per member, this epoch's weighted batch losses
   std::vector<std::int64_t> running_correct_;

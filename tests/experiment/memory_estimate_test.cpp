@@ -74,19 +74,24 @@ TEST(MemoryEstimate, MiniBatchPerMemberInputsAndEvaluationByHand) {
   EXPECT_EQ(e.records, 2.0 * (2048 + 768 * 2) + 2.0 * (4096 + 4096 * 2));  // 31,744
 }
 
-TEST(MemoryEstimate, EvaluationChunkShrinksWithThePopulationDownToTheProbe) {
-  // P = 10,000: 64 Mi / (10^4 x 1024) = 6 rows, raised to evaluate()'s smallest chunk of 256;
-  // the layers then hold the probe's 1,000 rows.
+TEST(MemoryEstimate, EvaluationChunkFollowsTheLayersNotThePopulation) {
+  // evaluate() forwards 4,096 rows at a time for layers of at most 256 units (4 Mi floats), at
+  // any population size, so the layers hold 4,096 rows (more than the probe's 1,000).
+  for (const double members : {10.0, 10'000.0}) {
+    const MemoryEstimate e = estimate_population_memory(PopulationShape{
+        .model = tiny(), .members = members, .optimizer_buffers = 0, .examples = 100'000, .batch = 10, .shared_inputs = true,
+        .evaluated_examples = 100'000, .recorded = false});
+    EXPECT_EQ(e.activations, 4.0 * (2 * 4096 + 2 * 10) * members * 4);
+    EXPECT_EQ(e.batches, 10.0 * 16 + 4096.0 * 16 + 1000.0 * 16);
+  }
+  // A 10,000-unit layer: 4 Mi / 10^4 -> 256 rows (halving from 4,096), below the probe's 1,000.
+  ModelSpec wide = tiny();
+  wide.layers[0].units = 10'000;
   const MemoryEstimate e = estimate_population_memory(PopulationShape{
-      .model = tiny(), .members = 10'000, .optimizer_buffers = 0, .examples = 100'000, .batch = 10, .shared_inputs = true,
+      .model = wide, .members = 2, .optimizer_buffers = 0, .examples = 100'000, .batch = 10, .shared_inputs = true,
       .evaluated_examples = 100'000, .recorded = false});
-  EXPECT_EQ(e.activations, 4.0 * (2 * 1000 + 2 * 10) * 10'000 * 4);
+  EXPECT_EQ(e.activations, 10'001.0 * (2 * 1000 + 2 * 10) * 2 * 4);
   EXPECT_EQ(e.batches, 10.0 * 16 + 256.0 * 16 + 1000.0 * 16);
-  // P = 10: 64 Mi / (10 x 1024) = 6,553 rows per chunk.
-  const MemoryEstimate few = estimate_population_memory(PopulationShape{
-      .model = tiny(), .members = 10, .optimizer_buffers = 0, .examples = 100'000, .batch = 10, .shared_inputs = true,
-      .evaluated_examples = 100'000, .recorded = false});
-  EXPECT_EQ(few.activations, 4.0 * (2 * 6553 + 2 * 10) * 10 * 4);
 }
 
 TEST(MemoryEstimate, HugeSizesDoNotOverflow) {

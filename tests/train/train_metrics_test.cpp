@@ -13,6 +13,7 @@
 
 #include "core/rng.hpp"
 #include "train/accuracy.hpp"
+#include "train/evaluate.hpp"
 #include "train/independent_data.hpp"
 #include "train/trainer.hpp"
 
@@ -156,6 +157,53 @@ TEST(TrainMetrics, SubsetIsFixedSortedAndTheSameForEveryone) {
     const HandEvaluation truth = evaluate_by_hand(*run.model, m, data, subset);
     EXPECT_EQ(run.results[static_cast<std::size_t>(m)].final_metrics.train_accuracy, truth.accuracy) << "member " << m;
   }
+}
+
+// evaluate() over every row reads the data set in place; over a subset it gathers. In chunks of
+// 128 rows, by either path, a member gets what one example at a time gives, in any population.
+TEST(Evaluate, ChunksViewsAndGathersAgreeWithOneExampleAtATime) {
+  const Dataset data = blobs(200, 5);  // 600 rows: 5 chunks of 128 (the last one 88)
+  const Tensor targets = encode_targets(data, 3);
+  const std::vector<ModelSpec> three(3, classifier());
+  const std::vector<std::uint64_t> seeds{21, 22, 23};
+  Sequential<float> model(three, seeds, true);
+  const std::vector<LossSpec> losses(3, LossSpec{.kind = LossKind::cross_entropy});
+  const auto loss = make_loss<float>(losses);
+  const std::vector<Index> rows = all_rows(data);
+  Batch buffers;
+  const Evaluation viewed = evaluate(model, *loss, data, targets, {.chunk_rows = 128});
+  const Evaluation gathered = evaluate(model, *loss, data, targets, {.rows = rows, .buffers = &buffers, .chunk_rows = 128});
+  const Evaluation again = evaluate(model, *loss, data, targets, {.rows = rows, .buffers = &buffers, .chunk_rows = 128});
+  const Evaluation whole = evaluate(model, *loss, data, targets);  // one chunk of 600
+  EXPECT_EQ(viewed.loss, gathered.loss);
+  EXPECT_EQ(viewed.accuracy, gathered.accuracy);
+  EXPECT_EQ(viewed.class_correct, gathered.class_correct);
+  EXPECT_EQ(again.loss, gathered.loss);
+  EXPECT_EQ(viewed.class_totals, (std::vector<std::int64_t>{200, 200, 200}));
+  for (Index m = 0; m < 3; ++m) {
+    const auto i = static_cast<std::size_t>(m);
+    const HandEvaluation truth = evaluate_by_hand(model, m, data, rows);
+    EXPECT_EQ(viewed.accuracy[i], truth.accuracy) << "member " << m;
+    EXPECT_EQ(whole.accuracy[i], truth.accuracy) << "member " << m;
+    EXPECT_NEAR(viewed.loss[i], truth.loss, 1e-6 * truth.loss) << "member " << m;
+    EXPECT_NEAR(whole.loss[i], truth.loss, 1e-6 * truth.loss) << "member " << m;
+  }
+  // Member 1 alone: the same floats (the chunks do not depend on the population).
+  const std::vector<ModelSpec> one(1, classifier());
+  const std::vector<std::uint64_t> seed{22};
+  Sequential<float> alone(one, seed, true);
+  const std::vector<LossSpec> one_loss(1, LossSpec{.kind = LossKind::cross_entropy});
+  const Evaluation single = evaluate(alone, *make_loss<float>(one_loss), data, targets, {.chunk_rows = 128});
+  EXPECT_EQ(single.loss[0], viewed.loss[1]);
+  EXPECT_EQ(single.accuracy[0], viewed.accuracy[1]);
+}
+
+TEST(Evaluate, ChunkRowsFollowTheWidestLayerOnly) {
+  EXPECT_EQ(evaluation_chunk_rows(10, 60'000), 4096);
+  EXPECT_EQ(evaluation_chunk_rows(300, 60'000), 2048);   // 4,096 x 300 > 4 Mi; 2,048 x 300 fits
+  EXPECT_EQ(evaluation_chunk_rows(300, 1'000), 1000);    // never more than the set
+  EXPECT_EQ(evaluation_chunk_rows(100'000, 60'000), 256);  // never fewer than 256
+  EXPECT_EQ(evaluation_chunk_rows(10, 0), 1);
 }
 
 TEST(TrainMetrics, EveryNewMetricIsPopulationInvariant) {
