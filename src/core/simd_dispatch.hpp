@@ -75,6 +75,23 @@ inline void outlined_for_lanes(Body&& body) {
   if constexpr (lanes == 1) return simd_detail::outlined_scalar(body);
 }
 
+// Calls body(std::bool_constant<flag>...) for run-time flags, one instantiation per
+// combination: an element loop that tests its options inside has control flow the compiler
+// will not vectorise (measured: the SGD update ran scalar), while each combination's loop has
+// none. Inside a with_simd_target body every instantiation is compiled for that target.
+template <typename Body>
+inline void with_flags(Body&& body) {
+  body();
+}
+template <typename Body, typename... Flags>
+inline void with_flags(Body&& body, bool flag, Flags... flags) {
+  if (flag) {
+    with_flags([&](auto... rest) { body(std::true_type{}, rest...); }, flags...);
+  } else {
+    with_flags([&](auto... rest) { body(std::false_type{}, rest...); }, flags...);
+  }
+}
+
 template <typename Body>
 void with_simd_target(Body&& body) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -21,16 +21,21 @@ void adagrad_update(const MemberSlice& slice, const MemberStep& step) {
   const float* const grad = slice.grad;
   float* const sum = slice.state[0];
 
-  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
-  // updated by the same scalar expression on every target.
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
+  // combination of options; each element is updated by the same scalar expression on every target.
   with_simd_target([&](auto) {
-    for (Index i = 0; i < slice.count; ++i) {
-      float g = grad[i];
-      if (decay) g = g + weight_decay * value[i];
-      sum[i] = sum[i] + g * g;
-      const float std = std::sqrt(sum[i]) + eps;
-      value[i] = value[i] + minus_clr * g / std;
-    }
+    with_flags(
+        [&](auto decay_flag) {
+          constexpr bool decay = decltype(decay_flag)::value;
+          for (Index i = 0; i < slice.count; ++i) {
+            float g = grad[i];
+            if constexpr (decay) g = g + weight_decay * value[i];
+            sum[i] = sum[i] + g * g;
+            const float std = std::sqrt(sum[i]) + eps;
+            value[i] = value[i] + minus_clr * g / std;
+          }
+        },
+        decay);
   });
 }
 

@@ -108,27 +108,27 @@ class PopulationOptimizer final : public Optimizer {
       const ParameterSlot& slot = parameters[p];
       std::array<Tensor, max_state_buffers>& buffers = state_[p];
       const Index count = slot.value->slice_size();
-      // Long runs of large parameters are cut into pieces of about run_elements, for threads.
-      const Index piece_members = std::max<Index>(1, run_elements / std::max<Index>(1, count));
+      // A run's elements (its members' slices are consecutive) are cut into pieces of about
+      // run_elements, for threads: also a single large member's.
       pieces_.clear();
       for (const Run& run : runs_)
-        for (Index begin = run.begin; begin < run.end; begin += piece_members)
-          pieces_.push_back(Run{begin, std::min(run.end, begin + piece_members)});
+        for (Index begin = run.begin * count, end = run.end * count; begin < end; begin += run_elements)
+          pieces_.push_back(Piece{run.begin, begin, std::min(end, begin + run_elements)});
       const auto piece_count = static_cast<Index>(pieces_.size());
-      // Pieces are independent, so how they are spread over threads cannot change a result.
+      // Elements are updated independently, so how pieces are spread over threads cannot change a result.
 #pragma omp parallel for schedule(static) if (piece_count > 1 && slot.value->size() >= parallel_threshold)
       for (Index r = 0; r < piece_count; ++r) {
-        const Run& run = pieces_[static_cast<std::size_t>(r)];
-        const OptimizerOptions& options = options_[static_cast<std::size_t>(run.begin)];
-        const Index offset = run.begin * count;
+        const Piece& piece = pieces_[static_cast<std::size_t>(r)];
+        const OptimizerOptions& options = options_[static_cast<std::size_t>(piece.member)];
+        const Index offset = piece.begin;
         MemberSlice slice{.value = slot.value->data() + offset, .grad = slot.grad->data() + offset, .state = {},
-                          .count = (run.end - run.begin) * count};
+                          .count = piece.end - piece.begin};
         for (int b = 0; b < max_state_buffers; ++b) {
           Tensor& buffer = buffers[static_cast<std::size_t>(b)];
           if (!buffer.empty()) slice.state[static_cast<std::size_t>(b)] = buffer.data() + offset;
         }
-        const double lr = rate(run.begin) * layer_lr_multiplier(options, slot.layer_index);
-        const std::int64_t step = steps_[static_cast<std::size_t>(run.begin)];
+        const double lr = rate(piece.member) * layer_lr_multiplier(options, slot.layer_index);
+        const std::int64_t step = steps_[static_cast<std::size_t>(piece.member)];
         apply_update(slice, MemberStep{.options = options, .lr = lr, .step = step});
       }
     }
@@ -195,11 +195,16 @@ class PopulationOptimizer final : public Optimizer {
   struct Run {
     Index begin, end;  // members [begin, end)
   };
+  struct Piece {
+    Index member;      // the first member of its run: options, rate and step count
+    Index begin, end;  // elements [begin, end) of the parameter
+  };
 
   std::vector<OptimizerOptions> options_;
   std::vector<std::int64_t> steps_;                           // per member
   std::vector<std::uint8_t> same_as_previous_;                // options_[m] == options_[m - 1]
-  std::vector<Run> runs_, pieces_;                            // of this step, kept to reuse their memory
+  std::vector<Run> runs_;                                     // of this step, kept to reuse their memory
+  std::vector<Piece> pieces_;
   std::vector<std::array<Tensor, max_state_buffers>> state_;  // per parameter; empty tensors = unused buffer
   std::vector<Shape> shapes_;                                 // per parameter, checked every step
 };

@@ -26,28 +26,35 @@ void rmsprop_update(const MemberSlice& slice, const MemberStep& step) {
   float* const momentum_buffer = slice.state[1];
   float* const grad_avg = slice.state[2];
 
-  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
-  // updated by the same scalar expression on every target.
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
+  // combination of options; each element is updated by the same scalar expression on every target.
   with_simd_target([&](auto) {
-    for (Index i = 0; i < slice.count; ++i) {
-      float g = grad[i];
-      if (decay) g = g + weight_decay * value[i];
-      square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
-      float avg;
-      if (centered) {
-        grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
-        avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
-      } else {
-        avg = std::sqrt(square_avg[i]);
-      }
-      avg = avg + eps;
-      if (use_momentum) {
-        momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
-        value[i] = value[i] + minus_lr * momentum_buffer[i];
-      } else {
-        value[i] = value[i] + minus_lr * g / avg;
-      }
-    }
+    with_flags(
+        [&](auto decay_flag, auto centered_flag, auto use_momentum_flag) {
+          constexpr bool decay = decltype(decay_flag)::value;
+          constexpr bool centered = decltype(centered_flag)::value;
+          constexpr bool use_momentum = decltype(use_momentum_flag)::value;
+          for (Index i = 0; i < slice.count; ++i) {
+            float g = grad[i];
+            if constexpr (decay) g = g + weight_decay * value[i];
+            square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
+            float avg;
+            if constexpr (centered) {
+              grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
+              avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
+            } else {
+              avg = std::sqrt(square_avg[i]);
+            }
+            avg = avg + eps;
+            if constexpr (use_momentum) {
+              momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
+              value[i] = value[i] + minus_lr * momentum_buffer[i];
+            } else {
+              value[i] = value[i] + minus_lr * g / avg;
+            }
+          }
+        },
+        decay, centered, use_momentum);
   });
 }
 

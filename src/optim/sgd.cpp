@@ -15,24 +15,30 @@ void sgd_update(const MemberSlice& slice, const MemberStep& step) {
   const auto momentum = static_cast<float>(options.momentum);
   const auto keep = static_cast<float>(1.0 - options.dampening);
   const auto minus_lr = static_cast<float>(-step.lr);
-  const bool decay = options.weight_decay != 0, use_momentum = options.momentum != 0, nesterov = options.nesterov;
   const bool first = step.step == 1;
   float* const value = slice.value;
   const float* const grad = slice.grad;
   float* const buffer = slice.state[0];
 
-  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp); each element is
-  // updated by the same scalar expression on every target.
+  // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
+  // combination of options; each element is updated by the same scalar expression on every target.
   with_simd_target([&](auto) {
-    for (Index i = 0; i < slice.count; ++i) {
-      float direction = grad[i];
-      if (decay) direction = direction + weight_decay * value[i];
-      if (use_momentum) {
-        buffer[i] = first ? direction : buffer[i] * momentum + keep * direction;
-        direction = nesterov ? direction + momentum * buffer[i] : buffer[i];
-      }
-      value[i] = value[i] + minus_lr * direction;
-    }
+    with_flags(
+        [&](auto decay_flag, auto momentum_flag, auto nesterov_flag) {
+          constexpr bool decay = decltype(decay_flag)::value, use_momentum = decltype(momentum_flag)::value;
+          constexpr bool nesterov = decltype(nesterov_flag)::value;
+          for (Index i = 0; i < slice.count; ++i) {
+            float direction = grad[i];
+            if constexpr (decay) direction = direction + weight_decay * value[i];
+            if constexpr (use_momentum) {
+              const float b = first ? direction : buffer[i] * momentum + keep * direction;
+              buffer[i] = b;
+              direction = nesterov ? direction + momentum * b : b;
+            }
+            value[i] = value[i] + minus_lr * direction;
+          }
+        },
+        options.weight_decay != 0, options.momentum != 0, options.nesterov);
   });
 }
 

@@ -16,8 +16,11 @@ namespace nnlab {
 // Per-parameter state buffers a rule may keep, each laid out like the parameter.
 inline constexpr int max_state_buffers = 3;
 
-// Member m's view of one parameter: its value, gradient and state slices (`count` floats
-// each; a state pointer is null when no member of the population uses that buffer).
+// A range of one parameter's elements, all of members with the same options, rate and step
+// count: value, gradient and state slices (`count` floats each; a state pointer is null when no
+// member of the population uses that buffer). The optimizer cuts ranges anywhere, even inside
+// a member, so an update rule must be element-wise (a rule needing a per-member norm, as LARS
+// does, would need whole members).
 struct MemberSlice {
   float* value = nullptr;
   const float* grad = nullptr;
