@@ -16,11 +16,11 @@ std::string to_string(const Shape& shape) {
   return text + "]";
 }
 
-Index element_count(const Shape& shape) {
+Index element_count(std::span<const Index> shape) {
   Index count = 1;
   for (const Index dim : shape) {
-    if (dim < 0) throw std::invalid_argument("negative dimension in shape " + to_string(shape));
-    if (dim != 0 && count > std::numeric_limits<Index>::max() / dim) throw std::length_error("shape too large: " + to_string(shape));
+    if (dim < 0) throw std::invalid_argument("negative dimension in shape " + to_string(Shape(shape.begin(), shape.end())));
+    if (dim != 0 && count > std::numeric_limits<Index>::max() / dim) throw std::length_error("shape too large: " + to_string(Shape(shape.begin(), shape.end())));
     count *= dim;
   }
   return count;

@@ -19,7 +19,7 @@ using Index = std::int64_t;
 using Shape = std::vector<Index>;
 
 std::string to_string(const Shape& shape);  // "[2, 3, 4]"
-Index element_count(const Shape& shape);     // product of the dims; throws on negative or overflow
+Index element_count(std::span<const Index> shape);  // product of the dims; throws on negative or overflow
 
 namespace detail {
 struct AlignedFree {
@@ -93,18 +93,16 @@ class TensorT {
   void fill(T value) { std::fill_n(data(), size_, value); }
   void zero() { fill(T{0}); }
 
-  // Reallocates only when the element count grows; contents are unspecified afterwards.
-  void resize(Shape shape) {
+  // Reallocates only when the element count grows; contents are unspecified afterwards. Allocates
+  // nothing (not even the shape) when the tensor was at least this large and of this rank before:
+  // the training step resizes its buffers every batch.
+  void resize(std::span<const Index> shape) {
     const Index new_size = element_count(shape);
-    if (new_size > capacity_) {
-      shape_ = std::move(shape);
-      size_ = new_size;
-      allocate();
-    } else {
-      shape_ = std::move(shape);
-      size_ = new_size;
-    }
+    if (shape.data() != shape_.data()) shape_.assign(shape.begin(), shape.end());
+    size_ = new_size;
+    if (new_size > capacity_) allocate();
   }
+  void resize(std::initializer_list<Index> shape) { resize(std::span<const Index>(shape.begin(), shape.size())); }
   // Same elements, new shape of equal element count.
   void reshape(Shape shape) {
     if (element_count(shape) != size_) throw std::invalid_argument("TensorT::reshape: " + to_string(shape_) + " -> " + to_string(shape));

@@ -111,7 +111,7 @@ const TensorT<T>& Dense<T>::backward(const TensorT<T>& grad_output, bool need_in
   const TensorT<T>& input = *input_;
   const bool shared = input.dim(0) == 1;
   const Index batch = input.dim(1);
-  if (grad_output.shape() != Shape{population_, batch, outputs_})
+  if (grad_output.rank() != 3 || grad_output.dim(0) != population_ || grad_output.dim(1) != batch || grad_output.dim(2) != outputs_)
     throw std::invalid_argument("Dense layers." + std::to_string(layer_index_) + ": grad_output " +
                                 to_string(grad_output.shape()) + " does not match the output " +
                                 to_string(output_.shape()));

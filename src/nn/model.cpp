@@ -148,9 +148,9 @@ const TensorT<T>& Sequential<T>::forward(const TensorT<T>& input, const ForwardC
     throw std::invalid_argument(
         fmt::format("Sequential: input {} is not [1 or {}, B, {}]", to_string(input.shape()), population_, inputs()));
   const TensorT<T>* x = &input;
-  std::vector<const TensorT<T>*> outputs(layers_.size());
-  for (std::size_t j = 0; j < layers_.size(); ++j) outputs[j] = x = &layers_[j]->forward(*x, context);
-  for (std::size_t i = 0; i < last_of_config_.size(); ++i) layer_outputs_[i] = outputs[last_of_config_[i]];
+  outputs_.resize(layers_.size());  // allocates once
+  for (std::size_t j = 0; j < layers_.size(); ++j) outputs_[j] = x = &layers_[j]->forward(*x, context);
+  for (std::size_t i = 0; i < last_of_config_.size(); ++i) layer_outputs_[i] = outputs_[last_of_config_[i]];
   return *x;
 }
 

@@ -67,6 +67,7 @@ class Sequential {
   TensorT<T> fused_output_, grad_output_;
   std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
   std::vector<const TensorT<T>*> layer_outputs_;  // per config layer, set by forward
+  std::vector<const TensorT<T>*> outputs_;        // per layers_ entry, set by forward
   std::vector<ModelSpec> specs_;
   Index population_ = 0;
 };

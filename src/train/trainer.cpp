@@ -142,6 +142,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
 
   hooks(&TrainingHook::on_fit_begin, ctx);
   Batch batch;
+  std::vector<std::span<const Index>> rows;  // of the batch, per slice
   if (ctx.full_batch) {  // the one batch never changes: gather it once
     refresh_orders(0);
     const std::span<const Index> rows(orders[0]);
@@ -158,7 +159,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     for (Index b = 0; b < ctx.batches_per_epoch; ++b) {
       if (!ctx.full_batch) {
         const Index begin = b * batch_size, count = std::min(batch_size, ctx.examples - begin);
-        std::vector<std::span<const Index>> rows;
+        rows.clear();
         for (const auto& slice_order : orders) rows.emplace_back(slice_order.data() + begin, static_cast<std::size_t>(count));
         gather_batch(train, ctx.train_targets, rows, batch);
       }
