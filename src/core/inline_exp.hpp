@@ -1,5 +1,5 @@
-// e^x written as inline arithmetic, so that the compiler can vectorise loops that call it and
-// a vectorised loop gives the same floats as the scalar one (a libm call would do neither).
+// e^x and tanh x written as inline arithmetic, so that the compiler can vectorise loops that call
+// them and a vectorised loop gives the same floats as the scalar one (a libm call would do neither).
 #pragma once
 
 #include <bit>
@@ -49,8 +49,27 @@ inline float inline_exp(float x) {
 // e^x for x <= 0 (e^{-|z|} in the logistic): inline_exp without the clamp that cannot apply.
 inline float inline_exp_nonpositive(float x) { return detail::exp_below_overflow(x); }
 
-// Double precision (reference and gradient-check paths) keeps libm's e^x.
+// Float tanh x, branch-free (both forms are computed, one is selected), after Cephes' tanhf:
+// x + x³ P(x²) for |x| < 0.625, else ±(1 − 2 / (e^{2|x|} + 1)), which reaches ±1 for large |x|
+// (e^{2|x|} overflows to inf) and keeps NaN and the sign of 0. Within 1.5 ulp of the exact value
+// (tests/core/inline_exp_test.cpp).
+inline float inline_tanh(float x) {
+  const float magnitude = std::abs(x);  // tanh is odd: computed at |x|, the sign copied back
+  const float e = inline_exp(2.0f * magnitude);
+  const float large = 1.0f - 2.0f / (e + 1.0f);
+  const float z = magnitude * magnitude;
+  float p = -5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const float small = p * z * magnitude + magnitude;
+  return std::copysign(magnitude >= 0.625f ? large : small, x);
+}
+
+// Double precision (reference and gradient-check paths) keeps libm's e^x and tanh.
 inline double inline_exp(double x) { return std::exp(x); }
 inline double inline_exp_nonpositive(double x) { return std::exp(x); }
+inline double inline_tanh(double x) { return std::tanh(x); }
 
 }  // namespace nnlab

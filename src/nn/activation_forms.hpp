@@ -55,7 +55,7 @@ struct SigmoidForm {  // σ(k x); d/dx = k y (1 − y)
 struct TanhForm {  // d/dx = 1 − y²
   template <typename T>
   static T value(T x, const ActivationScalars<T>&) {
-    return std::tanh(x);
+    return inline_tanh(x);
   }
   template <typename T>
   static T slope(T, T y, const ActivationScalars<T>&) {
