@@ -44,6 +44,21 @@ void map_grad(const T* x, const T* y, const T* dy, T* dx, Index count, const Act
   });
 }
 
+// Calls piece(m, begin, size) for pieces of at most 2^14 elements of every member's `count`,
+// spread over threads when there are at least 2^16 elements in all: elements are independent,
+// so threads cannot change a float (and one large member uses every core).
+template <typename Piece>
+void for_each_piece(Index population, Index count, const Piece& piece) {
+  constexpr Index piece_elements = Index{1} << 14;
+  const Index per_member = std::max<Index>(1, (count + piece_elements - 1) / piece_elements);
+  const Index pieces = population * per_member;
+#pragma omp parallel for schedule(static) if (pieces > 1 && population * count >= (Index{1} << 16))
+  for (Index p = 0; p < pieces; ++p) {
+    const Index begin = (p % per_member) * piece_elements;
+    piece(p / per_member, begin, std::min(piece_elements, count - begin));
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -69,13 +84,12 @@ const TensorT<T>& Activation<T>::forward(const TensorT<T>& input, const ForwardC
   const bool shared = input.dim(0) == 1;
   const Index batch = input.dim(1), features = input.dim(2), count = batch * features;
   output_.resize({population, batch, features});
-  // Members are independent, so threads cannot change a float.
+  if (kind_ == ActivationKind::softmax) {
+    // Members are independent, so threads cannot change a float.
 #pragma omp parallel for schedule(static) if (population > 1 && population * count >= (Index{1} << 16))
-  for (Index m = 0; m < population; ++m) {
-    const ActivationSpec& spec = members_[static_cast<std::size_t>(m)];
-    const T* x = input.slice(shared ? 0 : m);
-    T* y = output_.slice(m);
-    if (kind_ == ActivationKind::softmax) {
+    for (Index m = 0; m < population; ++m) {
+      const T* x = input.slice(shared ? 0 : m);
+      T* y = output_.slice(m);
       // y_j = e^{x_j − max} / Σ_k e^{x_k − max}: subtracting the row max keeps e^{...} ≤ 1.
       for (Index row = 0; row < batch; ++row) {
         const T* xr = x + row * features;
@@ -88,11 +102,14 @@ const TensorT<T>& Activation<T>::forward(const TensorT<T>& input, const ForwardC
         }
         for (Index j = 0; j < features; ++j) yr[j] /= sum;
       }
-      continue;
     }
-    const auto scalars = ActivationScalars<T>::of(spec);
-    visit_elementwise(kind_, [&]<typename Form>(Form) { map<T, Form>(x, y, count, scalars); });
+    return output_;
   }
+  for_each_piece(population, count, [&](Index m, Index begin, Index size) {
+    const auto scalars = ActivationScalars<T>::of(members_[static_cast<std::size_t>(m)]);
+    const T* x = input.slice(shared ? 0 : m) + begin;
+    visit_elementwise(kind_, [&]<typename Form>(Form) { map<T, Form>(x, output_.slice(m) + begin, size, scalars); });
+  });
   return output_;
 }
 
@@ -108,13 +125,11 @@ const TensorT<T>& Activation<T>::backward(const TensorT<T>& grad_output, bool ne
   const Index population = this->population(), batch = output_.dim(1), features = output_.dim(2),
               count = batch * features;
   grad_input_.resize(output_.shape());
-  for (Index m = 0; m < population; ++m) {
-    const ActivationSpec& spec = members_[static_cast<std::size_t>(m)];
-    const T* x = input.slice(shared ? 0 : m);
-    const T* y = output_.slice(m);
-    const T* dy = grad_output.slice(m);
-    T* dx = grad_input_.slice(m);
-    if (kind_ == ActivationKind::softmax) {
+  if (kind_ == ActivationKind::softmax) {
+    for (Index m = 0; m < population; ++m) {
+      const T* y = output_.slice(m);
+      const T* dy = grad_output.slice(m);
+      T* dx = grad_input_.slice(m);
       // Jacobian-vector product: dx_j = y_j (dy_j − Σ_k dy_k y_k)
       for (Index row = 0; row < batch; ++row) {
         const T* yr = y + row * features;
@@ -124,11 +139,16 @@ const TensorT<T>& Activation<T>::backward(const TensorT<T>& grad_output, bool ne
         for (Index j = 0; j < features; ++j) dot += dyr[j] * yr[j];
         for (Index j = 0; j < features; ++j) dxr[j] = yr[j] * (dyr[j] - dot);
       }
-      continue;
     }
-    const auto scalars = ActivationScalars<T>::of(spec);
-    visit_elementwise(kind_, [&]<typename Form>(Form) { map_grad<T, Form>(x, y, dy, dx, count, scalars); });
+    return grad_input_;
   }
+  for_each_piece(population, count, [&](Index m, Index begin, Index size) {
+    const auto scalars = ActivationScalars<T>::of(members_[static_cast<std::size_t>(m)]);
+    const T* x = input.slice(shared ? 0 : m) + begin;
+    visit_elementwise(kind_, [&]<typename Form>(Form) {
+      map_grad<T, Form>(x, output_.slice(m) + begin, grad_output.slice(m) + begin, grad_input_.slice(m) + begin, size, scalars);
+    });
+  });
   return grad_input_;
 }
 

@@ -98,6 +98,8 @@ const TensorT<T>& Dense<T>::forward(const TensorT<T>& input, const ForwardContex
     gemm(Transpose::no, Transpose::yes, batch, outputs_, inputs_, T{1}, x, inputs_, w, inputs_, T{0}, y, outputs_);
     if (has_bias_) {
       const T* b = bias_.slice(m);
+      // Rows are independent: threads cannot change a float.
+#pragma omp parallel for schedule(static) if (batch * outputs_ >= (Index{1} << 16))
       for (Index row = 0; row < batch; ++row)
         for (Index o = 0; o < outputs_; ++o) y[row * outputs_ + o] += b[o];
     }

@@ -21,6 +21,8 @@ void count_correct(const Tensor& output, std::span<const std::int32_t> labels, s
   const bool shared_labels = static_cast<Index>(labels.size()) == batch;
   if (!shared_labels && static_cast<Index>(labels.size()) != population * batch)
     throw std::invalid_argument("count_correct: labels do not match the output");
+  // Members are independent: threads over them cannot change a count.
+#pragma omp parallel for schedule(static) if (population > 1 && population * batch * classes >= (Index{1} << 15))
   for (Index member = 0; member < population; ++member) {
     const float* rows = output.slice(member);
     const std::int32_t* member_labels = labels.data() + (shared_labels ? 0 : member * batch);

@@ -17,6 +17,8 @@ void gather_batch(const Dataset& dataset, const Tensor& targets, std::span<const
     if (static_cast<Index>(slice_rows.size()) != batch_rows) throw std::invalid_argument("gather_batch: ragged slices");
     float* inputs = batch.inputs.slice(q);
     float* target_rows = batch.targets.slice(q);
+    // Each row is one copy: threads over rows cannot change a value.
+#pragma omp parallel for schedule(static) if (batch_rows * features >= (Index{1} << 16))
     for (Index b = 0; b < batch_rows; ++b) {
       const Index row = slice_rows[static_cast<std::size_t>(b)];
       std::copy_n(dataset.inputs.data() + row * features, features, inputs + b * features);
