@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times nnlab and PyTorch (Debian's python3-torch) on the same workloads in one run and
-# prints the ratios. Not a test: the machine is shared and noisy; read ratios, not seconds.
+# Times nnlab, PyTorch (Debian's python3-torch) and, on the Fashion-MNIST rows, dlib (Debian's
+# libdlib-dev) on the same workloads in one run and prints the ratios. Not a test: the machine is shared and noisy; read ratios, not seconds.
 #   bench/run.sh            every row (a few minutes)
 #   bench/run.sh --quick    one run of each side per row instead of the best of two
 #
@@ -14,6 +14,8 @@ repeats=2
 if [[ "${1:-}" == "--quick" ]]; then repeats=1; fi
 scripts/install-deps.sh --bench > /dev/null
 scripts/build.sh nnlab sgemm_peak > /dev/null
+have_dlib=1
+scripts/build.sh dlib_peer > /dev/null 2>&1 || have_dlib=0  # the target exists when CMake found dlib
 build="${NNLAB_BUILD_DIR:-build}"
 nnlab="$build/nnlab"
 peer=(/usr/bin/python3 bench/torch_peer.py)
@@ -40,12 +42,14 @@ echo "OpenBLAS sgemm 2048^2: $(echo "$peak" | json_field gflops_1_thread) GFLOP/
 echo
 printf "%-40s %8s %8s %8s %8s %9s %8s\n" "workload" "nnlab 1" "nnlab 2" "torch 1" "torch 2" "vs best" "of limit"
 # row NAME GFLOP PEER_WORKLOAD NNLAB_ARGS...
+declare -A nnlab_best  # peer workload -> nnlab's faster time, for the dlib lines
 row() {
   local name="$1" gflop="$2" workload="$3"
   shift 3
   local n1 n2 t1 t2
   n1="$(best_of nnlab_once 1 "$@")"
   n2="$(best_of nnlab_once 2 "$@")"
+  nnlab_best["$workload"]="$(/usr/bin/python3 -c "print(min($n1, $n2))")"
   t1="$(best_of peer_once 1 "$workload")"
   t2="$(best_of peer_once 2 "$workload")"
   /usr/bin/python3 - "$name" "$gflop" "$peak2" "$n1" "$n2" "$t1" "$t2" <<'PY'
@@ -70,6 +74,28 @@ row "rumelhart x1000 (torch batched bmm)" 7.7 rumelhart-batched1000 $mirror --se
 echo
 echo "nnlab 1/2, torch 1/2: seconds of training at 1 and 2 threads, best of $repeats; vs best: PyTorch's"
 echo "faster setting over nnlab's faster one (> 1: nnlab is faster); of limit: the row's flops at the sgemm peak."
+
+# dlib, the C++ peer: its trainer runs on a thread of its own and its tensor code on a pool, so
+# it gets 1 or 2 cores (taskset) rather than a thread count.
+dlib_once() {
+  local cores="$1" batch="$2" cpus=0
+  if [[ "$cores" == 2 ]]; then cpus=0,1; fi
+  OPENBLAS_NUM_THREADS="$cores" taskset -c "$cpus" "$build/dlib_peer" "$batch" | json_field seconds
+}
+echo
+if (( have_dlib )); then
+  for batch in 64 1000; do
+    d1="$(best_of dlib_once 1 "$batch")"
+    d2="$(best_of dlib_once 2 "$batch")"
+    /usr/bin/python3 - "$batch" "$d1" "$d2" "${nnlab_best[fashion-batch$batch]}" <<'PY'
+import sys
+batch, d1, d2, ours = sys.argv[1], *map(float, sys.argv[2:])
+print(f"dlib 19.24, fashion-mnist epoch, batch {batch}: {d1:.3f} s on 1 core, {d2:.3f} s on 2: {min(d1, d2) / ours:.2f}x nnlab's best")
+PY
+  done
+else
+  echo "dlib: not installed (scripts/install-deps.sh --bench installs libdlib-dev)"
+fi
 
 # A population of large members (the 10-learning-rate sweep, full batch): all ten against one
 # member alone, per member-epoch (the goal: within 10 %), over 6 epochs. The first epoch of ten

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nnlab needs. Idempotent; run as root (or with sudo).
 #   scripts/install-deps.sh          build + test dependencies
-#   scripts/install-deps.sh --bench  also PyTorch, the benchmark peer
+#   scripts/install-deps.sh --bench  also PyTorch and dlib, the benchmark peers
 #   scripts/install-deps.sh --fuzz   also clang and its sanitizer and libFuzzer runtimes (scripts/fuzz.sh)
 set -euo pipefail
 
@@ -14,7 +14,7 @@ packages=(
   chromium python3  # the report's browser test: headless Chromium on index.html
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-numpy)
+  packages+=(python3-torch python3-numpy libdlib-dev)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev libomp-dev)

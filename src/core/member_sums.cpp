@@ -5,6 +5,7 @@
 
 #include "core/lanes.hpp"
 #include "core/simd_dispatch.hpp"
+#include "core/threads.hpp"
 
 namespace nnlab {
 namespace {
@@ -55,14 +56,13 @@ template <typename Add, typename Scalar>
 void per_member(const float* a, const float* b, Index members, Index count, double* sums, Add add, Scalar scalar) {
   constexpr Index chunk = 256;
   const Index chunks = (members + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static) if (chunks > 1 && members * count >= (Index{1} << 14))
-  for (Index c = 0; c < chunks; ++c) {
+  parallel_for(chunks, members * count >= (Index{1} << 14), [&](Index c) {
     const Index first = c * chunk, size = std::min(chunk, members - first);
     const auto chunk_scalar = [&](Index m) { return scalar(first + m); };
     with_simd_target([&]<int L>(std::integral_constant<int, L>) {
       per_member_on<L>(a + first * count, b == nullptr ? nullptr : b + first * count, size, count, sums + first, add, chunk_scalar);
     });
-  }
+  });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/simd_dispatch.hpp"
+#include "core/threads.hpp"
 #include "nn/activation_forms.hpp"
 
 namespace nnlab {
@@ -52,11 +53,10 @@ void for_each_piece(Index population, Index count, const Piece& piece) {
   constexpr Index piece_elements = Index{1} << 14;
   const Index per_member = std::max<Index>(1, (count + piece_elements - 1) / piece_elements);
   const Index pieces = population * per_member;
-#pragma omp parallel for schedule(static) if (pieces > 1 && population * count >= (Index{1} << 16))
-  for (Index p = 0; p < pieces; ++p) {
+  parallel_for(pieces, population * count >= (Index{1} << 16), [&](Index p) {
     const Index begin = (p % per_member) * piece_elements;
     piece(p / per_member, begin, std::min(piece_elements, count - begin));
-  }
+  });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/gemm.hpp"
+#include "core/threads.hpp"
 
 namespace nnlab {
 namespace {
@@ -83,10 +84,10 @@ const TensorT<T>& Dense<T>::forward(const TensorT<T>& input, const ForwardContex
   if (is_small_dense(inputs_, outputs_)) {
     // Members are independent, so threads cannot change a float; worth it for large populations.
     const bool many = population_ * batch * inputs_ * outputs_ >= (Index{1} << 16);
-#pragma omp parallel for schedule(static) if (many)
-    for (Index m = 0; m < population_; ++m)
-      small_forward(input.slice(shared ? 0 : m), weight_.slice(m), has_bias_ ? bias_.slice(m) : nullptr,
-                    output_.slice(m), batch, inputs_, outputs_);
+    parallel_for(population_, many, [&](Index m) {
+      small_forward(input.slice(shared ? 0 : m), weight_.slice(m), has_bias_ ? bias_.slice(m) : nullptr, output_.slice(m), batch,
+                    inputs_, outputs_);
+    });
     return output_;
   }
   // One GEMM per member, the same call whatever P is: member m's floats never depend on P.
@@ -99,9 +100,9 @@ const TensorT<T>& Dense<T>::forward(const TensorT<T>& input, const ForwardContex
     if (has_bias_) {
       const T* b = bias_.slice(m);
       // Rows are independent: threads cannot change a float.
-#pragma omp parallel for schedule(static) if (batch * outputs_ >= (Index{1} << 16))
-      for (Index row = 0; row < batch; ++row)
+      parallel_for(batch, batch * outputs_ >= (Index{1} << 16), [&](Index row) {
         for (Index o = 0; o < outputs_; ++o) y[row * outputs_ + o] += b[o];
+      });
     }
   }
   return output_;

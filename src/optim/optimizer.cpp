@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/threads.hpp"
 #include "optim/update_rules.hpp"
 
 namespace nnlab {
@@ -116,8 +117,7 @@ class PopulationOptimizer final : public Optimizer {
           pieces_.push_back(Piece{run.begin, begin, std::min(end, begin + run_elements)});
       const auto piece_count = static_cast<Index>(pieces_.size());
       // Elements are updated independently, so how pieces are spread over threads cannot change a result.
-#pragma omp parallel for schedule(static) if (piece_count > 1 && slot.value->size() >= parallel_threshold)
-      for (Index r = 0; r < piece_count; ++r) {
+      parallel_for(piece_count, slot.value->size() >= parallel_threshold, [&](Index r) {
         const Piece& piece = pieces_[static_cast<std::size_t>(r)];
         const OptimizerOptions& options = options_[static_cast<std::size_t>(piece.member)];
         const Index offset = piece.begin;
@@ -130,7 +130,7 @@ class PopulationOptimizer final : public Optimizer {
         const double lr = rate(piece.member) * layer_lr_multiplier(options, slot.layer_index);
         const std::int64_t step = steps_[static_cast<std::size_t>(piece.member)];
         apply_update(slice, MemberStep{.options = options, .lr = lr, .step = step});
-      }
+      });
     }
   }
 

@@ -1,5 +1,7 @@
 #include "train/accuracy.hpp"
 
+#include "core/threads.hpp"
+
 #include <limits>
 #include <stdexcept>
 
@@ -22,8 +24,7 @@ void count_correct(const Tensor& output, std::span<const std::int32_t> labels, s
   if (!shared_labels && static_cast<Index>(labels.size()) != population * batch)
     throw std::invalid_argument("count_correct: labels do not match the output");
   // Members are independent: threads over them cannot change a count.
-#pragma omp parallel for schedule(static) if (population > 1 && population * batch * classes >= (Index{1} << 15))
-  for (Index member = 0; member < population; ++member) {
+  parallel_for(population, population * batch * classes >= (Index{1} << 15), [&](Index member) {
     const float* rows = output.slice(member);
     const std::int32_t* member_labels = labels.data() + (shared_labels ? 0 : member * batch);
     std::int64_t hits = 0;
@@ -40,7 +41,7 @@ void count_correct(const Tensor& output, std::span<const std::int32_t> labels, s
       }
     }
     correct[static_cast<std::size_t>(member)] += hits;
-  }
+  });
 }
 
 void count_correct_per_class(const Tensor& output, std::span<const std::int32_t> labels, Index classes,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/threads.hpp"
+
 namespace nnlab {
 
 void gather_batch(const Dataset& dataset, const Tensor& targets, std::span<const std::span<const Index>> rows, Batch& batch) {
@@ -18,13 +20,12 @@ void gather_batch(const Dataset& dataset, const Tensor& targets, std::span<const
     float* inputs = batch.inputs.slice(q);
     float* target_rows = batch.targets.slice(q);
     // Each row is one copy: threads over rows cannot change a value.
-#pragma omp parallel for schedule(static) if (batch_rows * features >= (Index{1} << 16))
-    for (Index b = 0; b < batch_rows; ++b) {
+    parallel_for(batch_rows, batch_rows * features >= (Index{1} << 16), [&](Index b) {
       const Index row = slice_rows[static_cast<std::size_t>(b)];
       std::copy_n(dataset.inputs.data() + row * features, features, inputs + b * features);
       std::copy_n(targets.data() + row * outputs, outputs, target_rows + b * outputs);
       batch.labels[static_cast<std::size_t>(q * batch_rows + b)] = dataset.labels[static_cast<std::size_t>(row)];
-    }
+    });
   }
 }
 
