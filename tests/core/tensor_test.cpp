@@ -44,6 +44,41 @@ TEST(Tensor, BadShapesThrow) {
   EXPECT_EQ(to_string({2, 3}), "[2, 3]");
 }
 
+// A view reads the memory it is given in place and never frees it; a copy of it owns its own.
+TEST(Tensor, ViewReadsInPlaceAndCopiesOwn) {
+  std::vector<float> rows{1, 2, 3, 4, 5, 6, 7, 8};
+  {
+    const Tensor view = Tensor::view({1, 2, 3}, rows.data() + 2);  // from the third element on
+    EXPECT_EQ(view.data(), rows.data() + 2);
+    EXPECT_EQ(view.shape(), (Shape{1, 2, 3}));
+    EXPECT_EQ(view.size(), 6);
+    EXPECT_EQ(view[5], 8.0f);
+    const Tensor copy = view;
+    EXPECT_NE(copy.data(), view.data());
+    EXPECT_TRUE(std::equal(copy.span().begin(), copy.span().end(), rows.begin() + 2));
+  }
+  EXPECT_EQ(rows[2], 3.0f);  // still ours after the view is gone (ASan/UBSan runs would catch a free)
+  EXPECT_THROW(Tensor::view({-1, 2}, rows.data()), std::invalid_argument);
+}
+
+// resize keeps storage and shape memory when the new size fits; growing reallocates.
+TEST(Tensor, ResizeReusesStorageWhenItFits) {
+  Tensor t({4, 8});
+  const float* before = t.data();
+  t.resize({2, 3, 4});
+  EXPECT_EQ(t.data(), before);
+  EXPECT_EQ(t.shape(), (Shape{2, 3, 4}));
+  const Shape shape{1, 32};
+  t.resize(shape);
+  EXPECT_EQ(t.data(), before);
+  EXPECT_EQ(t.size(), 32);
+  t.resize(t.shape());  // its own shape: a no-op, not a self-assignment
+  EXPECT_EQ(t.shape(), (Shape{1, 32}));
+  t.resize({5, 10});
+  EXPECT_EQ(t.size(), 50);
+  EXPECT_EQ(t.shape(), (Shape{5, 10}));
+}
+
 }  // namespace
 }  // namespace nnlab
 
