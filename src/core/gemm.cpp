@@ -56,7 +56,7 @@ void call_blas(Transpose ta, Transpose tb, Index m, Index n, Index k, double alp
 
 template <typename T>
 void tiled_gemm(Transpose ta, Transpose tb, Index m, Index n, Index k, T alpha, const T* a, Index lda, const T* b, Index ldb, T beta,
-                T* c, Index ldc) {
+                T* c, Index ldc, const T* column_bias) {
   if (m == 0 || n == 0) return;
   // Also when nobody called set_thread_count (a library user, a test).
   static const bool blas_single_threaded = [] {
@@ -71,21 +71,24 @@ void tiled_gemm(Transpose ta, Transpose tb, Index m, Index n, Index k, T alpha, 
     const Index row = (tile / t.col_tiles) * t.tile_rows, col = (tile % t.col_tiles) * t.tile_cols;
     const Index rows = std::min(t.tile_rows, m - row), cols = std::min(t.tile_cols, n - col);
     if (rows <= 0 || cols <= 0) continue;
-    call_blas(ta, tb, rows, cols, k, alpha, offset(a, ta, row, 0, lda), lda, offset(b, tb, 0, col, ldb), ldb, beta, c + row * ldc + col,
-              ldc);
+    T* const tile_c = c + row * ldc + col;
+    call_blas(ta, tb, rows, cols, k, alpha, offset(a, ta, row, 0, lda), lda, offset(b, tb, 0, col, ldb), ldb, beta, tile_c, ldc);
+    if (column_bias != nullptr)
+      for (Index r = 0; r < rows; ++r)
+        for (Index j = 0; j < cols; ++j) tile_c[r * ldc + j] += column_bias[col + j];
   }
 }
 
 }  // namespace
 
 void gemm(Transpose transpose_a, Transpose transpose_b, Index m, Index n, Index k, float alpha, const float* a, Index lda,
-          const float* b, Index ldb, float beta, float* c, Index ldc) {
-  tiled_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+          const float* b, Index ldb, float beta, float* c, Index ldc, const float* column_bias) {
+  tiled_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, column_bias);
 }
 
 void gemm(Transpose transpose_a, Transpose transpose_b, Index m, Index n, Index k, double alpha, const double* a, Index lda,
-          const double* b, Index ldb, double beta, double* c, Index ldc) {
-  tiled_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+          const double* b, Index ldb, double beta, double* c, Index ldc, const double* column_bias) {
+  tiled_gemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, column_bias);
 }
 
 }  // namespace nnlab

@@ -95,15 +95,9 @@ const TensorT<T>& Dense<T>::forward(const TensorT<T>& input, const ForwardContex
     const T* x = input.slice(shared ? 0 : m);  // [B, in]
     const T* w = weight_.slice(m);             // [out, in]
     T* y = output_.slice(m);                   // [B, out]
-    // y[b, o] = Σ_i x[b, i] W[o, i]
-    gemm(Transpose::no, Transpose::yes, batch, outputs_, inputs_, T{1}, x, inputs_, w, inputs_, T{0}, y, outputs_);
-    if (has_bias_) {
-      const T* b = bias_.slice(m);
-      // Rows are independent: threads cannot change a float.
-      parallel_for(batch, batch * outputs_ >= (Index{1} << 16), [&](Index row) {
-        for (Index o = 0; o < outputs_; ++o) y[row * outputs_ + o] += b[o];
-      });
-    }
+    // y[b, o] = (Σ_i x[b, i] W[o, i]) + bias[o], the bias added to each tile of the product
+    gemm(Transpose::no, Transpose::yes, batch, outputs_, inputs_, T{1}, x, inputs_, w, inputs_, T{0}, y, outputs_,
+         has_bias_ ? bias_.slice(m) : nullptr);
   }
   return output_;
 }
