@@ -112,11 +112,13 @@ int command_summary(const std::string& experiment, const std::vector<std::string
 
 // "nnlab 0.1.0" and the SIMD target of the kernels (core/simd.hpp).
 std::string version_text() {
+  std::string simd;
   try {
-    return fmt::format("nnlab 0.1.0\nSIMD kernels: {}", describe_simd());
+    simd = describe_simd();
   } catch (const InputError& error) {  // a bad NNLAB_SIMD
-    return fmt::format("nnlab 0.1.0\nSIMD kernels: {}", error.what());
+    simd = error.what();
   }
+  return fmt::format("nnlab 0.1.0\nSIMD kernels: {}", simd);
 }
 
 }  // namespace

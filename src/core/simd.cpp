@@ -80,12 +80,7 @@ bool simd_target_supported(SimdTarget target) {
 }
 
 SimdTarget best_simd_target() {
-  static const SimdTarget best = [] {
-    SimdTarget found = SimdTarget::scalar;
-    for (const SimdTarget target : all_targets)
-      if (simd_target_supported(target)) found = target;
-    return found;
-  }();
+  static const SimdTarget best = supported_simd_targets().back();  // scalar is always there
   return best;
 }
 

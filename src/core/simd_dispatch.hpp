@@ -92,10 +92,12 @@ inline void with_flags(Body&& body, bool flag, Flags... flags) {
   }
 }
 
+// `target` must be supported (simd_target() always is); a kernel that sizes buffers from the
+// target's lanes passes the target it read, so both agree.
 template <typename Body>
-void with_simd_target(Body&& body) {
+void with_simd_target(SimdTarget target, Body&& body) {
 #if defined(__x86_64__) || defined(__i386__)
-  switch (simd_target()) {
+  switch (target) {
     case SimdTarget::avx512: return simd_detail::on_avx512(body);
     case SimdTarget::avx2: return simd_detail::on_avx2(body);
     case SimdTarget::sse4: return simd_detail::on_sse4(body);
@@ -103,6 +105,18 @@ void with_simd_target(Body&& body) {
   }
 #endif
   simd_detail::on_scalar(body);
+}
+
+template <typename Body>
+void with_simd_target(Body&& body) {
+  with_simd_target(simd_target(), body);
+}
+
+// An element loop compiled for the SIMD target in use, once per combination of its options:
+// with_simd_target around with_flags.
+template <typename Body, typename... Flags>
+void with_simd_target_and_flags(Body&& body, Flags... flags) {
+  with_simd_target([&](auto) { with_flags(body, flags...); });
 }
 
 }  // namespace nnlab

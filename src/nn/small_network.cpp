@@ -418,7 +418,8 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
 
 template <typename T, typename Elements>
 void run_blocks(const Call<T>& call, TensorT<T>& scratch, std::vector<double>& class_weights) {
-  const Index L = simd_lanes(simd_target());
+  const SimdTarget target = simd_target();  // read once: it sizes the blocks and picks their code
+  const Index L = simd_lanes(target);
   const Index blocks = (call.population + L - 1) / L;
   // Scratch per thread, sized before the threads start (an exception must not leave a thread).
   const Index threads = blocks > 1 ? std::max(1, omp_get_max_threads()) : 1;
@@ -432,7 +433,7 @@ void run_blocks(const Call<T>& call, TensorT<T>& scratch, std::vector<double>& c
     T* const block_scratch = scratch.data() + thread * call.scratch_vectors * L;
     double* const block_weights = class_weights.data() + thread * weights_per_thread;
     // The block compiled for the SIMD target, with its lane count (one member per lane).
-    with_simd_target([&]<int lanes>(std::integral_constant<int, lanes>) {
+    with_simd_target(target, [&]<int lanes>(std::integral_constant<int, lanes>) {
       if (call.shared_input) {
         run_block<T, Elements, true, lanes>(call, block * lanes, block_scratch, block_weights);
       } else {

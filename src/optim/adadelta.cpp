@@ -26,22 +26,20 @@ void adadelta_update(const MemberSlice& slice, const MemberStep& step) {
 
   // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
   // combination of options; each element is updated by the same scalar expression on every target.
-  with_simd_target([&](auto) {
-    with_flags(
-        [&](auto decay_flag) {
-          constexpr bool decay = decltype(decay_flag)::value;
-          for (Index i = 0; i < slice.count; ++i) {
-            float g = grad[i];
-            if constexpr (decay) g = g + weight_decay * value[i];
-            square_avg[i] = square_avg[i] * rho + one_minus_rho * g * g;
-            const float std = std::sqrt(square_avg[i] + eps);
-            const float delta = std::sqrt(acc_delta[i] + eps) / std * g;
-            acc_delta[i] = acc_delta[i] * rho + one_minus_rho * delta * delta;
-            value[i] = value[i] + minus_lr * delta;
-          }
-        },
-        decay);
-  });
+  with_simd_target_and_flags(
+      [&](auto decay_flag) {
+        constexpr bool decay = decltype(decay_flag)::value;
+        for (Index i = 0; i < slice.count; ++i) {
+          float g = grad[i];
+          if constexpr (decay) g = g + weight_decay * value[i];
+          square_avg[i] = square_avg[i] * rho + one_minus_rho * g * g;
+          const float std = std::sqrt(square_avg[i] + eps);
+          const float delta = std::sqrt(acc_delta[i] + eps) / std * g;
+          acc_delta[i] = acc_delta[i] * rho + one_minus_rho * delta * delta;
+          value[i] = value[i] + minus_lr * delta;
+        }
+      },
+      decay);
 }
 
 }  // namespace nnlab

@@ -23,20 +23,18 @@ void adagrad_update(const MemberSlice& slice, const MemberStep& step) {
 
   // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
   // combination of options; each element is updated by the same scalar expression on every target.
-  with_simd_target([&](auto) {
-    with_flags(
-        [&](auto decay_flag) {
-          constexpr bool decay = decltype(decay_flag)::value;
-          for (Index i = 0; i < slice.count; ++i) {
-            float g = grad[i];
-            if constexpr (decay) g = g + weight_decay * value[i];
-            sum[i] = sum[i] + g * g;
-            const float std = std::sqrt(sum[i]) + eps;
-            value[i] = value[i] + minus_clr * g / std;
-          }
-        },
-        decay);
-  });
+  with_simd_target_and_flags(
+      [&](auto decay_flag) {
+        constexpr bool decay = decltype(decay_flag)::value;
+        for (Index i = 0; i < slice.count; ++i) {
+          float g = grad[i];
+          if constexpr (decay) g = g + weight_decay * value[i];
+          sum[i] = sum[i] + g * g;
+          const float std = std::sqrt(sum[i]) + eps;
+          value[i] = value[i] + minus_clr * g / std;
+        }
+      },
+      decay);
 }
 
 }  // namespace nnlab

@@ -38,31 +38,29 @@ void adam_update(const MemberSlice& slice, const MemberStep& step) {
 
   // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
   // combination of options; each element is updated by the same scalar expression on every target.
-  with_simd_target([&](auto) {
-    with_flags(
-        [&](auto coupled_decay_flag, auto decoupled_decay_flag, auto amsgrad_flag) {
-          constexpr bool coupled_decay = decltype(coupled_decay_flag)::value;
-          constexpr bool decoupled_decay = decltype(decoupled_decay_flag)::value;
-          constexpr bool amsgrad = decltype(amsgrad_flag)::value;
-          for (Index i = 0; i < slice.count; ++i) {
-            float g = grad[i];
-            if constexpr (coupled_decay) g = g + weight_decay * value[i];
-            if constexpr (decoupled_decay) value[i] = value[i] * shrink;
-            exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
-            exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
-            float second_moment = exp_avg_sq[i];
-            if constexpr (amsgrad) {
-              // torch.maximum propagates NaN.
-              const float kept = max_exp_avg_sq[i] < second_moment || std::isnan(second_moment) ? second_moment : max_exp_avg_sq[i];
-              max_exp_avg_sq[i] = kept;  // stored every time: a select, not a branch
-              second_moment = kept;
-            }
-            const float denominator = std::sqrt(second_moment) / bias_correction2_sqrt + eps;
-            value[i] = value[i] + minus_step_size * exp_avg[i] / denominator;
+  with_simd_target_and_flags(
+      [&](auto coupled_decay_flag, auto decoupled_decay_flag, auto amsgrad_flag) {
+        constexpr bool coupled_decay = decltype(coupled_decay_flag)::value;
+        constexpr bool decoupled_decay = decltype(decoupled_decay_flag)::value;
+        constexpr bool amsgrad = decltype(amsgrad_flag)::value;
+        for (Index i = 0; i < slice.count; ++i) {
+          float g = grad[i];
+          if constexpr (coupled_decay) g = g + weight_decay * value[i];
+          if constexpr (decoupled_decay) value[i] = value[i] * shrink;
+          exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
+          exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
+          float second_moment = exp_avg_sq[i];
+          if constexpr (amsgrad) {
+            // torch.maximum propagates NaN.
+            const float kept = max_exp_avg_sq[i] < second_moment || std::isnan(second_moment) ? second_moment : max_exp_avg_sq[i];
+            max_exp_avg_sq[i] = kept;  // stored every time: a select, not a branch
+            second_moment = kept;
           }
-        },
-        coupled_decay, decoupled_decay, amsgrad);
-  });
+          const float denominator = std::sqrt(second_moment) / bias_correction2_sqrt + eps;
+          value[i] = value[i] + minus_step_size * exp_avg[i] / denominator;
+        }
+      },
+      coupled_decay, decoupled_decay, amsgrad);
 }
 
 }  // namespace nnlab

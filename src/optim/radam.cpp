@@ -42,28 +42,26 @@ void radam_update(const MemberSlice& slice, const MemberStep& step) {
 
   // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
   // combination of options; each element is updated by the same scalar expression on every target.
-  with_simd_target([&](auto) {
-    with_flags(
-        [&](auto decay_flag, auto rectified_flag) {
-          constexpr bool decay = decltype(decay_flag)::value;
-          constexpr bool rectified = decltype(rectified_flag)::value;
-          for (Index i = 0; i < slice.count; ++i) {
-            float g = grad[i];
-            if constexpr (decay) g = g + weight_decay * value[i];
-            exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
-            exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
-            const float corrected = exp_avg[i] / bias_correction1_f;
-            float update = corrected * lr;
-            if constexpr (rectified) {
-              // PyTorch forms the scalar-over-tensor quotient as reciprocal(x) * scalar.
-              const float adaptive_lr = 1.0f / (std::sqrt(exp_avg_sq[i]) + eps) * bias_correction2_sqrt;
-              update = update * adaptive_lr * rect_f;
-            }
-            value[i] = value[i] - update;
+  with_simd_target_and_flags(
+      [&](auto decay_flag, auto rectified_flag) {
+        constexpr bool decay = decltype(decay_flag)::value;
+        constexpr bool rectified = decltype(rectified_flag)::value;
+        for (Index i = 0; i < slice.count; ++i) {
+          float g = grad[i];
+          if constexpr (decay) g = g + weight_decay * value[i];
+          exp_avg[i] = exp_avg[i] * beta1 + one_minus_beta1 * g;
+          exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
+          const float corrected = exp_avg[i] / bias_correction1_f;
+          float update = corrected * lr;
+          if constexpr (rectified) {
+            // PyTorch forms the scalar-over-tensor quotient as reciprocal(x) * scalar.
+            const float adaptive_lr = 1.0f / (std::sqrt(exp_avg_sq[i]) + eps) * bias_correction2_sqrt;
+            update = update * adaptive_lr * rect_f;
           }
-        },
-        decay, rectified);
-  });
+          value[i] = value[i] - update;
+        }
+      },
+      decay, rectified);
 }
 
 }  // namespace nnlab

@@ -28,34 +28,32 @@ void rmsprop_update(const MemberSlice& slice, const MemberStep& step) {
 
   // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
   // combination of options; each element is updated by the same scalar expression on every target.
-  with_simd_target([&](auto) {
-    with_flags(
-        [&](auto decay_flag, auto centered_flag, auto use_momentum_flag) {
-          constexpr bool decay = decltype(decay_flag)::value;
-          constexpr bool centered = decltype(centered_flag)::value;
-          constexpr bool use_momentum = decltype(use_momentum_flag)::value;
-          for (Index i = 0; i < slice.count; ++i) {
-            float g = grad[i];
-            if constexpr (decay) g = g + weight_decay * value[i];
-            square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
-            float avg;
-            if constexpr (centered) {
-              grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
-              avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
-            } else {
-              avg = std::sqrt(square_avg[i]);
-            }
-            avg = avg + eps;
-            if constexpr (use_momentum) {
-              momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
-              value[i] = value[i] + minus_lr * momentum_buffer[i];
-            } else {
-              value[i] = value[i] + minus_lr * g / avg;
-            }
+  with_simd_target_and_flags(
+      [&](auto decay_flag, auto centered_flag, auto use_momentum_flag) {
+        constexpr bool decay = decltype(decay_flag)::value;
+        constexpr bool centered = decltype(centered_flag)::value;
+        constexpr bool use_momentum = decltype(use_momentum_flag)::value;
+        for (Index i = 0; i < slice.count; ++i) {
+          float g = grad[i];
+          if constexpr (decay) g = g + weight_decay * value[i];
+          square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g;
+          float avg;
+          if constexpr (centered) {
+            grad_avg[i] = grad_avg[i] * alpha + one_minus_alpha * g;
+            avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]);
+          } else {
+            avg = std::sqrt(square_avg[i]);
           }
-        },
-        decay, centered, use_momentum);
-  });
+          avg = avg + eps;
+          if constexpr (use_momentum) {
+            momentum_buffer[i] = momentum_buffer[i] * momentum + g / avg;
+            value[i] = value[i] + minus_lr * momentum_buffer[i];
+          } else {
+            value[i] = value[i] + minus_lr * g / avg;
+          }
+        }
+      },
+      decay, centered, use_momentum);
 }
 
 }  // namespace nnlab

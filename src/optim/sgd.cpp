@@ -22,24 +22,22 @@ void sgd_update(const MemberSlice& slice, const MemberStep& step) {
 
   // The element loop compiled for the SIMD target (core/simd_dispatch.hpp), one loop per
   // combination of options; each element is updated by the same scalar expression on every target.
-  with_simd_target([&](auto) {
-    with_flags(
-        [&](auto decay_flag, auto momentum_flag, auto nesterov_flag) {
-          constexpr bool decay = decltype(decay_flag)::value, use_momentum = decltype(momentum_flag)::value;
-          constexpr bool nesterov = decltype(nesterov_flag)::value;
-          for (Index i = 0; i < slice.count; ++i) {
-            float direction = grad[i];
-            if constexpr (decay) direction = direction + weight_decay * value[i];
-            if constexpr (use_momentum) {
-              const float b = first ? direction : buffer[i] * momentum + keep * direction;
-              buffer[i] = b;
-              direction = nesterov ? direction + momentum * b : b;
-            }
-            value[i] = value[i] + minus_lr * direction;
+  with_simd_target_and_flags(
+      [&](auto decay_flag, auto momentum_flag, auto nesterov_flag) {
+        constexpr bool decay = decltype(decay_flag)::value, use_momentum = decltype(momentum_flag)::value;
+        constexpr bool nesterov = decltype(nesterov_flag)::value;
+        for (Index i = 0; i < slice.count; ++i) {
+          float direction = grad[i];
+          if constexpr (decay) direction = direction + weight_decay * value[i];
+          if constexpr (use_momentum) {
+            const float b = first ? direction : buffer[i] * momentum + keep * direction;
+            buffer[i] = b;
+            direction = nesterov ? direction + momentum * b : b;
           }
-        },
-        options.weight_decay != 0, options.momentum != 0, options.nesterov);
-  });
+          value[i] = value[i] + minus_lr * direction;
+        }
+      },
+      options.weight_decay != 0, options.momentum != 0, options.nesterov);
 }
 
 }  // namespace nnlab
