@@ -4,31 +4,11 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "data/named.hpp"
 #include "data/test_support.hpp"
-
-// The replacement below pairs malloc with free correctly; GCC 12 cannot see that through inlining.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-// Records the largest single allocation through operator new, to prove a lying header allocates nothing big.
-namespace {
-std::atomic<std::size_t> largest_allocation{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  std::size_t seen = largest_allocation.load();
-  while (size > seen && !largest_allocation.compare_exchange_weak(seen, size)) {
-  }
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-  throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+#include "support/counted_new.hpp"  // the largest allocation, to prove a lying header allocates nothing big
 
 namespace nnlab {
 namespace {
@@ -223,7 +203,7 @@ TEST(Idx, HugeHeaderDimsFailFastWithoutAllocating) {
   write_gzip(dir / "lying.gz", idx_bytes(idx_images_magic, {60000, 28, 28}, 100));
   write_gzip(dir / "huge.gz", idx_bytes(idx_images_magic, {0xffffffffu, 0xffffffffu, 0xffffffffu}, 0));
 
-  largest_allocation = 0;
+  testing::largest_allocation = 0;
   expect_input_error([&] { load_idx(dir / "huge", dir / "labels", 1.0); },
                      {"huge: offset 4", "more than 2^64", "only 0 after the header"});
   expect_input_error([&] { load_idx(dir / "lying", dir / "labels", 1.0); },
@@ -232,7 +212,7 @@ TEST(Idx, HugeHeaderDimsFailFastWithoutAllocating) {
                      {"lying.gz: offset", "gzip file can hold at most"});
   expect_input_error([&] { load_idx(dir / "huge.gz", dir / "labels", 1.0); },
                      {"huge.gz: offset", "gzip file can hold"});
-  EXPECT_LT(largest_allocation.load(), std::size_t{1} << 20) << "a lying header made the reader allocate";
+  EXPECT_LT(testing::largest_allocation.load(), std::size_t{1} << 20) << "a lying header made the reader allocate";
 }
 
 TEST(Idx, GzipLieWithinTheRatioCapOnlyCostsWhatArrives) {
@@ -245,10 +225,10 @@ TEST(Idx, GzipLieWithinTheRatioCapOnlyCostsWhatArrives) {
     std::ofstream file(dir / "lie.gz", std::ios::binary | std::ios::app);
     file.write(reinterpret_cast<const char*>(padding.data()), static_cast<std::streamsize>(padding.size()));
   }
-  largest_allocation = 0;
+  testing::largest_allocation = 0;
   const std::string message =
       expect_input_error([&] { load_idx(dir / "lie.gz", dir / "labels", 1.0); }, {"lie.gz: offset"});
-  EXPECT_LE(largest_allocation.load(), (std::size_t{1} << 20) + 4096) << message;
+  EXPECT_LE(testing::largest_allocation.load(), (std::size_t{1} << 20) + 4096) << message;
 }
 
 TEST(Idx, MismatchedCounts) {

@@ -1,9 +1,10 @@
 // Small data sets built by the tests themselves, not by src/data, so that the trainer is
-// checked against data it cannot share a bug with.
+// checked against data it cannot share a bug with; and the classifier the tests train on them.
 #pragma once
 
 #include "core/rng.hpp"
 #include "data/dataset.hpp"
+#include "nn/spec.hpp"
 
 namespace nnlab::testing {
 
@@ -37,6 +38,19 @@ inline Dataset blobs(Index per_class, std::uint64_t seed, double offset = 2.5) {
     data.labels.push_back(label);
   }
   return data;
+}
+
+// inputs -> `hidden` ReLU units -> `classes` logits (cross-entropy folds the softmax in).
+inline ModelSpec relu_classifier(Index inputs, Index hidden, Index classes) {
+  ModelSpec spec;
+  spec.inputs = inputs;
+  LayerSpec first;
+  first.units = hidden;
+  first.activation.kind = ActivationKind::relu;
+  LayerSpec last;
+  last.units = classes;
+  spec.layers = {first, last};
+  return spec;
 }
 
 }  // namespace nnlab::testing

@@ -1,27 +1,13 @@
 // The training step allocates nothing once its buffers exist: every tensor it writes (batch,
 // activations, gradients, loss gradient, optimizer state) is sized in the first steps and reused.
-// Counted by replacing the global operator new for this test binary (it only counts).
+// Counted by replacing the global operator new for this test binary (support/counted_new.hpp).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
+#include "support/counted_new.hpp"
 #include "train/independent_data.hpp"
 #include "train/trainer.hpp"
-
-namespace {
-std::atomic<long> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t bytes) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* pointer = std::malloc(bytes == 0 ? 1 : bytes)) return pointer;
-  throw std::bad_alloc();
-}
-void operator delete(void* pointer) noexcept { std::free(pointer); }
-void operator delete(void* pointer, std::size_t) noexcept { std::free(pointer); }
 
 namespace nnlab {
 namespace {
@@ -31,7 +17,7 @@ namespace {
 class StepAllocations final : public TrainingHook {
  public:
   void on_step_end(TrainingContext& /*ctx*/, std::int64_t epoch, Index batch) override {
-    const long now = allocations.load(std::memory_order_relaxed);
+    const long now = testing::allocation_count.load(std::memory_order_relaxed);
     if (epoch >= 2 && batch > 0 && steps < per_step.size()) per_step[steps++] = now - last;
     last = now;
   }
@@ -42,21 +28,9 @@ class StepAllocations final : public TrainingHook {
   long last = 0;
 };
 
-ModelSpec mlp(Index hidden) {
-  ModelSpec spec;
-  spec.inputs = 4;
-  LayerSpec first;
-  first.units = hidden;
-  first.activation.kind = ActivationKind::relu;
-  LayerSpec out;
-  out.units = 3;
-  spec.layers = {first, out};
-  return spec;
-}
-
 std::vector<long> step_allocations(Index hidden, Index population, OptimizerKind kind, OrderKind order) {
   const Dataset data = testing::blobs(100, 3);
-  const std::vector<ModelSpec> specs(static_cast<std::size_t>(population), mlp(hidden));
+  const std::vector<ModelSpec> specs(static_cast<std::size_t>(population), testing::relu_classifier(4, hidden, 3));
   std::vector<std::uint64_t> seeds;
   std::vector<MemberSetup> setups;
   for (Index m = 0; m < population; ++m) {

@@ -22,17 +22,7 @@ namespace {
 
 Dataset blobs(Index per_class, std::uint64_t seed) { return testing::blobs(per_class, seed, 3.0); }
 
-ModelSpec classifier() {
-  ModelSpec spec;
-  spec.inputs = 4;
-  LayerSpec hidden;
-  hidden.units = 8;
-  hidden.activation.kind = ActivationKind::relu;
-  LayerSpec out;
-  out.units = 3;
-  spec.layers = {hidden, out};
-  return spec;
-}
+ModelSpec classifier() { return testing::relu_classifier(4, 8, 3); }
 
 struct Trained {
   std::vector<MemberResult> results;

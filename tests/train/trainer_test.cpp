@@ -40,17 +40,7 @@ ModelSpec logistic_net(Index inputs, Index hidden, Index outputs, double init_ra
   return spec;
 }
 
-ModelSpec relu_classifier(Index inputs, Index hidden, Index classes) {
-  ModelSpec spec;
-  spec.inputs = inputs;
-  LayerSpec first;
-  first.units = hidden;
-  first.activation.kind = ActivationKind::relu;
-  LayerSpec last;
-  last.units = classes;
-  spec.layers = {first, last};
-  return spec;
-}
+using testing::relu_classifier;
 
 struct Population {
   std::vector<std::uint64_t> seeds;
