@@ -246,10 +246,17 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
     // Input feature i of example g in every lane: spread when shared, else gathered per lane.
     // Spreading costs L stores per feature once per group and spares the hot loops a
     // broadcast, which GCC's target-attribute kernels expand into L masked inserts.
+    // Shared: one broadcast store per feature (value − 0 is exact, −0 included; GCC emits it as
+    // vbroadcastss, where a per-lane loop became L scalar stores).
     for (Index g = 0; g < group; ++g)
-      for (Index i = 0; i < inputs; ++i)
-        for (Index l = 0; l < L; ++l)
-          input[(g * inputs + i) * L + l] = input_rows[shared_input ? 0 : l][(first_example + g) * inputs + i];
+      for (Index i = 0; i < inputs; ++i) {
+        const Index k = (first_example + g) * inputs + i;
+        if constexpr (shared_input) {
+          store_lanes(input + (g * inputs + i) * L, input_rows[0][k] - V{});
+        } else {
+          for (Index l = 0; l < L; ++l) input[(g * inputs + i) * L + l] = input_rows[l][k];
+        }
+      }
     const auto network_input = [&](Index g, Index i) { return load_lanes<L>(input + (g * inputs + i) * L); };
 
     // Forward: z[o] = (Σ_i x[i] W[o, i], i ascending) + bias[o];  a = f(z)
