@@ -29,6 +29,13 @@ CounterRng::CounterRng(std::uint64_t seed, RngPurpose purpose, std::uint32_t str
               stream};
 }
 
+std::array<std::uint32_t, 4> counter_block(std::uint64_t seed, RngPurpose purpose, std::uint32_t stream, std::uint64_t step,
+                                           std::uint32_t block) {
+  CounterRng rng(seed, purpose, stream, step);
+  rng.counter_[0] = block;
+  return philox4x32(rng.counter_, rng.key_);
+}
+
 void CounterRng::refill() {
   block_ = philox4x32(counter_, key_);
   ++counter_[0];

@@ -27,6 +27,12 @@ enum class RngPurpose : std::uint32_t {
 // Philox4x32-10 block function: 128-bit counter, 64-bit key -> 128 random bits.
 std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> counter, std::array<std::uint32_t, 2> key);
 
+// Block `block` (0, 1, ...) of the stream CounterRng(seed, purpose, stream, step) reads in
+// order: four words of it at random access, for kernels that draw element e from block e / 4
+// on any thread.
+std::array<std::uint32_t, 4> counter_block(std::uint64_t seed, RngPurpose purpose, std::uint32_t stream, std::uint64_t step,
+                                           std::uint32_t block);
+
 // A sequence of random numbers; cheap to create, one per (seed, purpose, stream, step).
 class CounterRng {
  public:
@@ -40,6 +46,7 @@ class CounterRng {
   std::uint64_t below(std::uint64_t n);  // uniform integer in [0, n), unbiased; n > 0
 
  private:
+  friend std::array<std::uint32_t, 4> counter_block(std::uint64_t, RngPurpose, std::uint32_t, std::uint64_t, std::uint32_t);
   void refill();
 
   std::array<std::uint32_t, 2> key_{};

@@ -2,6 +2,7 @@
 // split over members, rows or output features, never over a sum.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace nnlab {
@@ -24,6 +25,19 @@ void parallel_for(std::int64_t count, bool worth_threads, const Body& body) {
   } else {
     for (std::int64_t i = 0; i < count; ++i) body(i);
   }
+}
+
+// Calls piece(m, begin, size) for pieces of at most 2^14 elements of every member's `count`,
+// spread over threads when there are at least 2^16 elements in all: elements are independent,
+// so threads cannot change a float (and one large member uses every core).
+template <typename Piece>
+void for_each_piece(std::int64_t population, std::int64_t count, const Piece& piece) {
+  constexpr std::int64_t piece_elements = std::int64_t{1} << 14;
+  const std::int64_t per_member = std::max<std::int64_t>(1, (count + piece_elements - 1) / piece_elements);
+  parallel_for(population * per_member, population * count >= (std::int64_t{1} << 16), [&](std::int64_t p) {
+    const std::int64_t begin = (p % per_member) * piece_elements;
+    piece(p / per_member, begin, std::min(piece_elements, count - begin));
+  });
 }
 
 }  // namespace nnlab

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "experiment/config_parts.hpp"
+#include "nn/layer_kinds.hpp"
 
 namespace nnlab::config_parts {
 namespace {
@@ -200,10 +201,23 @@ void read_init_pair(const Field& field, InitSpec& weight, InitSpec& bias) {
 }
 
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
-  static constexpr std::array<std::string_view, 1> layer_types{"dense"};
-  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init"});
+  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std"});
   LayerSpec layer;
-  if (const auto type = section.find("type")) layer.type = layer_types[choose_name(*type, layer_types, "layer type")];
+  if (const auto type = section.find("type"))
+    layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
+  const std::string type_name(layer_kind_name(layer.kind));
+  switch (layer.kind) {
+    case LayerKind::dense: section.only({"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init"}, type_name); break;
+    case LayerKind::dropout:
+    case LayerKind::gaussian_dropout:
+      section.only({"type", "rate"}, type_name);
+      layer.rate = in_half_open_unit_interval(section.required("rate"));
+      return layer;
+    case LayerKind::gaussian_noise:
+      section.only({"type", "std"}, type_name);
+      layer.std = non_negative(section.required("std"));
+      return layer;
+  }
   layer.units = integer_at_least(section.required("units"), 1);
   std::string activation_name = "identity";
   if (const auto activation = section.find("activation")) {

@@ -10,6 +10,7 @@
 #include "experiment/plan.hpp"
 #include "experiment/plan_data.hpp"
 #include "experiment/runner.hpp"
+#include "nn/layer_kinds.hpp"
 #include "optim/update_rules.hpp"
 #include "train/evaluate.hpp"
 
@@ -48,6 +49,7 @@ PopulationShape shape_of(const Plan& plan, const PlannedPopulation& population, 
                          bool recorded) {
   PopulationShape shape{.model = head.model};
   if (shape.model.inputs == 0) shape.model.inputs = data.train.features();
+  resolve_units(shape.model);
   shape.members = static_cast<double>(population.trials.size()) * static_cast<double>(plan.replicates);
   shape.optimizer_buffers = population_buffers(head.optimizer, population);
   shape.examples = static_cast<double>(data.train.size());
@@ -73,12 +75,13 @@ int optimizer_buffer_count(const OptimizerOptions& options) {
   return count;
 }
 
-double parameters_per_member(const ModelSpec& model) {
+double parameters_per_member(const ModelSpec& spec) {
+  ModelSpec model = spec;
+  resolve_units(model);
   double count = 0, inputs = static_cast<double>(model.inputs);
   for (const LayerSpec& layer : model.layers) {
-    const double units = static_cast<double>(layer.units);
-    count += inputs * units + (layer.bias ? units : 0);
-    inputs = units;
+    count += static_cast<double>(layer_parameter_count(layer, static_cast<Index>(inputs)));
+    inputs = static_cast<double>(layer.units);
   }
   return count;
 }

@@ -34,6 +34,21 @@ std::string_view trim(std::string_view text) {
   fail_at(origin, "", fmt::format("{}: {}", where, reason));
 }
 
+// model.layers.*.rate and .std: keys that only some layer types have ('*' sets them on those).
+constexpr std::array<std::pair<std::string_view, std::array<std::string_view, 2>>, 2> layer_type_keys{{
+    {"rate", {"dropout", "gaussian_dropout"}},
+    {"std", {"gaussian_noise", ""}},
+}};
+
+// Whether `*` over model.layers leaves out `layer` for `key`: a key of other layer types.
+bool layer_lacks(std::string_view walked, const YAML::Node& layer, std::string_view key) {
+  if (walked != "model.layers") return false;
+  const auto owners = std::ranges::find(layer_type_keys, key, [](const auto& entry) { return entry.first; });
+  if (owners == layer_type_keys.end()) return false;
+  const std::string type = layer.IsMap() && layer["type"] && layer["type"].IsScalar() ? layer["type"].Scalar() : "dense";
+  return std::ranges::find(owners->second, type) == owners->second.end();
+}
+
 std::optional<std::size_t> list_index(std::string_view segment) {
   std::size_t index = 0;
   const auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
@@ -87,13 +102,19 @@ void write_below(YAML::Node current, std::string walked, std::size_t i, const Ov
         fail_set(origin, where, fmt::format("'*' stands for every entry of a list, but {} is {}", walked.empty() ? "the top level" : shown_value(walked),
                                            current.IsMap() ? "a map" : "not set"));
       if (current.size() == 0) fail_set(origin, where, fmt::format("{} is an empty list; '*' sets nothing", shown_value(walked)));
+      const bool next_is_last = i + 2 == override_.path.size();
+      std::size_t written = 0;
       for (std::size_t index = 0; index < current.size(); ++index) {
+        if (next_is_last && layer_lacks(walked, current[index], override_.path[i + 1])) continue;
+        ++written;
         if (last) {
           current[index] = YAML::Clone(override_.value);
           continue;
         }
         write_below(current[index], join_key(walked, std::to_string(index)), i + 1, override_, where, origin);
       }
+      if (written == 0)
+        fail_set(origin, where, fmt::format("no entry of {} takes '{}'", shown_value(walked), shown_value(override_.path[i + 1])));
       return;
     }
     if (current.IsSequence()) {

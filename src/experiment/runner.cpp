@@ -23,6 +23,7 @@
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
 #include "nn/activation.hpp"
+#include "nn/layer_kinds.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
@@ -45,6 +46,7 @@ ModelSpec resolve_model(const ExperimentConfig& config, const Dataset& train) {
                                  train.features()));
   }
   if (spec.layers.empty()) throw InputError(fmt::format("{}: model.layers: at least one layer is required", where(config)));
+  resolve_units(spec);
   const Index outputs = spec.layers.back().units;
   if (config.loss.kind == LossKind::cross_entropy && outputs < 2)
     throw InputError(fmt::format("{}: loss: cross_entropy needs >= 2 outputs, the last layer has {}", where(config), outputs));
@@ -82,7 +84,11 @@ std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentC
   }
   values.emplace_back("optimizer.weight_decay", o.weight_decay);
   for (std::size_t i = 0; i < config.model.layers.size(); ++i) {
-    const ActivationSpec& activation = config.model.layers[i].activation;
+    const LayerSpec& layer = config.model.layers[i];
+    if (layer.kind == LayerKind::dropout || layer.kind == LayerKind::gaussian_dropout)
+      values.emplace_back(fmt::format("model.layers.{}.rate", i), layer.rate);
+    if (layer.kind == LayerKind::gaussian_noise) values.emplace_back(fmt::format("model.layers.{}.std", i), layer.std);
+    const ActivationSpec& activation = layer.activation;
     if (activation.kind == ActivationKind::sigmoid) values.emplace_back(fmt::format("model.layers.{}.steepness", i), activation.steepness);
     if (activation.kind == ActivationKind::leaky_relu) values.emplace_back(fmt::format("model.layers.{}.slope", i), activation.slope);
     if (activation.kind == ActivationKind::elu) values.emplace_back(fmt::format("model.layers.{}.alpha", i), activation.alpha);
@@ -111,12 +117,15 @@ std::string describe_population(const ExperimentConfig& config, const ModelSpec&
   std::string text = std::to_string(spec.inputs);
   for (const auto& layer : spec.layers) {
     text += '-';
-    text += std::to_string(layer.units);
+    text += layer.kind == LayerKind::dense ? std::to_string(layer.units) : std::string(layer_kind_name(layer.kind));
   }
   text += " ";
-  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-    if (i > 0) text += "/";
-    text += activation_name(spec.layers[i].activation.kind);
+  bool first = true;
+  for (const auto& layer : spec.layers) {
+    if (layer.kind != LayerKind::dense) continue;
+    if (!first) text += "/";
+    first = false;
+    text += activation_name(layer.activation.kind);
   }
   text += fmt::format(", batch {}, {} epochs", config.train.batch == 0 ? std::string("full") : std::to_string(config.train.batch),
                       config.train.epochs);

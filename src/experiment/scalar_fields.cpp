@@ -31,10 +31,13 @@ constexpr std::array<std::pair<std::string_view, double TrainConfig::*>, 2> trai
     {"clip_norm", &TrainConfig::clip_norm},
     {"clip_value", &TrainConfig::clip_value},
 }};
-constexpr std::array<std::pair<std::string_view, double ActivationSpec::*>, 3> layer_numbers{{
-    {"steepness", &ActivationSpec::steepness},
-    {"slope", &ActivationSpec::slope},
-    {"alpha", &ActivationSpec::alpha},
+using LayerNumber = double& (*)(LayerSpec&);
+constexpr std::array<std::pair<std::string_view, LayerNumber>, 5> layer_numbers{{
+    {"steepness", [](LayerSpec& layer) -> double& { return layer.activation.steepness; }},
+    {"slope", [](LayerSpec& layer) -> double& { return layer.activation.slope; }},
+    {"alpha", [](LayerSpec& layer) -> double& { return layer.activation.alpha; }},
+    {"rate", [](LayerSpec& layer) -> double& { return layer.rate; }},
+    {"std", [](LayerSpec& layer) -> double& { return layer.std; }},
 }};
 
 template <typename Table>
@@ -80,7 +83,7 @@ std::vector<double> read_field(const ScalarField& field, const ExperimentConfig&
   if (name.starts_with("train.")) return {config.train.*member_of(train_numbers, after(name, "train."))};
   const auto member = member_of(layer_numbers, after(name, "layers."));
   std::vector<double> values;
-  for (const auto& layer : config.model.layers) values.push_back(layer.activation.*member);
+  for (LayerSpec layer : config.model.layers) values.push_back(member(layer));
   return values;
 }
 
@@ -103,7 +106,7 @@ void write_field(const ScalarField& field, const std::vector<double>& values, Ex
     const auto member = member_of(layer_numbers, after(name, "layers."));
     if (values.size() != config.model.layers.size())
       throw std::logic_error("write_field: " + field.name + " read from a config with other layers");
-    for (std::size_t i = 0; i < values.size(); ++i) config.model.layers[i].activation.*member = values[i];
+    for (std::size_t i = 0; i < values.size(); ++i) member(config.model.layers[i]) = values[i];
   }
 }
 

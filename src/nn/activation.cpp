@@ -45,19 +45,6 @@ void map_grad(const T* x, const T* y, const T* dy, T* dx, Index count, const Act
   });
 }
 
-// Calls piece(m, begin, size) for pieces of at most 2^14 elements of every member's `count`,
-// spread over threads when there are at least 2^16 elements in all: elements are independent,
-// so threads cannot change a float (and one large member uses every core).
-template <typename Piece>
-void for_each_piece(Index population, Index count, const Piece& piece) {
-  constexpr Index piece_elements = Index{1} << 14;
-  const Index per_member = std::max<Index>(1, (count + piece_elements - 1) / piece_elements);
-  const Index pieces = population * per_member;
-  parallel_for(pieces, population * count >= (Index{1} << 16), [&](Index p) {
-    const Index begin = (p % per_member) * piece_elements;
-    piece(p / per_member, begin, std::min(piece_elements, count - begin));
-  });
-}
 
 }  // namespace
 

@@ -3,17 +3,49 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "core/text.hpp"
 #include "nn/activation.hpp"
 #include "nn/dense.hpp"
+#include "nn/dropout.hpp"
+#include "nn/gaussian_noise.hpp"
 #include "nn/init.hpp"
+#include "nn/layer_kinds.hpp"
 
 namespace nnlab {
 namespace {
 
 std::string where(std::size_t layer, const char* key) { return fmt::format("model.layers.{}.{}", layer, key); }
+
+// One layer of one member's spec: the values its kind uses, in range.
+void validate_layer(const LayerSpec& layer, std::size_t i) {
+  if (layer.kind != LayerKind::dense && layer.activation.kind != ActivationKind::identity)
+    throw std::invalid_argument(
+        fmt::format("{}: {} takes no activation (got {})", where(i, "activation"), layer_kind_name(layer.kind),
+                    activation_name(layer.activation.kind)));
+  switch (layer.kind) {
+    case LayerKind::dense:
+      if (layer.units <= 0)
+        throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "units"), layer.units));
+      if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
+        throw std::invalid_argument(
+            fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
+      if (layer.bias && layer.bias_init.kind == InitKind::orthogonal)
+        throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
+      return;
+    case LayerKind::dropout:
+    case LayerKind::gaussian_dropout:
+      if (!(layer.rate >= 0.0 && layer.rate < 1.0))
+        throw std::invalid_argument(fmt::format("{}: must be in [0, 1), got {}", where(i, "rate"), layer.rate));
+      return;
+    case LayerKind::gaussian_noise:
+      if (!(layer.std >= 0.0 && std::isfinite(layer.std)))
+        throw std::invalid_argument(fmt::format("{}: must be finite and >= 0, got {}", where(i, "std"), layer.std));
+      return;
+  }
+}
 
 // Each member's spec alone, then agreement with member 0 on everything structural
 // (sizes, bias, activation kind); scalars (steepness, slope, alpha, init) may differ.
@@ -26,19 +58,7 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
     const ModelSpec& spec = members[m];
     if (spec.inputs <= 0) throw std::invalid_argument(fmt::format("model.inputs: must be > 0, got {}", spec.inputs));
     if (spec.layers.empty()) throw std::invalid_argument("model.layers: at least one layer is required");
-    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-      const LayerSpec& layer = spec.layers[i];
-      if (layer.type != "dense")
-        throw std::invalid_argument(
-            fmt::format("{}: unknown layer type '{}' (known: dense)", where(i, "type"), layer.type));
-      if (layer.units <= 0)
-        throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "units"), layer.units));
-      if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
-        throw std::invalid_argument(
-            fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
-      if (layer.bias && layer.bias_init.kind == InitKind::orthogonal)
-        throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
-    }
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) validate_layer(spec.layers[i], i);
     const auto differs = [m](const std::string& key, auto mine, auto theirs) {
       return std::invalid_argument(fmt::format(
           "{}: member {} has {} but member 0 has {}; a population must share its structure", key, m, mine, theirs));
@@ -48,6 +68,8 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
       throw differs("model.layers", spec.layers.size(), first.layers.size());
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
       const LayerSpec &mine = spec.layers[i], &theirs = first.layers[i];
+      if (mine.kind != theirs.kind) throw differs(where(i, "type"), layer_kind_name(mine.kind), layer_kind_name(theirs.kind));
+      if (mine.kind != LayerKind::dense) continue;
       if (mine.units != theirs.units) throw differs(where(i, "units"), mine.units, theirs.units);
       if (mine.bias != theirs.bias) throw differs(where(i, "bias"), mine.bias, theirs.bias);
       if (mine.activation.kind != theirs.activation.kind)
@@ -58,7 +80,16 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
 }
 
 // "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
+// A noise layer: "rate=0.5", or "rate per member".
 std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
+  if (const LayerSpec& head = specs.front().layers[layer]; head.kind != LayerKind::dense) {
+    const bool is_std = head.kind == LayerKind::gaussian_noise;
+    double LayerSpec::*field = is_std ? &LayerSpec::std : &LayerSpec::rate;
+    const char* name = is_std ? "std" : "rate";
+    const bool same = std::all_of(specs.begin(), specs.end(),
+                                  [&](const ModelSpec& s) { return s.layers[layer].*field == head.*field; });
+    return same ? fmt::format("{}={}", name, head.*field) : fmt::format("{} per member", name);
+  }
   const ActivationSpec& first = specs.front().layers[layer].activation;
   const auto same = [&](auto field) {
     return std::all_of(specs.begin(), specs.end(),
@@ -84,23 +115,49 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
                           bool fold_final_softmax)
     : specs_(members.begin(), members.end()), population_(static_cast<Index>(members.size())) {
   validate(members, seeds);
+  for (ModelSpec& spec : specs_) resolve_units(spec);
   const std::vector<LayerSpec>& structure = specs_.front().layers;
+  const std::vector<std::uint64_t> member_seeds(seeds.begin(), seeds.end());
+  const auto per_member = [&](std::size_t i, double LayerSpec::*field) {
+    std::vector<double> values;
+    for (const ModelSpec& spec : specs_) values.push_back(spec.layers[i].*field);
+    return values;
+  };
   Index inputs = specs_.front().inputs;
   for (std::size_t i = 0; i < structure.size(); ++i) {
     const int index = static_cast<int>(i);
     const Index units = structure[i].units;
-    auto dense = std::make_unique<Dense<T>>(population_, inputs, units, structure[i].bias, index);
-    for (Index m = 0; m < population_; ++m) {
-      const LayerSpec& layer = specs_[static_cast<std::size_t>(m)].layers[i];
-      const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
-      init_weight<T>(layer.weight_init, seed, index, units, inputs,
-                     {dense->weight().slice(m), static_cast<std::size_t>(units * inputs)});
-      if (layer.bias)
-        init_bias<T>(layer.bias_init, seed, index, units, inputs,
-                     {dense->bias().slice(m), static_cast<std::size_t>(units)});
+    dense_.push_back(nullptr);
+    switch (structure[i].kind) {
+      case LayerKind::dense: {
+        auto dense = std::make_unique<Dense<T>>(population_, inputs, units, structure[i].bias, index);
+        for (Index m = 0; m < population_; ++m) {
+          const LayerSpec& layer = specs_[static_cast<std::size_t>(m)].layers[i];
+          const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
+          init_weight<T>(layer.weight_init, seed, index, units, inputs,
+                         {dense->weight().slice(m), static_cast<std::size_t>(units * inputs)});
+          if (layer.bias)
+            init_bias<T>(layer.bias_init, seed, index, units, inputs,
+                         {dense->bias().slice(m), static_cast<std::size_t>(units)});
+        }
+        dense_.back() = dense.get();
+        layers_.push_back(std::move(dense));
+        break;
+      }
+      case LayerKind::dropout:
+        layers_.push_back(std::make_unique<Dropout<T>>(per_member(i, &LayerSpec::rate), member_seeds, index));
+        stochastic_ = true;
+        break;
+      case LayerKind::gaussian_noise:
+        layers_.push_back(std::make_unique<GaussianNoise<T>>(NoiseMode::additive, per_member(i, &LayerSpec::std), member_seeds, index));
+        stochastic_ = true;
+        break;
+      case LayerKind::gaussian_dropout:
+        layers_.push_back(
+            std::make_unique<GaussianNoise<T>>(NoiseMode::multiplicative, per_member(i, &LayerSpec::rate), member_seeds, index));
+        stochastic_ = true;
+        break;
     }
-    dense_.push_back(dense.get());
-    layers_.push_back(std::move(dense));
 
     const ActivationKind kind = structure[i].activation.kind;
     const bool folded = fold_final_softmax && kind == ActivationKind::softmax && i + 1 == structure.size();
@@ -164,6 +221,7 @@ void Sequential<T>::backward(const TensorT<T>& grad_output) {
 template <typename T>
 void Sequential<T>::zero_grad() {
   for (Dense<T>* dense : dense_) {
+    if (dense == nullptr) continue;
     dense->weight_grad().zero();
     dense->bias_grad().zero();
   }
@@ -207,7 +265,7 @@ template <typename T>
 Index Sequential<T>::parameter_count() const {
   Index count = 0, inputs = this->inputs();
   for (const LayerSpec& layer : specs_.front().layers) {
-    count += layer.units * inputs + (layer.bias ? layer.units : 0);
+    count += layer_parameter_count(layer, inputs);
     inputs = layer.units;
   }
   return count;
@@ -223,9 +281,10 @@ std::string Sequential<T>::summary() const {
   Index inputs = this->inputs();
   for (std::size_t i = 0; i < structure.size(); ++i) {
     const LayerSpec& layer = structure[i];
-    rows.push_back({fmt::format("layers.{} (Dense{})", i, layer.bias ? "" : ", no bias"),
-                    describe_activation(specs_, i), fmt::format("(None, {})", layer.units),
-                    with_thousands(layer.units * inputs + (layer.bias ? layer.units : 0))});
+    const std::string type = layer.kind == LayerKind::dense ? std::string(layer.bias ? "Dense" : "Dense, no bias")
+                                                            : std::string(layer_kind_name(layer.kind));
+    rows.push_back({fmt::format("layers.{} ({})", i, type), describe_activation(specs_, i),
+                    fmt::format("(None, {})", layer.units), with_thousands(layer_parameter_count(layer, inputs))});
     inputs = layer.units;
   }
   std::size_t width_layer = 0, width_activation = 0, width_shape = 0, width_parameters = 0;

@@ -1,5 +1,6 @@
-// A sequential model over a population: dense layers with their activations, built
-// from one ModelSpec per member and initialised from each member's seed.
+// A sequential model over a population: dense layers with their activations and the noise
+// layers (dropout, gaussian_noise, gaussian_dropout), built from one ModelSpec per member and
+// initialised from each member's seed.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,9 @@ class Sequential {
   const TensorT<T>& forward_backward(const TensorT<T>& input, const Loss<T>& loss, const Targets<T>& targets,
                                      std::span<double> loss_values, const ForwardContext& context);
   bool uses_small_network_kernel(LossKind loss) const;
+  // Whether a training forward differs from an evaluation one (a noise layer): then the loss of
+  // a training forward is not the loss of the weights, and metrics need an evaluation pass.
+  bool stochastic() const { return stochastic_; }
 
   // Every parameter, in layer order, named "layers.{i}.weight" / "layers.{i}.bias".
   std::vector<ParameterRef<T>> parameters();
@@ -62,7 +66,7 @@ class Sequential {
 
  private:
   std::vector<std::unique_ptr<Layer<T>>> layers_;
-  std::vector<Dense<T>*> dense_;                  // config layer i's dense layer, owned by layers_
+  std::vector<Dense<T>*> dense_;                  // config layer i's dense layer (null for other kinds), owned by layers_
   std::unique_ptr<SmallNetworkKernel<T>> kernel_;  // when SmallNetworkKernel supports the structure
   TensorT<T> fused_output_, grad_output_;
   std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
@@ -70,6 +74,7 @@ class Sequential {
   std::vector<const TensorT<T>*> outputs_;        // per layers_ entry, set by forward
   std::vector<ModelSpec> specs_;
   Index population_ = 0;
+  bool stochastic_ = false;
 };
 
 }  // namespace nnlab

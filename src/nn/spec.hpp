@@ -42,9 +42,21 @@ struct InitSpec {
   double gain = 1.0;              // xavier_*, orthogonal; also scales he_/lecun_ (default 1)
 };
 
+// The layer types (nn/layer_kinds.hpp has their names and shape rules).
+enum class LayerKind {
+  dense,             // units, bias, activation, init
+  dropout,           // rate: inverted dropout in training, identity in evaluation
+  gaussian_noise,    // std: x + N(0, std²) in training (Keras GaussianNoise)
+  gaussian_dropout,  // rate: x · N(1, rate / (1 − rate)) in training (Keras GaussianDropout)
+};
+
 struct LayerSpec {
-  std::string type = "dense";  // the only kind for now
+  LayerKind kind = LayerKind::dense;
+  // Output features. dense: from the config; the shape-preserving kinds: their input's,
+  // filled in by resolve_units (nn/layer_kinds.hpp).
   Index units = 0;
+  double rate = 0.0;  // dropout, gaussian_dropout: [0, 1)
+  double std = 0.0;   // gaussian_noise: >= 0
   bool bias = true;
   ActivationSpec activation;
   InitSpec weight_init;

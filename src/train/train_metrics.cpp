@@ -20,6 +20,10 @@ std::vector<Index> metrics_rows(Index examples, Index subset) {
 
 void TrainMetricsHook::on_fit_begin(TrainingContext& ctx) {
   const std::size_t members = ctx.member_count();
+  // A full batch's training forward measures the weights, unless the model is stochastic (its
+  // noise layers make that loss a noisy one): then an evaluation pass measures them, as for
+  // mini-batches.
+  from_training_forward_ = ctx.full_batch && !ctx.model.stochastic();
   rows_ = ctx.full_batch ? std::vector<Index>{} : metrics_rows(ctx.examples, ctx.config.metrics_subset);
   classes_ = per_class_count(*ctx.data.train);
   running_loss_.assign(members, 0.0);
@@ -34,7 +38,7 @@ void TrainMetricsHook::on_epoch_begin(TrainingContext& /*ctx*/, std::int64_t /*e
 void TrainMetricsHook::on_batch_loss(TrainingContext& ctx, std::int64_t epoch, Index /*batch*/, const Batch& batch_data,
                                      const Tensor& output, std::span<const double> losses) {
   const std::size_t members = ctx.member_count();
-  if (!ctx.full_batch) {
+  if (!from_training_forward_) {
     count_correct(output, batch_data.labels, running_correct_);
     const double weight = ctx.loss.sums() ? 1.0 : static_cast<double>(batch_data.rows()) / static_cast<double>(ctx.examples);
     for (std::size_t m = 0; m < members; ++m) running_loss_[m] += losses[m] * weight;
@@ -63,10 +67,12 @@ void TrainMetricsHook::on_batch_loss(TrainingContext& ctx, std::int64_t epoch, I
 }
 
 void TrainMetricsHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool /*last*/) {
-  if (ctx.full_batch) return;  // measured in on_batch_loss
+  if (from_training_forward_) return;  // measured in on_batch_loss
   const Evaluation now = evaluate(ctx.model, ctx.loss, *ctx.data.train, ctx.train_targets, {.rows = rows_, .buffers = &buffers_});
   const bool per_class = now.classes > 0 && ctx.logged(epoch);
-  const bool trained = epoch >= ctx.first_epoch;  // epoch 0 has no batches to average over
+  // Running averages are over an epoch's mini-batches; epoch 0 has none, and a full batch's
+  // forward belongs to the next epoch.
+  const bool trained = !ctx.full_batch && epoch >= ctx.first_epoch;
   for (std::size_t m = 0; m < ctx.member_count(); ++m) {
     EpochMetrics& metrics = ctx.state.current[m];
     metrics.train_loss = now.loss[m];

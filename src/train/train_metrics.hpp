@@ -2,7 +2,8 @@
 //
 // - Full batch: the forward that starts epoch e + 1 sees exactly the weights after epoch e, so
 //   it supplies epoch e's exact loss and accuracy at no cost (the last epoch gets one more
-//   forward). There is no running average: one batch is one measurement.
+//   forward). There is no running average: one batch is one measurement. A model with noise
+//   layers (dropout, ...) is measured by an evaluation pass instead, as mini-batches are.
 // - Mini-batch: after each epoch a forward-only pass (eval mode) over the training set, or a
 //   fixed subset of train.metrics_subset examples, gives train_loss / train_accuracy; the
 //   Keras-style average of the epoch's batch losses, each taken before its step over moving
@@ -31,6 +32,7 @@ class TrainMetricsHook final : public TrainingHook {
   void on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool last) override;
 
  private:
+  bool from_training_forward_ = false;     // full batch, no noise layer: on_batch_loss measures
   std::vector<Index> rows_;                 // mini-batch: the rows measured; empty = all
   Batch buffers_;                           // evaluate()'s, kept from epoch to epoch
   Index classes_ = 0;                       // per-class accuracy over this many classes; 0 = none

@@ -195,7 +195,10 @@ TEST(ConfigErrors, UnknownNamesSuggestTheClosest) {
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: rleu}]}\n"),
             "mirror.yaml: model.layers.0.activation: unknown activation 'rleu'; did you mean 'relu'?");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, type: conv2d}]}\n"),
-            "mirror.yaml: model.layers.0.type: unknown layer type 'conv2d'; expected one of dense");
+            "mirror.yaml: model.layers.0.type: unknown layer type 'conv2d'; expected one of dense, dropout, gaussian_noise, "
+            "gaussian_dropout");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{type: dropuot, rate: 0.5}, {units: 1}]}\n"),
+            "mirror.yaml: model.layers.0.type: unknown layer type 'dropuot'; did you mean 'dropout'?");
   EXPECT_EQ(error_of(with("loss: crossentropy\n")),
             "mirror.yaml: loss.type: unknown loss 'crossentropy'; did you mean 'cross_entropy'?");
   EXPECT_EQ(error_of(with("loss: {type: sse, reduction: average}\n")),
@@ -236,6 +239,24 @@ TEST(ConfigErrors, KeysOfAnotherTypeAreNotUsed) {
             "mirror.yaml: schedule.step_size: not used by exponential");
   EXPECT_EQ(error_of("data: {train: {source: xor, bits: 3}}\n" + std::string(valid_model)),
             "mirror.yaml: data.train.bits: not used by source 'xor'");
+}
+
+TEST(ConfigErrors, NoiseLayersTakeTheirOwnKeysInRange) {
+  const auto layers = [](const std::string& text) {
+    return error_of("data: {train: mirror}\nmodel: {layers: [" + text + ", {units: 1}]}\n");
+  };
+  EXPECT_EQ(layers("{type: dropout}"), "mirror.yaml: model.layers.0.rate: missing (required)");
+  EXPECT_EQ(layers("{type: dropout, rate: 1}"), "mirror.yaml: model.layers.0.rate: must be in [0, 1), got 1");
+  EXPECT_EQ(layers("{type: dropout, rate: -0.2}"), "mirror.yaml: model.layers.0.rate: must be in [0, 1), got -0.2");
+  EXPECT_EQ(layers("{type: gaussian_dropout, rate: 1.5}"), "mirror.yaml: model.layers.0.rate: must be in [0, 1), got 1.5");
+  EXPECT_EQ(layers("{type: gaussian_noise, std: -1}"), "mirror.yaml: model.layers.0.std: must be >= 0, got -1");
+  EXPECT_EQ(layers("{type: dropout, rate: 0.5, units: 4}"), "mirror.yaml: model.layers.0.units: not used by dropout");
+  EXPECT_EQ(layers("{type: dropout, rate: 0.5, activation: relu}"),
+            "mirror.yaml: model.layers.0.activation: not used by dropout");
+  EXPECT_EQ(layers("{type: gaussian_noise, rate: 0.5}"), "mirror.yaml: model.layers.0.rate: not used by gaussian_noise");
+  EXPECT_EQ(layers("{units: 2, rate: 0.5}"), "mirror.yaml: model.layers.0.rate: not used by dense");
+  EXPECT_EQ(layers("{type: dropout, rate: 0.25}, {type: gaussian_noise, std: 0.1}, {type: gaussian_dropout, rate: 0.1}"),
+            "(no error)");
 }
 
 TEST(ConfigErrors, SuccessCriteriaNeedTheirData) {

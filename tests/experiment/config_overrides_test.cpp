@@ -128,6 +128,26 @@ TEST(ConfigOverrides, ListIndicesAndValuesOnTheWay) {
             "mirror.yaml: --set train.epochs.max: train.epochs holds a value ('1425'), not a map of keys");
 }
 
+// rate and std belong to the noise layers: a star sets them on the layers of those types only.
+TEST(ConfigOverrides, AStarSetsANoiseKeyOnTheLayersThatTakeIt) {
+  const std::string noisy = R"(
+data: {train: mirror}
+model:
+  layers:
+    - {type: gaussian_noise, std: 0.1}
+    - {units: 4, activation: relu}
+    - {type: dropout, rate: 0.1}
+    - {type: gaussian_dropout, rate: 0.1}
+    - {units: 1}
+)";
+  const ExperimentConfig config = parse_experiment(noisy, "noisy.yaml", {"model.layers.*.rate=0.3", "model.layers.*.std=0.2"});
+  EXPECT_EQ(config.model.layers[2].rate, 0.3);
+  EXPECT_EQ(config.model.layers[3].rate, 0.3);
+  EXPECT_EQ(config.model.layers[0].std, 0.2);
+  EXPECT_EQ(config.model.layers[1].rate, 0.0);
+  EXPECT_EQ(error_of({"model.layers.*.rate=0.3"}), "mirror.yaml: --set model.layers.*.rate: no entry of model.layers takes 'rate'");
+}
+
 TEST(ConfigOverrides, AStarSetsTheKeyOnEveryLayer) {
   const ExperimentConfig config = parse({"model.layers.*.steepness=0.4"});
   ASSERT_EQ(config.model.layers.size(), 2u);

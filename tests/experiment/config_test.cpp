@@ -96,7 +96,7 @@ TEST(ConfigParse, FullExampleReachesEveryField) {
   const std::vector<LayerSpec>& layers = config.model.layers;
   ASSERT_EQ(layers.size(), 4u);
 
-  EXPECT_EQ(layers[0].type, "dense");
+  EXPECT_EQ(layers[0].kind, LayerKind::dense);
   EXPECT_EQ(layers[0].units, 300);
   EXPECT_TRUE(layers[0].bias);
   EXPECT_EQ(layers[0].activation.kind, ActivationKind::sigmoid);
@@ -215,7 +215,7 @@ TEST(ConfigParse, DefaultsWhenKeysAreLeftOut) {
   EXPECT_DOUBLE_EQ(config.data.scale.value(), 1.0);  // synthetic data is not scaled
   EXPECT_EQ(config.model.inputs, 0);
   const LayerSpec& layer = config.model.layers.at(0);
-  EXPECT_EQ(layer.type, "dense");
+  EXPECT_EQ(layer.kind, LayerKind::dense);
   EXPECT_TRUE(layer.bias);
   EXPECT_EQ(layer.activation.kind, ActivationKind::identity);
   EXPECT_EQ(layer.weight_init.kind, InitKind::torch_default);

@@ -72,6 +72,35 @@ sweep:
   EXPECT_EQ(plan.trial_config(plan.trials.back().index).model.layers[0].activation.steepness, 1.0);
 }
 
+// Dropout and noise scales are per-member scalars: a sweep over them is one population, whose
+// members carry their own values (the trial configs parse them once; scalar_fields).
+TEST(Plan, NoiseLayerScalesShareAPopulation) {
+  const std::string noisy = R"(
+name: noisy
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers:
+    - {type: gaussian_noise, std: 0.1}
+    - {type: dense, units: 2, activation: sigmoid}
+    - {type: dropout, rate: 0.1}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: sse
+train: {epochs: 2, batch: full, order: fixed}
+sweep:
+  parameters:
+    model.layers.2.rate: [0.0, 0.2, 0.5]
+    model.layers.0.std: [0.0, 0.3]
+)";
+  const Plan plan = plan_experiment_text(noisy, "noisy.yaml", {}, false);
+  EXPECT_EQ(plan.trials.size(), 6u);
+  ASSERT_EQ(plan.populations.size(), 1u);
+  EXPECT_EQ(plan.populations[0].varying, (std::vector<std::string>{"model.layers.2.rate", "model.layers.0.std"}));
+  const ExperimentConfig last = plan.trial_config(plan.trials.back().index);
+  EXPECT_EQ(last.model.layers[2].rate, 0.5);
+  EXPECT_EQ(last.model.layers[0].std, 0.3);
+  EXPECT_EQ(plan.trial_config(0).model.layers[2].rate, 0.0);
+}
+
 TEST(Plan, StructuralDifferencesSplitPopulations) {
   const Plan plan = plan_of(R"(
 sweep:

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -140,6 +141,38 @@ TEST(Sequential, RejectsBadSpecs) {
   steep.layers[0].activation.steepness = 4.0;
   steep.layers[1].weight_init = {.kind = InitKind::zeros};
   EXPECT_NO_THROW(build({plain, steep}, two_seeds));
+}
+
+// Noise layers between dense ones: per-member rates, the drawn noise fixed by the step, so the
+// whole model's gradient is checked through the masks; the summary lists them with 0 parameters.
+TEST(Sequential, NoiseLayersTrainThroughTheirDrawsAndShowInTheSummary) {
+  ModelSpec a = mlp(4, {5, 3}, ActivationKind::tanh, ActivationKind::identity);
+  a.layers.insert(a.layers.begin() + 1, LayerSpec{.kind = LayerKind::dropout, .rate = 0.3});
+  a.layers.insert(a.layers.begin() + 2, LayerSpec{.kind = LayerKind::gaussian_dropout, .rate = 0.2});
+  a.layers.insert(a.layers.begin(), LayerSpec{.kind = LayerKind::gaussian_noise, .std = 0.1});
+  ModelSpec b = a;
+  b.layers[2].rate = 0.6;
+  const std::vector<ModelSpec> specs{a, b};
+  const std::vector<std::uint64_t> seeds{5, 6};
+  Sequential<double> model(specs, seeds, false);
+  EXPECT_TRUE(model.stochastic());
+  EXPECT_EQ(model.parameter_count(), 4 * 5 + 5 + 5 * 3 + 3);
+  EXPECT_EQ(model.outputs(), 3);
+  check_model_gradients(model, random_tensor({1, 3, 4}, 8));
+  check_model_gradients(model, random_tensor({2, 3, 4}, 9));
+  const std::string summary = model.summary();
+  const auto line_of = [&](const std::string& start) {
+    const std::size_t at = summary.find(start);
+    return at == std::string::npos ? std::string() : summary.substr(at, summary.find('\n', at) - at);
+  };
+  const auto squeezed = [](std::string text) {  // runs of spaces as one
+    text.erase(std::unique(text.begin(), text.end(), [](char a, char b) { return a == ' ' && b == ' '; }), text.end());
+    return text;
+  };
+  EXPECT_EQ(squeezed(line_of("layers.0 ")), "layers.0 (gaussian_noise) std=0.1 (None, 4) 0");
+  EXPECT_EQ(squeezed(line_of("layers.2 ")), "layers.2 (dropout) rate per member (None, 5) 0");
+  EXPECT_EQ(squeezed(line_of("layers.3 ")), "layers.3 (gaussian_dropout) rate=0.2 (None, 5) 0");
+  EXPECT_EQ(squeezed(line_of("layers.4 ")), "layers.4 (Dense) identity (None, 3) 18");
 }
 
 // End to end: a 3-layer population with per-member steepness and a shared input.

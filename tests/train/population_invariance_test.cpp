@@ -1,5 +1,5 @@
 // DESIGN §1 end to end: every member of a population with mixed hyper-parameters (learning
-// rate, momentum, sigmoid steepness, initialisation range, class weights) ends training with the
+// rate, momentum, sigmoid steepness, initialisation range, class weights, dropout) ends training with the
 // bit-identical weights and metrics it reaches trained alone, with 1 and with 2 threads, and on
 // every SIMD target the machine has (core/simd.hpp).
 #include <gtest/gtest.h>
@@ -159,6 +159,35 @@ Members wide(Members members) {
   return members;
 }
 
+// Noise layers around a 16-unit hidden layer (the layered path), their scalars varying with the
+// member: input noise, then dropout and Gaussian dropout after the hidden layer. Each member's
+// draws are keyed by its own seed, so they cannot depend on P, its place or the threads.
+Members noisy(Members members) {
+  for (std::size_t m = 0; m < members.specs.size(); ++m) {
+    std::vector<LayerSpec>& layers = members.specs[m].layers;
+    layers.front().units = 16;
+    const LayerSpec input_noise{.kind = LayerKind::gaussian_noise, .std = 0.05 * static_cast<double>(m % 3)};
+    const LayerSpec dropout{.kind = LayerKind::dropout, .rate = std::vector<double>{0.0, 0.2, 0.5}[m % 3]};
+    const LayerSpec gaussian_dropout{.kind = LayerKind::gaussian_dropout, .rate = 0.1 * static_cast<double>(m % 2)};
+    layers.insert(layers.begin() + 1, {dropout, gaussian_dropout});
+    layers.insert(layers.begin(), input_noise);
+  }
+  return members;
+}
+
+// Full batch: train metrics then come from an evaluation pass (the training forward is noisy).
+TEST(PopulationInvariance, NoiseLayersFullBatch) {
+  expect_population_invariance(noisy(mixed_members(18)), mirror_patterns(),
+                               TrainConfig{.epochs = 300, .batch = 0, .order = OrderKind::fixed, .keep_history = true},
+                               SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
+TEST(PopulationInvariance, NoiseLayersShuffledMiniBatches) {
+  expect_population_invariance(noisy(mixed_members(12)), mirror_patterns(),
+                               TrainConfig{.epochs = 25, .batch = 16, .order = OrderKind::shuffled, .keep_history = true},
+                               SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
 // The same population trained on each SIMD target: the floats may not depend on it.
 void expect_same_on_every_target(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
   const std::vector<SimdTarget> targets = supported_simd_targets();
@@ -195,6 +224,9 @@ TEST(PopulationInvariance, SameFloatsOnEverySimdTargetSmallNetworkKernel) {
 
 TEST(PopulationInvariance, SameFloatsOnEverySimdTargetLayeredPath) {
   expect_same_on_every_target(wide(mixed_members(12)), mirror_patterns(),
+                              TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
+                              SuccessConfig{});
+  expect_same_on_every_target(noisy(mixed_members(6)), mirror_patterns(),
                               TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
                               SuccessConfig{});
 }

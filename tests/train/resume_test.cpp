@@ -228,6 +228,18 @@ TEST(Resume, ShuffledMiniBatchesWithAdamAndScheduleContinueBitIdentically) {
   for (const std::int64_t at : {1, 5, 11}) check_resume_at(s, at);
 }
 
+// Dropout and Gaussian noise draw by (seed, layer, step): the checkpoint's step makes the
+// resumed leg draw the masks the uninterrupted run drew.
+TEST(Resume, NoiseLayersDrawTheSameMasksAfterResuming) {
+  Scenario s = minibatch_adam();
+  for (std::size_t m = 0; m < s.specs.size(); ++m) {
+    std::vector<LayerSpec>& layers = s.specs[m].layers;
+    layers.insert(layers.begin() + 1, LayerSpec{.kind = LayerKind::dropout, .rate = 0.1 + 0.2 * static_cast<double>(m % 3)});
+    layers.insert(layers.begin(), LayerSpec{.kind = LayerKind::gaussian_noise, .std = 0.1});
+  }
+  for (const std::int64_t at : {3, 8}) check_resume_at(s, at);
+}
+
 TEST(Resume, FromTheFinalCheckpointNothingChanges) {
   check_resume_at(full_batch_mirror(), -1);
   check_resume_at(minibatch_adam(), -1);
