@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* format_version = "3";  // 3: running and per-class metrics, activation statistics
+constexpr const char* format_version = "4";  // 4: early stopping; 3: running and per-class metrics, activation statistics
 // Format 2 held the first 8 metrics and 6 layer statistics of the lists below; it reads with
 // the rest absent.
 constexpr std::size_t format_2_metrics = 8, format_2_layer_stats = 6;
@@ -44,6 +44,8 @@ double from_bits(const json& value) { return std::bit_cast<double>(json_integer<
 
 json encode_doubles(std::span<const double> values);
 std::vector<double> decode_doubles(const json& in);
+json encode_stopping(const TrainerState& state);
+void decode_stopping(const json& in, TrainerState& state);
 
 json encode(LayerStats stats) {
   json out = json::array();
@@ -108,7 +110,7 @@ json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
   for (const EpochMetrics& metrics : state.current) current.push_back(encode(metrics));
   json layer_stats = json::array();
   for (const LayerStats& stats : state.layer_stats) layer_stats.push_back(encode(stats));
-  return {{"epochs_done", state.epochs_done},
+  json out = {{"epochs_done", state.epochs_done},
           {"step", state.step},
           {"active", state.active},
           {"members", members},
@@ -118,6 +120,8 @@ json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
           {"last_step_rate", encode_doubles(state.last_step_rate)},
           {"optimizer_steps", optimizer.steps},
           {"optimizer_shapes", optimizer.shapes}};
+  if (!state.stopping.empty()) out["early_stopping"] = encode_stopping(state);
+  return out;
 }
 
 TrainerState decode_state(const json& in) {
@@ -138,8 +142,49 @@ TrainerState decode_state(const json& in) {
   for (const json& stats : in.at("layer_stats")) state.layer_stats.push_back(decode_layer(stats));
   state.last_gradient_norm = decode_doubles(in.at("last_gradient_norm"));
   state.last_step_rate = decode_doubles(in.at("last_step_rate"));
+  if (in.contains("early_stopping")) decode_stopping(in.at("early_stopping"), state);
   return state;
 }
+
+// train.early_stopping's per-member state; absent from formats 2 and 3 and without it.
+json encode_stopping(const TrainerState& state) {
+  json members = json::array();
+  for (std::size_t m = 0; m < state.stopping.size(); ++m) {
+    const StoppingState& s = state.stopping[m];
+    members.push_back({{"last_epoch", s.last_epoch},
+                       {"window", encode_doubles(s.window)},
+                       {"best_error", bits(s.best_error)},
+                       {"best_epoch", s.best_epoch},
+                       {"since_best", s.since_best},
+                       {"strip_train", encode_doubles(s.strip_train)},
+                       {"strip_error", bits(s.strip_error)},
+                       {"increases", s.increases},
+                       {"stopped_epoch", s.stopped_epoch},
+                       {"stopped_value", bits(state.stopped_value.at(m))},
+                       {"best_metrics", encode(state.best_metrics.at(m))}});
+  }
+  return members;
+}
+
+void decode_stopping(const json& in, TrainerState& state) {
+  for (const json& member : in) {
+    StoppingState s;
+    s.last_epoch = json_integer<std::int64_t>(member.at("last_epoch"));
+    s.window = decode_doubles(member.at("window"));
+    s.best_error = from_bits(member.at("best_error"));
+    s.best_epoch = json_integer<std::int64_t>(member.at("best_epoch"));
+    s.since_best = json_integer<std::int64_t>(member.at("since_best"));
+    s.strip_train = decode_doubles(member.at("strip_train"));
+    s.strip_error = from_bits(member.at("strip_error"));
+    s.increases = json_integer<std::int64_t>(member.at("increases"));
+    s.stopped_epoch = json_integer<std::int64_t>(member.at("stopped_epoch"));
+    state.stopping.push_back(std::move(s));
+    state.stopped_value.push_back(from_bits(member.at("stopped_value")));
+    state.best_metrics.push_back(decode_metrics(member.at("best_metrics")));
+  }
+}
+
+std::string best_weight_name(const std::string& parameter) { return "early_stopping.best." + parameter; }
 
 std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format("optimizer.{}.{}", parameter, buffer); }
 
@@ -155,6 +200,11 @@ std::vector<std::byte> encode_checkpoint(const CheckpointContents& contents) {
   std::vector<NamedTensorView> tensors;
   for (const NamedTensor& weight : contents.weights)
     tensors.push_back(NamedTensorView{"model." + weight.name, weight.value.shape(), weight.value.span()});
+  // Best weights are in the order of the model's parameters, as contents.weights.
+  for (std::size_t p = 0; p < contents.trainer.best_weights.size(); ++p) {
+    const Tensor& best = contents.trainer.best_weights[p];
+    tensors.push_back(NamedTensorView{best_weight_name(contents.weights.at(p).name), best.shape(), best.span()});
+  }
   for (const auto& buffer : contents.optimizer.buffers)
     tensors.push_back(NamedTensorView{buffer_name(buffer.parameter, buffer.index), buffer.value.shape(), buffer.value.span()});
   const SafetensorsMetadata metadata{{"nnlab_checkpoint", format_version},
@@ -172,8 +222,8 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   const auto version = file.metadata.find("nnlab_checkpoint");
   if (version == file.metadata.end() || !file.metadata.contains("state"))
     throw InputError(fmt::format("{}: not an nnlab checkpoint", source));
-  if (version->second != format_version && version->second != "2")
-    throw InputError(fmt::format("{}: checkpoint format {} is not 2 or {}, the ones this nnlab reads", source, version->second, format_version));
+  if (version->second != format_version && version->second != "3" && version->second != "2")
+    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3 or {}, the ones this nnlab reads", source, version->second, format_version));
   std::map<std::string, const Tensor*> tensors;
   for (const NamedTensor& tensor : file.tensors) tensors.emplace(tensor.name, &tensor.value);
   const auto tensor = [&](const std::string& name, const Shape& shape) -> const Tensor& {
@@ -203,8 +253,13 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
             OptimizerState::Buffer{.parameter = p, .index = b, .value = tensor(buffer_name(p, b), optimizer_state.shapes[p])});
   // Check everything before changing anything.
   std::vector<std::pair<Tensor*, const Tensor*>> copies;
-  for (const auto& parameter : model.parameters())
+  for (const auto& parameter : model.parameters()) {
     copies.emplace_back(parameter.value, &tensor("model." + parameter.name, parameter.value->shape()));
+    if (tensors.contains(best_weight_name(parameter.name)))
+      state.best_weights.push_back(tensor(best_weight_name(parameter.name), parameter.value->shape()));
+  }
+  if (!state.best_weights.empty() && state.best_weights.size() != copies.size())
+    throw InputError(fmt::format("{}: the checkpoint has best weights for {} of {} parameters", source, state.best_weights.size(), copies.size()));
   try {
     optimizer.restore(optimizer_state);
   } catch (const std::invalid_argument& error) {

@@ -1,10 +1,12 @@
 // A population's checkpoint as bytes: its weights, the optimiser's state and the trainer's
 // state at an epoch boundary, enough to continue training bit-identically (`nnlab resume`).
 //
-// Layout: a safetensors file. Tensors "model.layers.{i}.weight|bias" [P, ...] and
-// "optimizer.{parameter}.{buffer}" [P, ...]; metadata "nnlab_checkpoint" (the format version)
-// and "state", a JSON object with the step counts and the trainer's per-member records, its
-// doubles kept as their 64-bit patterns so that NaN and every last bit survive.
+// Layout: a safetensors file. Tensors "model.layers.{i}.weight|bias" [P, ...],
+// "optimizer.{parameter}.{buffer}" [P, ...] and, with early stopping's restore_best,
+// "early_stopping.best.layers.{i}.weight|bias" [P, ...] (each member's best weights); metadata
+// "nnlab_checkpoint" (the format version) and "state", a JSON object with the step counts, the
+// trainer's per-member records and (format 4) early-stopping states, its doubles kept as their
+// 64-bit patterns so that NaN and every last bit survive.
 #pragma once
 
 #include <cstddef>

@@ -32,7 +32,7 @@ void read_model(const Field& field, const std::filesystem::path& base_dir, Exper
 LossSpec read_loss(const Field& field);
 OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count);
 ScheduleSpec read_schedule(const Field& field);
-TrainConfig read_train(const Field& field);
+TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);
 

@@ -51,6 +51,56 @@ constexpr std::array<Choice<OrderKind>, 3> order_names{{
     {"sorted", OrderKind::sorted},
 }};
 
+constexpr std::array<Choice<StoppingCriterion>, 4> criterion_names{{
+    {"patience", StoppingCriterion::patience},
+    {"gl", StoppingCriterion::gl},
+    {"pq", StoppingCriterion::pq},
+    {"up", StoppingCriterion::up},
+}};
+
+constexpr std::array<Choice<MonitorKind>, 6> monitor_names{{
+    {"validation_loss", MonitorKind::validation_loss},
+    {"validation_accuracy", MonitorKind::validation_accuracy},
+    {"test_loss", MonitorKind::test_loss},
+    {"test_accuracy", MonitorKind::test_accuracy},
+    {"train_loss", MonitorKind::train_loss},
+    {"train_accuracy", MonitorKind::train_accuracy},
+}};
+
+// `train.early_stopping`: a map, or a criterion's name alone (`early_stopping: gl`).
+EarlyStoppingConfig read_early_stopping(const Field& field, const DataConfig& data) {
+  const Section section(expand_shorthand(field, "criterion"),
+                        {"criterion", "monitor", "patience", "min_delta", "smoothing", "restore_best", "alpha", "strip", "s"});
+  EarlyStoppingConfig stopping;
+  if (const auto criterion = section.find("criterion")) stopping.criterion = choose(*criterion, criterion_names, "early-stopping criterion");
+  Keys used{"criterion", "monitor", "min_delta", "smoothing", "restore_best"};
+  switch (stopping.criterion) {
+    case StoppingCriterion::patience: used.push_back("patience"); break;
+    case StoppingCriterion::gl: used.push_back("alpha"); break;
+    case StoppingCriterion::pq: used.insert(used.end(), {"alpha", "strip"}); break;
+    case StoppingCriterion::up: used.insert(used.end(), {"strip", "s"}); break;
+  }
+  section.only(used, fmt::format("criterion {}", criterion_name(stopping.criterion)));
+  if (const auto monitor = section.find("monitor")) {
+    stopping.monitor = choose(*monitor, monitor_names, "early-stopping monitor");
+    const std::string_view name = monitor_name(stopping.monitor);
+    if (name.starts_with("validation") && data.validation == 0)
+      monitor->fail(fmt::format("{} needs a validation split (data.validation > 0)", name));
+    if (name.starts_with("test") && !data.test) monitor->fail(fmt::format("{} needs a test set (data.test)", name));
+  } else if (data.validation == 0) {
+    field.fail("monitors validation_loss by default, which needs a validation split (data.validation > 0); set data.validation or monitor");
+  }
+  if (const auto patience = section.find("patience")) stopping.patience = integer_at_least(*patience, 1);
+  if (const auto min_delta = section.find("min_delta")) stopping.min_delta = non_negative(*min_delta);
+  if (const auto smoothing = section.find("smoothing")) stopping.smoothing = integer_at_least(*smoothing, 1);
+  if (const auto restore = section.find("restore_best")) stopping.restore_best = restore->boolean();
+  if (stopping.criterion == StoppingCriterion::pq) stopping.alpha = 0.5;  // Prechelt's PQ thresholds run 0.5 .. 3
+  if (const auto alpha = section.find("alpha")) stopping.alpha = non_negative(*alpha);
+  if (const auto strip = section.find("strip")) stopping.strip = integer_at_least(*strip, 1);
+  if (const auto s = section.find("s")) stopping.s = integer_at_least(*s, 1);
+  return stopping;
+}
+
 // The keys each optimiser understands, as torch.optim names its arguments.
 Keys optimizer_keys(OptimizerKind kind) {
   Keys keys{"type", "lr", "weight_decay", "layer_lr"};
@@ -177,9 +227,9 @@ ScheduleSpec read_schedule(const Field& field) {
 
 // ---------------------------------------------------------------- training, success
 
-TrainConfig read_train(const Field& field) {
+TrainConfig read_train(const Field& field, const DataConfig& data) {
   const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "metrics_subset",
-                                "checkpoint_every", "snapshot_epochs"});
+                                "checkpoint_every", "snapshot_epochs", "early_stopping"});
   TrainConfig train;
   if (const auto epochs = section.find("epochs")) train.epochs = integer_at_least(*epochs, 1);
   if (const auto batch = section.find("batch")) {
@@ -208,6 +258,7 @@ TrainConfig read_train(const Field& field) {
     }
     std::sort(train.snapshot_epochs.begin(), train.snapshot_epochs.end());
   }
+  if (const auto stopping = section.find("early_stopping")) train.early_stopping = read_early_stopping(*stopping, data);
   return train;
 }
 

@@ -103,7 +103,8 @@ void check_stored_members(const RunStore& store, RunId run, const Plan& plan) {
 void check_checkpoint_fits_plan(const TrainerState& state, Index members, std::int64_t epochs, const std::string& source) {
   const auto count = [](const auto& values) { return static_cast<Index>(values.size()); };
   if (count(state.active) != members || count(state.results) != members || count(state.current) != members ||
-      count(state.last_gradient_norm) != members || count(state.last_step_rate) != members)
+      count(state.last_gradient_norm) != members || count(state.last_step_rate) != members ||
+      (!state.stopping.empty() && count(state.stopping) != members))
     throw InputError(fmt::format("{} holds records of {} member(s), but the run's stored plan makes {}", source, count(state.active), members));
   if (state.epochs_done < 0 || state.epochs_done > epochs || state.step < 0)
     throw InputError(fmt::format("{} is after epoch {} (step {}), but the run's stored plan trains {} epoch(s)", source, state.epochs_done,

@@ -40,6 +40,14 @@ json solution_json(const MirrorSolution& s) {
           {"matches_paper", s.matches_paper()}};
 }
 
+json epoch_or_null(std::int64_t epoch) { return epoch >= 0 ? json(epoch) : json(nullptr); }
+
+json early_stop_json(const EarlyStopOutcome& e) {
+  return {{"monitor", monitor_name(e.monitor)},          {"best_epoch", epoch_or_null(e.best_epoch)},
+          {"best_value", number_or_null(e.best_value)},  {"stopped_epoch", epoch_or_null(e.stopped_epoch)},
+          {"stopped_value", number_or_null(e.stopped_value)}, {"restored_best", e.restored}};
+}
+
 json epoch_or_null(const std::optional<double>& epoch) { return epoch ? json(static_cast<std::int64_t>(*epoch)) : json(nullptr); }
 
 json time_to_success_json(const TimeToSuccess& t) {
@@ -82,6 +90,9 @@ json statistics_json(const RunSummary& summary, const TrialSummary& trial, const
     result["time_to_success"] = time_to_success_json(s.time_to_success);
     result["epochs_to_success"] = to_json(s.epochs_to_success);
   }
+  if (s.early_stopping > 0)
+    result["early_stopping"] = {{"members", s.early_stopping}, {"stopped", s.stopped},
+                                {"stopped_epoch", to_json(s.stopped_epoch)}, {"best_epoch", to_json(s.best_epoch)}};
   if (s.solutions_checked > 0) {
     result["solutions_checked"] = s.solutions_checked;
     result["solutions_matching_paper"] = s.solutions_matching_paper;
@@ -137,6 +148,23 @@ std::string outcomes_text(const TrialSummary& trial, const Outcomes& o) {
   if (trial.majority_fraction > 0.5) line += fmt::format(" | plateau {:.3f} (majority class): {}", trial.majority_fraction, o.plateau);
   line += fmt::format(" | ≈0.5: {} | other: {} | diverged: {}\n", o.near_half, o.other, o.diverged);
   return line;
+}
+
+// "  early stopping on validation_loss: 3/4 stopped, at epoch 14 (median; 8–20), best epoch 9 (median;
+// 5–15); final metrics are of the best epoch (restore_best)".
+std::string early_stopping_text(const RunSummary& summary, const TrialSummary& trial, const TrialStatistics& s) {
+  const EarlyStopOutcome* first = nullptr;
+  bool restored = false;
+  for (const Index m : trial.members)
+    if (const auto& e = summary.members[static_cast<std::size_t>(m)].result.early_stop) {
+      if (!first) first = &*e;
+      restored = restored || e->restored;
+    }
+  const auto range = [](const Quantiles& q) {
+    return q.count == 0 ? std::string("-") : q.count == 1 ? fmt::format("{:.0f}", q.median) : fmt::format("{:.0f} (median; {:.0f}–{:.0f})", q.median, q.min, q.max);
+  };
+  return fmt::format("  early stopping on {}: {}/{} stopped, at epoch {}; best epoch {}{}\n", monitor_name(first->monitor), s.stopped, s.early_stopping,
+                     range(s.stopped_epoch), range(s.best_epoch), restored ? "; final metrics and weights are of the best epoch (restore_best)" : "");
 }
 
 }  // namespace
@@ -202,6 +230,18 @@ TrialStatistics statistics_of(const RunSummary& summary, const TrialSummary& tri
   s.epochs_to_success = quantiles_over(summary, members, [](const MemberSummary& m) {
     return m.result.success_epoch ? static_cast<double>(*m.result.success_epoch) : std::nan("");
   });
+  const auto epoch_of = [](std::int64_t EarlyStopOutcome::*field) {
+    return [field](const MemberSummary& m) {
+      return m.result.early_stop && m.result.early_stop.value().*field >= 0 ? static_cast<double>(m.result.early_stop.value().*field) : std::nan("");
+    };
+  };
+  for (const Index index : members)
+    if (const auto& e = summary.members[static_cast<std::size_t>(index)].result.early_stop) {
+      ++s.early_stopping;
+      s.stopped += e->stopped_epoch >= 0;
+    }
+  s.stopped_epoch = quantiles_over(summary, members, epoch_of(&EarlyStopOutcome::stopped_epoch));
+  s.best_epoch = quantiles_over(summary, members, epoch_of(&EarlyStopOutcome::best_epoch));
   return s;
 }
 
@@ -239,6 +279,7 @@ std::string to_json(const RunSummary& summary) {
       entry["succeeded"] = member.succeeded();
       entry["success_epoch"] = result.success_epoch ? json(*result.success_epoch) : json(nullptr);
     }
+    if (result.early_stop) entry["early_stopping"] = early_stop_json(*result.early_stop);
     if (member.solution) entry["solution"] = solution_json(*member.solution);
     entry["seconds"] = summary.seconds;  // a population trains as one; the run's wall time
     members.push_back(std::move(entry));
@@ -272,6 +313,8 @@ std::string to_text(const RunSummary& summary) {
     text += fmt::format("{:>6} {:>10} {:>6} {:>10} {:>9}", "member", "seed", "epochs", "train_loss", "train_acc");
     if (summary.has_test) text += fmt::format(" {:>9} {:>8}", "test_loss", "test_acc");
     if (summary.has_success_criterion) text += fmt::format(" {:>8}", "success");
+    const bool stopping = std::any_of(summary.members.begin(), summary.members.end(), [](const MemberSummary& m) { return m.result.early_stop.has_value(); });
+    if (stopping) text += fmt::format(" {:>6} {:>7}", "best", "stopped");
     text += "\n";
     for (const auto& member : summary.members) {
       const auto& m = member.result.final_metrics;
@@ -282,6 +325,11 @@ std::string to_text(const RunSummary& summary) {
         text += fmt::format(" {:>8}", member.result.diverged       ? std::string("diverged")
                                       : member.result.success_epoch ? fmt::format("@{}", *member.result.success_epoch)
                                                                     : std::string("no"));
+      if (const auto& e = member.result.early_stop)
+        text += fmt::format(" {:>6} {:>7}", e->best_epoch >= 0 ? std::to_string(e->best_epoch) : "-",
+                            e->stopped_epoch >= 0 ? std::to_string(e->stopped_epoch) : "no");
+      else if (stopping)
+        text += fmt::format(" {:>6} {:>7}", "-", "-");
       text += "\n";
     }
   }
@@ -303,6 +351,7 @@ std::string to_text(const RunSummary& summary) {
     text += "\n";
     if (summary.has_success_criterion && s.members > 1) text += "  " + time_to_success_text(s) + "\n";
     if (trial.boolean_task && s.members > 1) text += outcomes_text(trial, s.outcomes);
+    if (s.early_stopping > 0) text += early_stopping_text(summary, trial, s);
     if (s.solutions_checked > 0)
       text += fmt::format("  solutions like the paper's (mirrored within ±{:.0f} %, 1:2:4 within ±{:.0f} %, opposite units, biases): {}/{} of the "
                           "successful members\n",

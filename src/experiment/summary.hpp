@@ -84,6 +84,9 @@ struct TrialStatistics {
   Outcomes outcomes;
   std::map<double, Index> final_accuracy_counts;  // every distinct final train accuracy
   Index solutions_checked = 0, solutions_matching_paper = 0;  // among successful members
+  // train.early_stopping: members with an outcome, those the criterion stopped, and where.
+  Index early_stopping = 0, stopped = 0;
+  Quantiles stopped_epoch, best_epoch;             // over the stopped members / all with a best epoch
 };
 TrialStatistics statistics_of(const struct RunSummary& summary, const TrialSummary& trial);
 

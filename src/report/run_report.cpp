@@ -8,6 +8,7 @@
 #include "report/layer_figures.hpp"
 #include "report/learning_curves.hpp"
 #include "report/member_bands.hpp"
+#include "report/stopping_figures.hpp"
 #include "report/success_figures.hpp"
 #include "report/trial_groups.hpp"
 #include "report/weight_figures.hpp"
@@ -94,6 +95,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     ReportSection summary{.heading = heading(view, "Summary"), .blocks = {Paragraph{overview_text(view)}}};
     add_success_figures(summary, view);
     add_learning_curves(summary, view);
+    add_early_stopping_figures(summary, view);
     add_sweep_summaries(summary, view);
     add_time_and_updates(summary, view);
     content.sections.push_back(std::move(summary));

@@ -9,6 +9,7 @@
 
 #include "core/tensor.hpp"
 #include "data/order.hpp"
+#include "train/stopping_criteria.hpp"
 
 namespace nnlab {
 
@@ -33,6 +34,8 @@ struct TrainConfig {
   // Epochs at which the run store keeps weight snapshots and weight/activation histograms of
   // each population's first member; empty = 0, 1, 10, 100, ... and the last.
   std::vector<std::int64_t> snapshot_epochs;
+  // Stop each member on its own when its monitored metric stops improving (train/early_stopping.hpp).
+  std::optional<EarlyStoppingConfig> early_stopping;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

@@ -10,6 +10,7 @@
 
 #include "data/order.hpp"
 #include "optim/clipping.hpp"
+#include "train/early_stopping.hpp"
 #include "train/held_out_metrics.hpp"
 #include "train/layer_statistics.hpp"
 #include "train/observer_hook.hpp"
@@ -72,6 +73,7 @@ Trainer::Trainer(Sequential<float>& model, const Loss<float>& loss, Optimizer& o
   if (config_.epochs < 1) throw std::invalid_argument("Trainer: epochs must be >= 1");
   if (config_.batch < 0) throw std::invalid_argument("Trainer: batch must be >= 0");
   if (config_.metrics_subset < 0) throw std::invalid_argument("Trainer: metrics_subset must be >= 0");
+  if (config_.early_stopping) validate(*config_.early_stopping);
 }
 
 std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* observer) {
@@ -107,6 +109,8 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   ProbeHook probe;
   OutcomeHook outcome;
   std::vector<TrainingHook*> list{&train_metrics, &held_out_metrics, &layer_statistics, &probe, &outcome};
+  std::optional<EarlyStoppingHook> early_stopping;  // judges after the outcome, on the complete record
+  if (config_.early_stopping) list.push_back(&early_stopping.emplace(*config_.early_stopping));
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));

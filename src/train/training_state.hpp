@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "core/tensor.hpp"
 #include "optim/schedule.hpp"
 #include "train/metrics.hpp"
+#include "train/stopping_criteria.hpp"
 
 namespace nnlab {
 
@@ -21,6 +23,17 @@ struct MemberSetup {
   double clip_value = 0.0;      // 0 = off
 };
 
+// With train.early_stopping: where the member's monitored metric was best and where the
+// criterion stopped it. The values are the raw metric (not smoothed) at those epochs.
+struct EarlyStopOutcome {
+  MonitorKind monitor = MonitorKind::validation_loss;
+  std::int64_t best_epoch = -1;                // -1: no finite value was observed
+  double best_value = not_measured;
+  std::int64_t stopped_epoch = -1;             // -1: it trained until the end (or diverged)
+  double stopped_value = not_measured;
+  bool restored = false;                       // final weights and final_metrics are best_epoch's
+};
+
 struct MemberResult {
   std::int64_t epochs_run = 0;
   bool diverged = false;
@@ -29,6 +42,7 @@ struct MemberResult {
   bool successful_at_end = false;              // final_metrics meet the success criterion
   EpochMetrics final_metrics;
   std::vector<EpochMetrics> history;           // epoch 0, the last; every log_every-th with keep_history
+  std::optional<EarlyStopOutcome> early_stop;  // with train.early_stopping
 };
 
 struct TrainingData {
@@ -50,6 +64,11 @@ struct TrainerState {
   std::vector<LayerStats> layer_stats;      // [member * layers + layer], of the last step / probe
   std::vector<double> last_gradient_norm;   // per member, of the last step
   std::vector<double> last_step_rate;       // per member, of the last step
+  // train.early_stopping (train/early_stopping.hpp); empty without it.
+  std::vector<StoppingState> stopping;      // per member
+  std::vector<EpochMetrics> best_metrics;   // per member: the record of its best epoch so far
+  std::vector<double> stopped_value;        // per member: the monitored value where it stopped
+  std::vector<Tensor> best_weights;         // with restore_best: per parameter, [P, ...], each member's best
 };
 
 }  // namespace nnlab

@@ -103,5 +103,13 @@ TEST_F(ErrorLines, CrOnlyCsvIsReadAsLines) {
   expect_short_error(nnlab({"run", file.string(), "--quiet", "--no-store"}), {"cr.csv:line 5002, column 2: not a number: 'oops'"});
 }
 
+// An early-stopping monitor on a set the experiment does not have: exit 2, one line naming the key.
+TEST_F(ErrorLines, EarlyStoppingOnAMissingSetNamesTheKey) {
+  const std::string file = experiment("tiny", "").string();
+  const Result result = nnlab({"run", file, "--quiet", "--no-store", "--set", "train.early_stopping.monitor=validation_loss"});
+  expect_short_error(result, {"tiny.yaml", "train.early_stopping.monitor", "needs a validation split (data.validation > 0)"});
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+}
+
 }  // namespace
 }  // namespace nnlab

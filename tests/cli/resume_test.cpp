@@ -190,4 +190,29 @@ TEST_F(Resume, UnknownRunAndRunWithoutStoreAreClearErrors) {
   EXPECT_FALSE(read_file(path("err")).empty());
 }
 
+
+// Early stopping (train.early_stopping with restore_best): members stop at their own epochs, so a
+// kill lands with some stopped, some mid-patience; the checkpoint carries the criterion's state
+// and each member's best weights, and the resumed run restores the same best weights.
+TEST_F(Resume, EarlyStoppingMembersKilledMidPatienceEndBitIdentical) {
+  check_kill_and_resume(R"(name: resume-early-stopping
+seed: 5
+replicates: 12
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers:
+    - {type: dense, units: 8, activation: tanh}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: bce
+optimizer: {type: adam, lr: 0.01}
+train:
+  epochs: 800
+  batch: 8
+  order: shuffled
+  checkpoint_every: 5
+  early_stopping: {monitor: train_loss, patience: 25, min_delta: 0.0005, smoothing: 3}
+)",
+                        {".safetensors"});
+}
+
 }  // namespace

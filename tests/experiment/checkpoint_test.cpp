@@ -142,6 +142,54 @@ TEST(Checkpoint, RoundTripsEveryBit) {
   EXPECT_TRUE(same(back.layer_stats[7].weight_norm, 5e-324));
 }
 
+// Format 4: early stopping's per-member state and each member's best weights.
+TEST(Checkpoint, EarlyStoppingStateRoundTrips) {
+  Population original(5);
+  original.step(2);
+  TrainerState state = example_state(4, 2);
+  for (std::size_t m = 0; m < 4; ++m) {
+    StoppingState s{.last_epoch = 17, .window = {0.5, 0.25 + 1e-17}, .best_error = m == 0 ? std::numeric_limits<double>::infinity() : 0.3,
+                    .best_epoch = m == 0 ? -1 : 11, .since_best = 6, .strip_train = {1.0 / 3.0}, .strip_error = std::nan(""),
+                    .increases = 2, .stopped_epoch = m == 1 ? 15 : -1};
+    state.stopping.push_back(s);
+    state.best_metrics.push_back(state.results[m].final_metrics);
+    state.stopped_value.push_back(m == 1 ? 0.75 : not_measured);
+  }
+  for (const auto& parameter : original.model->parameters()) {
+    Tensor best = *parameter.value;
+    for (Index i = 0; i < best.size(); ++i) best[i] = 0.5f * best[i] + 1.0f;
+    state.best_weights.push_back(std::move(best));
+  }
+  const std::vector<std::byte> bytes = encode_checkpoint(*original.model, *original.optimizer, state);
+  Population restored(5);
+  const TrainerState back = restore_checkpoint(bytes, "test", *restored.model, *restored.optimizer);
+  ASSERT_EQ(back.stopping.size(), 4u);
+  for (std::size_t m = 0; m < 4; ++m) {
+    const StoppingState &a = state.stopping[m], &b = back.stopping[m];
+    EXPECT_EQ(a.last_epoch, b.last_epoch);
+    ASSERT_EQ(a.window.size(), b.window.size());
+    EXPECT_TRUE(same(a.window[1], b.window[1]));
+    EXPECT_TRUE(same(a.best_error, b.best_error));
+    EXPECT_EQ(a.best_epoch, b.best_epoch);
+    EXPECT_EQ(a.since_best, b.since_best);
+    EXPECT_EQ(a.strip_train, b.strip_train);
+    EXPECT_TRUE(same(a.strip_error, b.strip_error));
+    EXPECT_EQ(a.increases, b.increases);
+    EXPECT_EQ(a.stopped_epoch, b.stopped_epoch);
+    EXPECT_TRUE(same(state.stopped_value[m], back.stopped_value[m]));
+    EXPECT_TRUE(same(state.best_metrics[m].train_loss, back.best_metrics[m].train_loss));
+  }
+  ASSERT_EQ(back.best_weights.size(), state.best_weights.size());
+  for (std::size_t p = 0; p < state.best_weights.size(); ++p)
+    EXPECT_EQ(std::memcmp(state.best_weights[p].data(), back.best_weights[p].data(), static_cast<std::size_t>(state.best_weights[p].size()) * sizeof(float)), 0);
+  // Without early stopping the checkpoint holds none of it.
+  Population plain(5);
+  const TrainerState none = restore_checkpoint(encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2)), "test", *plain.model,
+                                               *plain.optimizer);
+  EXPECT_TRUE(none.stopping.empty());
+  EXPECT_TRUE(none.best_weights.empty());
+}
+
 // A failed restore changes nothing: the weights stay what they were.
 void expect_rejected_untouched(std::span<const std::byte> bytes, Population& target, const std::string& fragment) {
   std::vector<Tensor> before;

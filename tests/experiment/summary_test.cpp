@@ -208,5 +208,38 @@ TEST(Summary, SolutionLineStatesTheTolerance) {
       << text;
 }
 
+// Early stopping: per member where it was best and where it stopped (null when it trained to the
+// end), per trial how many stopped and the quartiles; the text names the monitor and restore_best.
+TEST(Summary, EarlyStoppingEpochsAndValues) {
+  RunSummary summary = summary_of({{}, {}, {}});
+  const EarlyStopOutcome outcomes[] = {{.monitor = MonitorKind::validation_loss, .best_epoch = 12, .best_value = 0.4, .stopped_epoch = 22,
+                                        .stopped_value = 0.5, .restored = true},
+                                       {.monitor = MonitorKind::validation_loss, .best_epoch = 30, .best_value = 0.3, .stopped_epoch = 40,
+                                        .stopped_value = 0.35, .restored = true},
+                                       {.monitor = MonitorKind::validation_loss, .best_epoch = 95, .best_value = 0.2, .restored = true}};
+  for (std::size_t m = 0; m < 3; ++m) summary.members[m].result.early_stop = outcomes[m];
+  const json document = json::parse(to_json(summary));
+  const json& first = document["members"][0]["early_stopping"];
+  EXPECT_EQ(first["monitor"], "validation_loss");
+  EXPECT_EQ(first["best_epoch"], 12);
+  EXPECT_EQ(first["best_value"], 0.4);
+  EXPECT_EQ(first["stopped_epoch"], 22);
+  EXPECT_EQ(first["stopped_value"], 0.5);
+  EXPECT_EQ(first["restored_best"], true);
+  EXPECT_TRUE(document["members"][2]["early_stopping"]["stopped_epoch"].is_null());
+  const json& trial = document["trials"][0]["early_stopping"];
+  EXPECT_EQ(trial["members"], 3);
+  EXPECT_EQ(trial["stopped"], 2);
+  EXPECT_EQ(trial["stopped_epoch"]["median"], 31.0);
+  EXPECT_EQ(trial["best_epoch"]["median"], 30.0);
+  const std::string text = to_text(summary);
+  EXPECT_NE(text.find("early stopping on validation_loss: 2/3 stopped, at epoch 31 (median; 22–40); best epoch 30 (median; 12–95)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("restore_best"), std::string::npos) << text;
+  // Without early stopping there is no such entry.
+  EXPECT_FALSE(json::parse(to_json(summary_of({{}})))["members"][0].contains("early_stopping"));
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -11,33 +11,13 @@
 
 #include "core/rng.hpp"
 #include "train/independent_data.hpp"
+#include "train/memory_checkpointer.hpp"
 #include "train/trainer.hpp"
 
 namespace nnlab {
 namespace {
 
-// Keeps the checkpoint taken after `at` epochs (or the final one), in memory.
-class MemoryCheckpointer final : public Checkpointer {
- public:
-  MemoryCheckpointer(Sequential<float>& model, const Optimizer& optimizer, std::int64_t at) : model_(model), optimizer_(optimizer), at_(at) {}
-  bool due(std::int64_t epochs_done, bool last) override {
-    return last ? at_ < 0 : epochs_done == at_;
-  }
-  void save(const TrainerState& state) override {
-    trainer = state;
-    optimizer = optimizer_.state();
-    weights.clear();
-    for (const auto& parameter : model_.parameters()) weights.push_back(*parameter.value);
-  }
-  std::optional<TrainerState> trainer;
-  std::optional<OptimizerState> optimizer;
-  std::vector<Tensor> weights;
-
- private:
-  Sequential<float>& model_;
-  const Optimizer& optimizer_;
-  std::int64_t at_;
-};
+using testing::MemoryCheckpointer;
 
 // Every epoch's metrics as observers saw them, by epoch.
 class MetricLog final : public TrainObserver {
