@@ -18,10 +18,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* format_version = "4";  // 4: early stopping; 3: running and per-class metrics, activation statistics
-// Format 2 held the first 8 metrics and 6 layer statistics of the lists below; it reads with
-// the rest absent.
-constexpr std::size_t format_2_metrics = 8, format_2_layer_stats = 6;
+constexpr const char* format_version = "4";  // 4: early stopping and the penalty; 3: running and per-class metrics, activation statistics
+// Format 2 held the first 8 metrics and 6 layer statistics of the lists below, format 3 the
+// first 12 metrics; they read with the rest absent.
+constexpr std::size_t format_2_metrics = 8, format_3_metrics = 12, format_2_layer_stats = 6;
 
 // Every double of a record, in one fixed order (new fields at the end); adding a field to
 // LayerStats or EpochMetrics trips the static_asserts until it is listed here too.
@@ -31,12 +31,13 @@ std::array<double*, 8> fields_of(LayerStats& stats) {
 }
 static_assert(sizeof(LayerStats) == 8 * sizeof(double), "list the new LayerStats field in fields_of");
 
-std::array<double*, 12> fields_of(EpochMetrics& metrics) {
+std::array<double*, 13> fields_of(EpochMetrics& metrics) {
   return {&metrics.train_loss,         &metrics.train_accuracy,         &metrics.validation_loss, &metrics.validation_accuracy,
           &metrics.test_loss,          &metrics.test_accuracy,          &metrics.learning_rate,   &metrics.gradient_norm,
-          &metrics.train_loss_running, &metrics.train_accuracy_running, &metrics.epoch_seconds,   &metrics.updates};
+          &metrics.train_loss_running, &metrics.train_accuracy_running, &metrics.epoch_seconds,   &metrics.updates,
+          &metrics.penalty};
 }
-static_assert(sizeof(EpochMetrics) == sizeof(std::int64_t) + 12 * sizeof(double) + 3 * sizeof(std::vector<double>),
+static_assert(sizeof(EpochMetrics) == sizeof(std::int64_t) + 13 * sizeof(double) + 3 * sizeof(std::vector<double>),
               "list the new EpochMetrics field in fields_of");
 
 std::uint64_t bits(double value) { return std::bit_cast<std::uint64_t>(value); }
@@ -53,16 +54,16 @@ json encode(LayerStats stats) {
   return out;
 }
 
-// A record of `fields`, or of the older format's first `older` of them.
+// A record of `fields`, or of an older format's first `older` of them.
 template <std::size_t N>
-void decode_fields(const json& in, const std::array<double*, N>& fields, std::size_t older, const char* what) {
-  if (in.size() != fields.size() && in.size() != older) throw std::invalid_argument(fmt::format("a {} record has the wrong length", what));
+void decode_fields(const json& in, const std::array<double*, N>& fields, std::initializer_list<std::size_t> older, const char* what) {
+  if (in.size() != fields.size() && std::ranges::find(older, in.size()) == older.end()) throw std::invalid_argument(fmt::format("a {} record has the wrong length", what));
   for (std::size_t i = 0; i < in.size(); ++i) *fields[i] = from_bits(in[i]);
 }
 
 LayerStats decode_layer(const json& in) {
   LayerStats stats;
-  decode_fields(in, fields_of(stats), format_2_layer_stats, "layer");
+  decode_fields(in, fields_of(stats), {format_2_layer_stats}, "layer");
   return stats;
 }
 
@@ -79,7 +80,7 @@ json encode(EpochMetrics metrics) {
 EpochMetrics decode_metrics(const json& in) {
   EpochMetrics metrics;
   metrics.epoch = json_integer<std::int64_t>(in.at("epoch"));
-  decode_fields(in.at("values"), fields_of(metrics), format_2_metrics, "metrics");
+  decode_fields(in.at("values"), fields_of(metrics), {format_2_metrics, format_3_metrics}, "metrics");
   for (const json& layer : in.at("layers")) metrics.layers.push_back(decode_layer(layer));
   if (in.contains("train_class_accuracy")) metrics.train_class_accuracy = decode_doubles(in.at("train_class_accuracy"));
   if (in.contains("test_class_accuracy")) metrics.test_class_accuracy = decode_doubles(in.at("test_class_accuracy"));

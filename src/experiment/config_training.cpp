@@ -135,7 +135,7 @@ Keys schedule_keys(ScheduleKind kind) {
 // ---------------------------------------------------------------- loss, optimiser, schedule
 
 LossSpec read_loss(const Field& field) {
-  const Section section(expand_shorthand(field, "type"), {"type", "class_weights", "reduction"});
+  const Section section(expand_shorthand(field, "type"), {"type", "class_weights", "reduction", "l1", "l2"});
   LossSpec loss;
   if (const auto type = section.find("type")) loss.kind = choose(*type, loss_names, "loss");
   if (const auto reduction = section.find("reduction")) loss.reduction = choose(*reduction, reduction_names, "reduction");
@@ -144,6 +144,8 @@ LossSpec read_loss(const Field& field) {
     if (!loss.class_weights.empty() && std::ranges::all_of(loss.class_weights, [](double w) { return w == 0; }))
       weights->fail("must not all be 0");
   }
+  if (const auto l1 = section.find("l1")) loss.l1 = non_negative(*l1);
+  if (const auto l2 = section.find("l2")) loss.l2 = non_negative(*l2);
   return loss;
 }
 

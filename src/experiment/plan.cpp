@@ -102,7 +102,7 @@ std::string structure_key(const YAML::Node& tree) {
   for (const char* key : {"name", "seed", "replicates", "sweep"}) copy.remove(key);
   if (copy["optimizer"]) erase_keys(copy["optimizer"], scalar_optimizer_keys);
   if (copy["schedule"]) erase_keys(copy["schedule"], scalar_schedule_keys);
-  if (copy["loss"] && copy["loss"].IsMap()) copy["loss"].remove("class_weights");
+  if (copy["loss"] && copy["loss"].IsMap()) erase_keys(copy["loss"], {"class_weights", "l1", "l2"});
   if (copy["train"] && copy["train"].IsMap()) erase_keys(copy["train"], {"clip_norm", "clip_value"});
   if (YAML::Node model = copy["model"]; model && model.IsMap()) {
     if (model["init"]) strip_init(model["init"]);

@@ -80,7 +80,7 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
     const EpochMetrics& e = metrics[m];
     const double values[fields] = {e.train_loss,      e.train_accuracy,      e.train_loss_running, e.train_accuracy_running,
                                    e.validation_loss, e.validation_accuracy, e.test_loss,          e.test_accuracy,
-                                   e.learning_rate,   e.gradient_norm};
+                                   e.learning_rate,   e.gradient_norm,       e.penalty};
     // Absent measurements (no test set, epoch 0's learning rate) are left out; a NaN loss is kept.
     for (std::size_t f = 0; f < fields; ++f)
       if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f], logged_epoch);

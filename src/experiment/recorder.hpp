@@ -98,7 +98,7 @@ inline constexpr const char* layer_stat_names[] = {"weight_norm",   "gradient_no
 // The names under which every member's metrics are stored, in the order of EpochMetrics.
 inline constexpr const char* metric_names[] = {"train_loss",      "train_accuracy", "train_loss_running", "train_accuracy_running",
                                                "validation_loss", "validation_accuracy", "test_loss",     "test_accuracy",
-                                               "learning_rate",   "gradient_norm"};
+                                               "learning_rate",   "gradient_norm",       "penalty"};
 // Recorded for each population's first member only: the same for every member.
 inline constexpr const char* first_member_metric_names[] = {"epoch_seconds", "updates"};
 

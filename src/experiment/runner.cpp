@@ -83,6 +83,7 @@ std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentC
       break;
   }
   values.emplace_back("optimizer.weight_decay", o.weight_decay);
+  values.insert(values.end(), {{"loss.l1", config.loss.l1}, {"loss.l2", config.loss.l2}});
   for (std::size_t i = 0; i < config.model.layers.size(); ++i) {
     const LayerSpec& layer = config.model.layers[i];
     if (layer.kind == LayerKind::dropout || layer.kind == LayerKind::gaussian_dropout)

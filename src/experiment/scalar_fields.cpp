@@ -31,6 +31,10 @@ constexpr std::array<std::pair<std::string_view, double TrainConfig::*>, 2> trai
     {"clip_norm", &TrainConfig::clip_norm},
     {"clip_value", &TrainConfig::clip_value},
 }};
+constexpr std::array<std::pair<std::string_view, double LossSpec::*>, 2> loss_numbers{{
+    {"l1", &LossSpec::l1},
+    {"l2", &LossSpec::l2},
+}};
 using LayerNumber = double& (*)(LayerSpec&);
 constexpr std::array<std::pair<std::string_view, LayerNumber>, 5> layer_numbers{{
     {"steepness", [](LayerSpec& layer) -> double& { return layer.activation.steepness; }},
@@ -56,7 +60,7 @@ std::optional<ScalarField> scalar_field(const std::string& key) {
   const auto in = [&](std::string_view prefix, const auto& table) {
     return text.starts_with(prefix) && member_of(table, after(text, prefix)) != nullptr;
   };
-  if (in("optimizer.", optimizer_numbers) || in("schedule.", schedule_numbers) || in("train.", train_numbers) ||
+  if (in("optimizer.", optimizer_numbers) || in("schedule.", schedule_numbers) || in("train.", train_numbers) || in("loss.", loss_numbers) ||
       key == "optimizer.betas" || key == "optimizer.layer_lr" || key == "loss.class_weights")
     return ScalarField{.name = key};
   constexpr std::string_view layers = "model.layers.";
@@ -81,6 +85,7 @@ std::vector<double> read_field(const ScalarField& field, const ExperimentConfig&
   if (name.starts_with("optimizer.")) return {config.optimizer.*member_of(optimizer_numbers, after(name, "optimizer."))};
   if (name.starts_with("schedule.")) return {config.schedule.*member_of(schedule_numbers, after(name, "schedule."))};
   if (name.starts_with("train.")) return {config.train.*member_of(train_numbers, after(name, "train."))};
+  if (name.starts_with("loss.")) return {config.loss.*member_of(loss_numbers, after(name, "loss."))};
   const auto member = member_of(layer_numbers, after(name, "layers."));
   std::vector<double> values;
   for (LayerSpec layer : config.model.layers) values.push_back(member(layer));
@@ -102,6 +107,8 @@ void write_field(const ScalarField& field, const std::vector<double>& values, Ex
     config.schedule.*member_of(schedule_numbers, after(name, "schedule.")) = values.at(0);
   } else if (name.starts_with("train.")) {
     config.train.*member_of(train_numbers, after(name, "train.")) = values.at(0);
+  } else if (name.starts_with("loss.")) {
+    config.loss.*member_of(loss_numbers, after(name, "loss.")) = values.at(0);
   } else {
     const auto member = member_of(layer_numbers, after(name, "layers."));
     if (values.size() != config.model.layers.size())

@@ -36,6 +36,11 @@ struct LossSpec {
   std::vector<double> class_weights;
   // Unset: the kind's default, sum for sse and mean for the others (reduction_of).
   std::optional<LossReduction> reduction;
+  // Weight penalties λ1 Σ|w| and λ2/2 Σ w² (weights, not biases), >= 0; 0 = none. They are
+  // part of the member's objective, but Loss::evaluate sees only outputs: the trainer adds
+  // them (train/penalty.hpp).
+  double l1 = 0.0;
+  double l2 = 0.0;
 };
 
 // The reduction a spec asks for, its kind's default when it names none.

@@ -175,6 +175,9 @@ std::unique_ptr<Loss<T>> make_loss(std::span<const LossSpec> members) {
     if (reduction_of(spec) != reduction)
       throw std::invalid_argument(std::string("make_loss: members disagree on the loss reduction (") +
                                   reduction_name(reduction) + " and " + reduction_name(reduction_of(spec)) + ")");
+    for (const double lambda : {spec.l1, spec.l2})
+      if (!(lambda >= 0.0) || !std::isfinite(lambda))
+        throw std::invalid_argument("make_loss: l1 and l2 must be finite and >= 0, got " + std::to_string(lambda));
     for (const double weight : spec.class_weights)
       if (!(weight >= 0.0) || !std::isfinite(weight))
         throw std::invalid_argument("make_loss: class weights must be finite and >= 0, got " + std::to_string(weight));

@@ -4,8 +4,9 @@
 // to come (early stopping, pruning masks, LR finder, ...) — is a TrainingHook in its own file.
 //
 // The contract (docs/design.md, "The training loop"):
-// - Hooks are called in the order of the list, every event in that order. Measuring hooks come
-//   first and fill ctx.state.current; the outcome hook then judges the epoch; observers last.
+// - Hooks are called in the order of the list, every event in that order. The penalty hook
+//   (train/penalty.hpp) comes first and completes the gradients; measuring hooks then fill
+//   ctx.state.current; the outcome hook judges the epoch; observers last.
 // - on_fit_begin: once, after the context is set up (and ctx.state restored on resume).
 // - on_epoch_begin(e): at the boundary before epoch e trains (the model holds the weights after
 //   e − 1); on_epochs_done(e): once, at the boundary after the last epoch trained.

@@ -40,6 +40,9 @@ struct EpochMetrics {
   double gradient_norm = not_measured;       // global, the epoch's last step, before clipping
   double epoch_seconds = not_measured;       // wall time of the epoch's batches (not deterministic)
   double updates = not_measured;             // optimiser steps taken so far
+  // λ1 Σ|w| + λ2/2 Σ w² of the member's LossSpec at the weights train_loss is measured at (not
+  // part of train_loss, which stays the data loss); not_measured without a penalty.
+  double penalty = not_measured;
   std::vector<LayerStats> layers;
   // Accuracy on the examples of each class (recall), on recorded epochs; empty otherwise or
   // when the task has no classes.

@@ -15,6 +15,7 @@
 #include "train/layer_statistics.hpp"
 #include "train/observer_hook.hpp"
 #include "train/outcome.hpp"
+#include "train/penalty.hpp"
 #include "train/probe.hpp"
 #include "train/train_metrics.hpp"
 
@@ -103,12 +104,13 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   TrainerState& state = ctx.state;
   const std::size_t members = ctx.member_count();
 
+  PenaltyHook penalty;  // first: the gradients every later hook and clipping see include it
   TrainMetricsHook train_metrics;
   HeldOutMetricsHook held_out_metrics;
   LayerStatisticsHook layer_statistics;
   ProbeHook probe;
   OutcomeHook outcome;
-  std::vector<TrainingHook*> list{&train_metrics, &held_out_metrics, &layer_statistics, &probe, &outcome};
+  std::vector<TrainingHook*> list{&penalty, &train_metrics, &held_out_metrics, &layer_statistics, &probe, &outcome};
   std::optional<EarlyStoppingHook> early_stopping;  // judges after the outcome, on the complete record
   if (config_.early_stopping) list.push_back(&early_stopping.emplace(*config_.early_stopping));
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());

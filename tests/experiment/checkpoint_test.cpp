@@ -78,6 +78,7 @@ TrainerState example_state(std::size_t members, std::size_t layers) {
                                                           .update_ratio = not_measured, .activation_std = 0.125});
     result.final_metrics.train_loss_running = 0.7 + 1e-16 * static_cast<double>(m);
     result.final_metrics.updates = 1234;
+    result.final_metrics.penalty = 0.03 + 1e-18 * static_cast<double>(m);
     result.final_metrics.train_class_accuracy = {0.5, std::numeric_limits<double>::quiet_NaN(), 1.0 / 7.0};
     result.final_metrics.test_class_accuracy = {0.25};
     state.results.push_back(result);
@@ -132,6 +133,7 @@ TEST(Checkpoint, RoundTripsEveryBit) {
     const EpochMetrics& metrics = back.results[m].final_metrics;
     EXPECT_TRUE(same(metrics.train_loss_running, state.results[m].final_metrics.train_loss_running));
     EXPECT_EQ(metrics.updates, 1234.0);
+    EXPECT_TRUE(same(metrics.penalty, state.results[m].final_metrics.penalty));
     ASSERT_EQ(metrics.train_class_accuracy.size(), 3u);
     EXPECT_TRUE(std::isnan(metrics.train_class_accuracy[1]));
     EXPECT_TRUE(same(metrics.train_class_accuracy[2], 1.0 / 7.0));
@@ -222,6 +224,26 @@ TEST(Checkpoint, ForeignOrMismatchedBytesAreInputErrors) {
   for (const auto& parameter : original.model->parameters()) weights.push_back({parameter.name, *parameter.value});
   const std::vector<std::byte> model_file = model_file_bytes(weights);
   expect_rejected_untouched(model_file, same_shape, "not an nnlab checkpoint");
+}
+
+// A checkpoint of format 3 (before the penalty) still restores, the penalty not measured.
+TEST(Checkpoint, FormatThreeStillRestores) {
+  Population original(5);
+  original.step(2);
+  SafetensorsFile file = parse_safetensors(encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2)), "v4");
+  nlohmann::json state = nlohmann::json::parse(file.metadata.at("state"));
+  const auto downgrade = [](nlohmann::json& metrics) { metrics["values"].erase(metrics["values"].begin() + 12); };
+  for (auto& member : state["members"]) downgrade(member["final"]);
+  for (auto& metrics : state["current"]) downgrade(metrics);
+  file.metadata["state"] = state.dump();
+  file.metadata["nnlab_checkpoint"] = "3";
+  Population restored(5);
+  const TrainerState back =
+      restore_checkpoint(safetensors_bytes(std::span<const NamedTensor>(file.tensors), file.metadata), "v3", *restored.model, *restored.optimizer);
+  EXPECT_TRUE(std::isnan(back.results[0].final_metrics.penalty));
+  EXPECT_TRUE(std::isnan(back.current[3].penalty));
+  EXPECT_EQ(back.results[0].final_metrics.updates, 1234.0);
+  EXPECT_TRUE(same(back.results[0].final_metrics.train_loss_running, 0.7));
 }
 
 // A checkpoint of format 2 (before running/per-class metrics and activation statistics) still

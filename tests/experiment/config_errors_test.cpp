@@ -118,6 +118,10 @@ TEST(ConfigErrors, OutOfRangeValues) {
             "mirror.yaml: loss.class_weights.1: must be >= 0, got -7");
   EXPECT_EQ(error_of(with("loss: {type: sse, class_weights: [0, 0]}\n")),
             "mirror.yaml: loss.class_weights: must not all be 0");
+  EXPECT_EQ(error_of(with("loss: {type: sse, l1: -0.001}\n")), "mirror.yaml: loss.l1: must be >= 0, got -0.001");
+  EXPECT_EQ(error_of(with("loss: {type: sse, l2: -1}\n")), "mirror.yaml: loss.l2: must be >= 0, got -1");
+  EXPECT_EQ(error_of(with("loss: {type: sse, l2: [0.1]}\n")), "mirror.yaml: loss.l2: expected a number, got a list");
+  EXPECT_EQ(error_of(with("loss: {type: sse, l_2: 0.1}\n")), "mirror.yaml: loss.l_2: unknown key; did you mean 'l2'?");
   EXPECT_EQ(error_of(with("success: {train_accuracy: 1.5}\n")),
             "mirror.yaml: success.train_accuracy: must be in [0, 1], got 1.5");
   EXPECT_EQ(error_of(with("schedule: {type: step, step_size: 0}\n")),

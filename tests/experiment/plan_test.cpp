@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -200,6 +201,50 @@ TEST(Plan, MembersOfASweepTrainAsTheyWouldAlone) {
     alone.replicates = 1;
     const RunSummary single = run_experiment(alone);
     EXPECT_EQ(single.members[0].result.final_metrics.train_loss, member.result.final_metrics.train_loss) << "member " << member.member;
+  }
+}
+
+// loss.l1 and loss.l2 are scalars: one population, each member with its own λ, recorded with it.
+TEST(Plan, PenaltiesShareAPopulation) {
+  const Plan plan = plan_of("sweep: {parameters: {loss.l1: [0, 0.001], loss.l2: [0, 0.01, 0.1]}}");
+  ASSERT_EQ(plan.trials.size(), 6u);
+  ASSERT_EQ(plan.populations.size(), 1u);
+  EXPECT_EQ(plan.populations[0].varying, (std::vector<std::string>{"loss.l1", "loss.l2"}));
+  const ExperimentConfig last = plan.trial_config(5), parsed = plan.parsed_trial_config(5);
+  EXPECT_EQ(last.loss.l1, 0.001);
+  EXPECT_EQ(last.loss.l2, 0.1);
+  EXPECT_EQ(parsed.loss.l1, 0.001);
+  EXPECT_EQ(parsed.loss.l2, 0.1);
+  EXPECT_EQ(plan.trial_config(1).loss.l2, 0.01);
+  EXPECT_EQ(plan.trial_config(1).loss.kind, LossKind::sse);  // `loss: sse` kept its type
+}
+
+// End to end: a member of a penalty sweep trains and records as it would alone, its λ recorded.
+TEST(Plan, PenaltySweepMembersTrainAsTheyWouldAlone) {
+  const Plan plan = plan_of("sweep: {parameters: {loss.l1: [0, 0.01], loss.l2: [0, 0.05]}}");
+  const RunSummary together = run_plan(plan);
+  ASSERT_EQ(together.members.size(), 12u);
+  for (const auto& member : together.members) {
+    SCOPED_TRACE(::testing::Message() << "member " << member.member);
+    ExperimentConfig alone = plan.parsed_trial_config(member.trial);
+    alone.seed = member.seed;
+    alone.replicates = 1;
+    const MemberResult single = run_experiment(alone).members[0].result;
+    EXPECT_EQ(single.final_metrics.train_loss, member.result.final_metrics.train_loss);
+    const double l1 = alone.loss.l1, l2 = alone.loss.l2;
+    if (l1 == 0 && l2 == 0) {
+      EXPECT_TRUE(std::isnan(member.result.final_metrics.penalty));
+    } else {
+      EXPECT_EQ(single.final_metrics.penalty, member.result.final_metrics.penalty);
+      EXPECT_GT(member.result.final_metrics.penalty, 0.0);
+    }
+    const auto recorded = [&](const std::string& key) {
+      for (const auto& [name, value] : member.hyperparameters)
+        if (name == key) return value;
+      return -1.0;
+    };
+    EXPECT_EQ(recorded("loss.l1"), l1);
+    EXPECT_EQ(recorded("loss.l2"), l2);
   }
 }
 

@@ -1,7 +1,7 @@
 // DESIGN §1 end to end: every member of a population with mixed hyper-parameters (learning
-// rate, momentum, sigmoid steepness, initialisation range, class weights, dropout) ends training with the
-// bit-identical weights and metrics it reaches trained alone, with 1 and with 2 threads, and on
-// every SIMD target the machine has (core/simd.hpp).
+// rate, momentum, sigmoid steepness, initialisation range, class weights, L1/L2 penalties,
+// dropout) ends training with the bit-identical weights and metrics it reaches trained alone,
+// with 1 and with 2 threads, and on every SIMD target the machine has (core/simd.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -51,6 +51,8 @@ Members mixed_members(int count) {
     }
     LossSpec loss{.kind = LossKind::sse, .class_weights = {}};
     if (k % 4 != 0) loss.class_weights = {1.0, 1.0 + 0.5 * (k % 3)};  // symmetric patterns weigh more
+    loss.l1 = k % 3 == 2 ? 1e-3 : 0.0;   // some members without a penalty, some with one or both
+    loss.l2 = k % 5 >= 3 ? 1e-2 : 0.0;
     OptimizerOptions sgd = defaults_for(OptimizerKind::sgd);
     sgd.lr = 0.05 + 0.05 * (k % 4);
     sgd.momentum = std::vector<double>{0.0, 0.5, 0.9}[static_cast<std::size_t>(k % 3)];
@@ -94,6 +96,7 @@ void expect_same_metrics(const EpochMetrics& alone, const EpochMetrics& together
   expect_same(alone.train_accuracy, together.train_accuracy, "train_accuracy");
   expect_same(alone.learning_rate, together.learning_rate, "learning_rate");
   expect_same(alone.gradient_norm, together.gradient_norm, "gradient_norm");
+  expect_same(alone.penalty, together.penalty, "penalty");
   ASSERT_EQ(alone.layers.size(), together.layers.size());
   for (std::size_t i = 0; i < alone.layers.size(); ++i) {
     expect_same(alone.layers[i].weight_norm, together.layers[i].weight_norm, "weight_norm " + std::to_string(i));
