@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "core/error.hpp"
 #include "experiment/config_parts.hpp"
@@ -200,33 +201,45 @@ void read_init_pair(const Field& field, InitSpec& weight, InitSpec& bias) {
   if (const auto bias_init = section.find("bias")) bias = read_init(*bias_init);
 }
 
-LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
-  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std"});
-  LayerSpec layer;
-  if (const auto type = section.find("type"))
-    layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
-  const std::string type_name(layer_kind_name(layer.kind));
-  switch (layer.kind) {
-    case LayerKind::dense: section.only({"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init"}, type_name); break;
-    case LayerKind::dropout:
-    case LayerKind::gaussian_dropout:
-      section.only({"type", "rate"}, type_name);
-      layer.rate = in_half_open_unit_interval(section.required("rate"));
-      return layer;
-    case LayerKind::gaussian_noise:
-      section.only({"type", "std"}, type_name);
-      layer.std = non_negative(section.required("std"));
-      return layer;
+// An int n (n x n) or a pair [h, w] of integers >= minimum.
+std::array<Index, 2> read_pair(const Field& field, Index minimum) {
+  if (!field.is_list()) {
+    const Index n = integer_at_least(field, minimum);
+    return {n, n};
   }
-  layer.units = integer_at_least(section.required("units"), 1);
+  const std::vector<Field> items = field.items();
+  if (items.size() != 2) field.fail(fmt::format("expected an integer or [h, w], got {} values", items.size()));
+  return {integer_at_least(items[0], minimum), integer_at_least(items[1], minimum)};
+}
+
+// The keys of each layer type (docs/config.md, "Layers").
+constexpr std::string_view activation_keys[] = {"activation", "steepness", "slope", "alpha"};
+
+std::vector<std::string_view> keys_of(LayerKind kind) {
+  std::vector<std::string_view> keys{"type"};
+  const auto add = [&](std::initializer_list<std::string_view> more) { keys.insert(keys.end(), more); };
+  switch (kind) {
+    case LayerKind::dense: add({"units", "bias", "init"}); break;
+    case LayerKind::conv2d: add({"filters", "kernel", "stride", "padding", "bias", "init"}); break;
+    case LayerKind::maxpool2d:
+    case LayerKind::avgpool2d: add({"size", "stride"}); break;
+    case LayerKind::flatten: break;
+    case LayerKind::dropout:
+    case LayerKind::gaussian_dropout: add({"rate"}); break;
+    case LayerKind::gaussian_noise: add({"std"}); break;
+  }
+  if (kind == LayerKind::dense || kind == LayerKind::conv2d)
+    keys.insert(keys.end(), std::begin(activation_keys), std::end(activation_keys));
+  return keys;
+}
+
+// The activation and its parameters; a parameter the activation does not have is a mistake.
+void read_activation(const Section& section, LayerSpec& layer) {
   std::string activation_name = "identity";
   if (const auto activation = section.find("activation")) {
     layer.activation.kind = choose(*activation, activation_names, "activation");
     activation_name = activation->text();
   }
-  if (const auto bias = section.find("bias")) layer.bias = bias->boolean();
-
-  // An activation parameter the activation does not have is a mistake, not something to ignore.
   const auto parameter = [&](std::string_view key, ActivationKind owner) -> std::optional<Field> {
     std::optional<Field> found = section.find(key);
     if (found && layer.activation.kind != owner)
@@ -237,7 +250,48 @@ LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const Init
     layer.activation.steepness = positive(*steepness);
   if (const auto slope = parameter("slope", ActivationKind::leaky_relu)) layer.activation.slope = slope->number();
   if (const auto alpha = parameter("alpha", ActivationKind::elu)) layer.activation.alpha = alpha->number();
+}
 
+LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
+  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std",
+                                "filters", "kernel", "stride", "padding", "size"});
+  LayerSpec layer;
+  if (const auto type = section.find("type"))
+    layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
+  const std::vector<std::string_view> keys = keys_of(layer.kind);
+  section.only(keys, layer_kind_name(layer.kind));
+  switch (layer.kind) {
+    case LayerKind::dense: layer.units = integer_at_least(section.required("units"), 1); break;
+    case LayerKind::conv2d: {
+      layer.filters = integer_at_least(section.required("filters"), 1);
+      layer.kernel = read_pair(section.required("kernel"), 1);
+      layer.stride = {1, 1};
+      if (const auto stride = section.find("stride")) layer.stride = read_pair(*stride, 1);
+      if (const auto padding = section.find("padding")) {
+        if (!padding->is_list() && (padding->text() == "valid" || padding->text() == "same")) {
+          layer.same_padding = padding->text() == "same";
+        } else if (!padding->is_list() && (padding->text().empty() || !std::isdigit(static_cast<unsigned char>(padding->text().front())))) {
+          padding->fail(fmt::format("expected valid, same, an integer or [h, w], got {}", padding->shown()));
+        } else {
+          layer.padding = read_pair(*padding, 0);
+        }
+      }
+      break;
+    }
+    case LayerKind::maxpool2d:
+    case LayerKind::avgpool2d:
+      layer.kernel = {2, 2};
+      if (const auto size = section.find("size")) layer.kernel = read_pair(*size, 1);
+      layer.stride = layer.kernel;
+      if (const auto stride = section.find("stride")) layer.stride = read_pair(*stride, 1);
+      return layer;
+    case LayerKind::flatten: return layer;
+    case LayerKind::dropout:
+    case LayerKind::gaussian_dropout: layer.rate = in_half_open_unit_interval(section.required("rate")); return layer;
+    case LayerKind::gaussian_noise: layer.std = non_negative(section.required("std")); return layer;
+  }
+  read_activation(section, layer);
+  if (const auto bias = section.find("bias")) layer.bias = bias->boolean();
   layer.weight_init = weight_init;
   layer.bias_init = bias_init;
   if (const auto init = section.find("init")) read_init_pair(*init, layer.weight_init, layer.bias_init);
@@ -247,8 +301,15 @@ LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const Init
 }  // namespace
 
 void read_model(const Field& field, const fs::path& base_dir, ExperimentConfig& config) {
-  const Section section(field, {"inputs", "from", "init", "layers"});
+  const Section section(field, {"inputs", "input_shape", "from", "init", "layers"});
   if (const auto inputs = section.find("inputs")) config.model.inputs = integer_at_least(*inputs, 0);
+  if (const auto shape = section.find("input_shape")) {
+    if (!shape->is_list()) shape->fail(fmt::format("expected [C, H, W] or [features], got {}", shape->shown()));
+    const std::vector<Field> items = shape->items();
+    if (items.size() != 1 && items.size() != 3)
+      shape->fail(fmt::format("expected [C, H, W] or [features], got {} values", items.size()));
+    for (const Field& item : items) config.model.input_shape.push_back(integer_at_least(item, 1));
+  }
   if (const auto from = section.find("from")) config.model_from = path_value(*from, base_dir);
   InitSpec weight_init;
   InitSpec bias_init;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
 #include "experiment/plan.hpp"
 #include "experiment/plan_data.hpp"
@@ -49,7 +50,12 @@ PopulationShape shape_of(const Plan& plan, const PlannedPopulation& population, 
                          bool recorded) {
   PopulationShape shape{.model = head.model};
   if (shape.model.inputs == 0) shape.model.inputs = data.train.features();
-  resolve_units(shape.model);
+  if (shape.model.input_shape.empty()) shape.model.input_shape = default_input_shape(shape.model.inputs, data.train.example_shape);
+  try {
+    resolve_shapes(shape.model);
+  } catch (const std::invalid_argument&) {  // the runner reports it; the estimate has no sizes to give
+    shape.model.layers.clear();
+  }
   shape.members = static_cast<double>(population.trials.size()) * static_cast<double>(plan.replicates);
   shape.optimizer_buffers = population_buffers(head.optimizer, population);
   shape.examples = static_cast<double>(data.train.size());
@@ -77,12 +83,14 @@ int optimizer_buffer_count(const OptimizerOptions& options) {
 
 double parameters_per_member(const ModelSpec& spec) {
   ModelSpec model = spec;
-  resolve_units(model);
-  double count = 0, inputs = static_cast<double>(model.inputs);
-  for (const LayerSpec& layer : model.layers) {
-    count += static_cast<double>(layer_parameter_count(layer, static_cast<Index>(inputs)));
-    inputs = static_cast<double>(layer.units);
+  try {
+    resolve_shapes(model);
+  } catch (const std::invalid_argument&) {
+    return 0;
   }
+  double count = 0;
+  for (std::size_t i = 0; i < model.layers.size(); ++i)
+    count += static_cast<double>(layer_parameter_count(model.layers[i], input_shape_of(model, i)));
   return count;
 }
 

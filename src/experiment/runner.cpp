@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -46,7 +47,19 @@ ModelSpec resolve_model(const ExperimentConfig& config, const Dataset& train) {
                                  train.features()));
   }
   if (spec.layers.empty()) throw InputError(fmt::format("{}: model.layers: at least one layer is required", where(config)));
-  resolve_units(spec);
+  // One example's shape: the config's, else the data's ([1, H, W] for images, [F] otherwise).
+  if (spec.input_shape.empty()) {
+    spec.input_shape = default_input_shape(spec.inputs, train.example_shape);
+  } else if (const Index features = std::accumulate(spec.input_shape.begin(), spec.input_shape.end(), Index{1}, std::multiplies<>());
+             features != train.features()) {
+    throw InputError(fmt::format("{}: model.input_shape: {} is {} features, but the training data has {}", where(config),
+                                 shape_text(spec.input_shape), features, train.features()));
+  }
+  try {
+    resolve_shapes(spec);
+  } catch (const std::invalid_argument& error) {
+    throw InputError(fmt::format("{}: {}", where(config), error.what()));
+  }
   const Index outputs = spec.layers.back().units;
   if (config.loss.kind == LossKind::cross_entropy && outputs < 2)
     throw InputError(fmt::format("{}: loss: cross_entropy needs >= 2 outputs, the last layer has {}", where(config), outputs));

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "nn/noise_draws.hpp"
-#include "nn/noise_layer.hpp"
+#include "nn/pass_through.hpp"
 
 namespace nnlab {
 
@@ -21,9 +21,9 @@ Dropout<T>::Dropout(std::vector<double> rates, std::vector<std::uint64_t> seeds,
 template <typename T>
 const TensorT<T>& Dropout<T>::forward(const TensorT<T>& input, const ForwardContext& context) {
   const Index population = this->population();
-  noise_layer::check_input(input, population, "Dropout");
+  pass_through::check_input(input, population, "Dropout");
   noisy_ = context.mode == Mode::train;
-  if (!noisy_) return noise_layer::identity(input, population, output_);
+  if (!noisy_) return pass_through::identity(input, population, output_);
   const Index rows = input.dim(1), features = input.dim(2), count = rows * features;
   const bool shared = input.dim(0) == 1;
   output_.resize({population, rows, features});
@@ -50,7 +50,7 @@ template <typename T>
 const TensorT<T>& Dropout<T>::backward(const TensorT<T>& grad_output, bool need_input_grad) {
   if (!need_input_grad) return no_grad_;
   if (!noisy_) return grad_output;
-  return noise_layer::times_noise(grad_output, noise_, grad_input_);
+  return pass_through::times_noise(grad_output, noise_, grad_input_);
 }
 
 template class Dropout<float>;

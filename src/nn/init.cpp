@@ -68,12 +68,15 @@ void fill_orthogonal(CounterRng& rng, double gain, Index rows, Index cols, std::
     }
 }
 
-// Fills `values` per spec; rows/cols give the weight's shape (fan_out, fan_in).
-void fill(const InitSpec& spec, CounterRng& rng, Index fan_out, Index fan_in, bool is_bias, std::span<double> values) {
+// Fills `values` per spec; rows/cols give the weight's shape (fan_out, fan_in). A convolution's
+// fans are PyTorch's: fan_in = C_in·kh·kw (its rows' length), fan_out = C_out·kh·kw
+// (fan_out · receptive_field), which only the Xavier kinds read.
+void fill(const InitSpec& spec, CounterRng& rng, Index fan_out, Index fan_in, bool is_bias, std::span<double> values,
+          Index receptive_field = 1) {
   if (fan_in <= 0 || fan_out <= 0)
     throw std::invalid_argument("init: fan_in and fan_out must be > 0, got " + std::to_string(fan_in) + ", " +
                                 std::to_string(fan_out));
-  const auto in = static_cast<double>(fan_in), out = static_cast<double>(fan_out);
+  const auto in = static_cast<double>(fan_in), out = static_cast<double>(fan_out * receptive_field);
   switch (spec.kind) {
     case InitKind::torch_default: {
       const double bound = 1.0 / std::sqrt(in);
@@ -122,13 +125,13 @@ void store(std::span<const double> values, std::span<T> target) {
 
 template <typename T>
 void init_weight(const InitSpec& spec, std::uint64_t seed, int layer_index, Index fan_out, Index fan_in,
-                 std::span<T> weight) {
+                 std::span<T> weight, Index receptive_field) {
   if (static_cast<Index>(weight.size()) != fan_out * fan_in)
     throw std::invalid_argument("init_weight: " + std::to_string(weight.size()) + " values for [" +
                                 std::to_string(fan_out) + ", " + std::to_string(fan_in) + "]");
   CounterRng rng(seed, RngPurpose::init, static_cast<std::uint32_t>(layer_index), 0);
   std::vector<double> values(weight.size());
-  fill(spec, rng, fan_out, fan_in, false, values);
+  fill(spec, rng, fan_out, fan_in, false, values, receptive_field);
   store<T>(values, weight);
 }
 
@@ -144,8 +147,8 @@ void init_bias(const InitSpec& spec, std::uint64_t seed, int layer_index, Index 
   store<T>(values, bias);
 }
 
-template void init_weight<float>(const InitSpec&, std::uint64_t, int, Index, Index, std::span<float>);
-template void init_weight<double>(const InitSpec&, std::uint64_t, int, Index, Index, std::span<double>);
+template void init_weight<float>(const InitSpec&, std::uint64_t, int, Index, Index, std::span<float>, Index);
+template void init_weight<double>(const InitSpec&, std::uint64_t, int, Index, Index, std::span<double>, Index);
 template void init_bias<float>(const InitSpec&, std::uint64_t, int, Index, Index, std::span<float>);
 template void init_bias<double>(const InitSpec&, std::uint64_t, int, Index, Index, std::span<double>);
 

@@ -1,7 +1,13 @@
 #include "nn/layer_kinds.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <numeric>
+#include <stdexcept>
 
 namespace nnlab {
 namespace {
@@ -10,18 +16,49 @@ struct KindFacts {
   std::string_view name;
   bool preserves_shape;
   bool noise;
+  bool weights;
 };
 
 // In LayerKind's order.
-constexpr std::array<KindFacts, 4> facts{{
-    {"dense", false, false},
-    {"dropout", true, true},
-    {"gaussian_noise", true, true},
-    {"gaussian_dropout", true, true},
+constexpr std::array<KindFacts, 8> facts{{
+    {"dense", false, false, true},
+    {"dropout", true, true, false},
+    {"gaussian_noise", true, true, false},
+    {"gaussian_dropout", true, true, false},
+    {"conv2d", false, false, true},
+    {"maxpool2d", false, false, false},
+    {"avgpool2d", false, false, false},
+    {"flatten", false, false, false},
 }};
-constexpr std::array<std::string_view, facts.size()> names{facts[0].name, facts[1].name, facts[2].name, facts[3].name};
+constexpr auto names = [] {
+  std::array<std::string_view, facts.size()> result{};
+  for (std::size_t i = 0; i < facts.size(); ++i) result[i] = facts[i].name;
+  return result;
+}();
 
 const KindFacts& of(LayerKind kind) { return facts[static_cast<std::size_t>(kind)]; }
+
+Index product(const Shape& shape) { return std::accumulate(shape.begin(), shape.end(), Index{1}, std::multiplies<>()); }
+
+[[noreturn]] void fail(std::size_t layer, const char* key, const std::string& reason) {
+  throw std::invalid_argument(fmt::format("model.layers.{}.{}: {}", layer, key, reason));
+}
+
+// The [C, H', W'] a window of `kernel` at `stride` over [C, H, W] padded by `padding` leaves.
+Shape windowed(const Shape& input, const LayerSpec& layer, std::size_t i, Index channels) {
+  std::array<Index, 2> out{};
+  for (std::size_t d = 0; d < 2; ++d) {
+    const Index extent = input[d + 1] + 2 * layer.padding[d];
+    if (layer.kernel[d] > extent)
+      fail(i, "kernel",
+           fmt::format("[{}, {}] does not fit the input {}{}", layer.kernel[0], layer.kernel[1], shape_text(input),
+                       layer.padding[0] + layer.padding[1] > 0
+                           ? fmt::format(" padded to [{}, {}]", input[1] + 2 * layer.padding[0], input[2] + 2 * layer.padding[1])
+                           : std::string()));
+    out[d] = (extent - layer.kernel[d]) / layer.stride[d] + 1;
+  }
+  return {channels, out[0], out[1]};
+}
 
 }  // namespace
 
@@ -37,18 +74,61 @@ std::span<const std::string_view> layer_kind_names() { return names; }
 
 bool preserves_shape(LayerKind kind) { return of(kind).preserves_shape; }
 bool is_noise(LayerKind kind) { return of(kind).noise; }
+bool has_weights(LayerKind kind) { return of(kind).weights; }
 
-void resolve_units(ModelSpec& model) {
-  Index inputs = model.inputs;
-  for (LayerSpec& layer : model.layers) {
-    if (preserves_shape(layer.kind)) layer.units = inputs;
-    inputs = layer.units;
+std::string shape_text(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+
+void resolve_shapes(ModelSpec& model) {
+  if (model.input_shape.empty()) model.input_shape = {model.inputs};
+  Shape input = model.input_shape;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    LayerSpec& layer = model.layers[i];
+    const bool spatial = layer.kind == LayerKind::conv2d || layer.kind == LayerKind::maxpool2d || layer.kind == LayerKind::avgpool2d;
+    if (spatial && input.size() != 3)
+      fail(i, "type",
+           fmt::format("{} needs a [C, H, W] input, got {} (set model.input_shape, or move it before the flatten or dense "
+                       "layer)",
+                       layer_kind_name(layer.kind), shape_text(input)));
+    switch (layer.kind) {
+      case LayerKind::dense: layer.shape = {layer.units}; break;
+      case LayerKind::conv2d:
+        if (layer.same_padding) {
+          if (layer.kernel[0] % 2 == 0 || layer.kernel[1] % 2 == 0)
+            fail(i, "padding", fmt::format("same needs an odd kernel, got [{}, {}]", layer.kernel[0], layer.kernel[1]));
+          if (layer.stride[0] != 1 || layer.stride[1] != 1)
+            fail(i, "padding", fmt::format("same needs stride 1, got [{}, {}]", layer.stride[0], layer.stride[1]));
+          layer.padding = {(layer.kernel[0] - 1) / 2, (layer.kernel[1] - 1) / 2};
+        }
+        layer.shape = windowed(input, layer, i, layer.filters);
+        break;
+      case LayerKind::maxpool2d:
+      case LayerKind::avgpool2d: layer.shape = windowed(input, layer, i, input[0]); break;
+      case LayerKind::flatten: layer.shape = {product(input)}; break;
+      case LayerKind::dropout:
+      case LayerKind::gaussian_noise:
+      case LayerKind::gaussian_dropout: layer.shape = input; break;
+    }
+    layer.units = product(layer.shape);
+    input = layer.shape;
   }
 }
 
-Index layer_parameter_count(const LayerSpec& layer, Index inputs) {
-  if (layer.kind != LayerKind::dense) return 0;
-  return layer.units * inputs + (layer.bias ? layer.units : 0);
+Shape default_input_shape(Index features, const Shape& example_shape) {
+  if (example_shape.size() == 2 && example_shape[0] * example_shape[1] == features) return {1, example_shape[0], example_shape[1]};
+  return {features};
+}
+
+const Shape& input_shape_of(const ModelSpec& model, std::size_t layer) {
+  return layer == 0 ? model.input_shape : model.layers[layer - 1].shape;
+}
+
+Index layer_parameter_count(const LayerSpec& layer, const Shape& input) {
+  const Index bias = layer.bias ? 1 : 0;
+  switch (layer.kind) {
+    case LayerKind::dense: return layer.units * product(input) + bias * layer.units;
+    case LayerKind::conv2d: return layer.filters * input.at(0) * layer.kernel[0] * layer.kernel[1] + bias * layer.filters;
+    default: return 0;
+  }
 }
 
 }  // namespace nnlab

@@ -1,40 +1,63 @@
 #include "nn/model.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <numeric>
 #include <stdexcept>
 
 #include "core/text.hpp"
 #include "nn/activation.hpp"
 #include "nn/dense.hpp"
+#include "nn/conv2d.hpp"
 #include "nn/dropout.hpp"
+#include "nn/flatten.hpp"
 #include "nn/gaussian_noise.hpp"
 #include "nn/init.hpp"
 #include "nn/layer_kinds.hpp"
+#include "nn/pooling.hpp"
 
 namespace nnlab {
 namespace {
 
 std::string where(std::size_t layer, const char* key) { return fmt::format("model.layers.{}.{}", layer, key); }
 
+// Kinds that carry an activation applied after them.
+bool takes_activation(LayerKind kind) { return kind == LayerKind::dense || kind == LayerKind::conv2d; }
+
 // One layer of one member's spec: the values its kind uses, in range.
 void validate_layer(const LayerSpec& layer, std::size_t i) {
-  if (layer.kind != LayerKind::dense && layer.activation.kind != ActivationKind::identity)
+  if (!takes_activation(layer.kind) && layer.activation.kind != ActivationKind::identity)
     throw std::invalid_argument(
         fmt::format("{}: {} takes no activation (got {})", where(i, "activation"), layer_kind_name(layer.kind),
                     activation_name(layer.activation.kind)));
+  if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
+    throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
+  if (has_weights(layer.kind) && layer.bias && layer.bias_init.kind == InitKind::orthogonal)
+    throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
+  const auto positive_pair = [&](const std::array<Index, 2>& pair, const char* key, Index least) {
+    if (pair[0] < least || pair[1] < least)
+      throw std::invalid_argument(fmt::format("{}: must be >= {}, got [{}, {}]", where(i, key), least, pair[0], pair[1]));
+  };
   switch (layer.kind) {
     case LayerKind::dense:
       if (layer.units <= 0)
         throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "units"), layer.units));
-      if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
-        throw std::invalid_argument(
-            fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
-      if (layer.bias && layer.bias_init.kind == InitKind::orthogonal)
-        throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
       return;
+    case LayerKind::conv2d:
+      if (layer.filters <= 0)
+        throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "filters"), layer.filters));
+      positive_pair(layer.padding, "padding", 0);
+      [[fallthrough]];
+    case LayerKind::maxpool2d:
+    case LayerKind::avgpool2d:
+      positive_pair(layer.kernel, "kernel", 1);
+      positive_pair(layer.stride, "stride", 1);
+      return;
+    case LayerKind::flatten: return;
     case LayerKind::dropout:
     case LayerKind::gaussian_dropout:
       if (!(layer.rate >= 0.0 && layer.rate < 1.0))
@@ -64,12 +87,17 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
           "{}: member {} has {} but member 0 has {}; a population must share its structure", key, m, mine, theirs));
     };
     if (spec.inputs != first.inputs) throw differs("model.inputs", spec.inputs, first.inputs);
+    if (spec.input_shape != first.input_shape)
+      throw differs("model.input_shape", shape_text(spec.input_shape), shape_text(first.input_shape));
     if (spec.layers.size() != first.layers.size())
       throw differs("model.layers", spec.layers.size(), first.layers.size());
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
       const LayerSpec &mine = spec.layers[i], &theirs = first.layers[i];
       if (mine.kind != theirs.kind) throw differs(where(i, "type"), layer_kind_name(mine.kind), layer_kind_name(theirs.kind));
-      if (mine.kind != LayerKind::dense) continue;
+      if (mine.kernel != theirs.kernel || mine.stride != theirs.stride || mine.padding != theirs.padding ||
+          mine.same_padding != theirs.same_padding || mine.filters != theirs.filters)
+        throw differs(where(i, "type"), "another window", "its own");
+      if (!has_weights(mine.kind)) continue;
       if (mine.units != theirs.units) throw differs(where(i, "units"), mine.units, theirs.units);
       if (mine.bias != theirs.bias) throw differs(where(i, "bias"), mine.bias, theirs.bias);
       if (mine.activation.kind != theirs.activation.kind)
@@ -82,7 +110,9 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
 // "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
 // A noise layer: "rate=0.5", or "rate per member".
 std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
-  if (const LayerSpec& head = specs.front().layers[layer]; head.kind != LayerKind::dense) {
+  const LayerSpec& head = specs.front().layers[layer];
+  if (!is_noise(head.kind) && !has_weights(head.kind)) return "";
+  if (is_noise(head.kind)) {
     const bool is_std = head.kind == LayerKind::gaussian_noise;
     double LayerSpec::*field = is_std ? &LayerSpec::std : &LayerSpec::rate;
     const char* name = is_std ? "std" : "rate";
@@ -115,7 +145,13 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
                           bool fold_final_softmax)
     : specs_(members.begin(), members.end()), population_(static_cast<Index>(members.size())) {
   validate(members, seeds);
-  for (ModelSpec& spec : specs_) resolve_units(spec);
+  for (ModelSpec& spec : specs_) {
+    resolve_shapes(spec);
+    const Index features = std::accumulate(spec.input_shape.begin(), spec.input_shape.end(), Index{1}, std::multiplies<>());
+    if (features != spec.inputs)
+      throw std::invalid_argument(fmt::format("model.input_shape: {} is {} features, but model.inputs is {}",
+                                              shape_text(spec.input_shape), features, spec.inputs));
+  }
   const std::vector<LayerSpec>& structure = specs_.front().layers;
   const std::vector<std::uint64_t> member_seeds(seeds.begin(), seeds.end());
   const auto per_member = [&](std::size_t i, double LayerSpec::*field) {
@@ -144,6 +180,35 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
         layers_.push_back(std::move(dense));
         break;
       }
+      case LayerKind::conv2d: {
+        const Shape& in = input_shape_of(specs_.front(), i);
+        const LayerSpec& layer = structure[i];
+        const Conv2dGeometry geometry{.channels = in[0], .height = in[1], .width = in[2], .filters = layer.filters,
+                                      .kernel = layer.kernel, .stride = layer.stride, .padding = layer.padding};
+        auto conv = std::make_unique<Conv2d<T>>(population_, geometry, layer.bias, index);
+        const Index patch = geometry.patch(), receptive = layer.kernel[0] * layer.kernel[1];
+        for (Index m = 0; m < population_; ++m) {
+          const LayerSpec& mine = specs_[static_cast<std::size_t>(m)].layers[i];
+          const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
+          init_weight<T>(mine.weight_init, seed, index, layer.filters, patch,
+                         {conv->weight().slice(m), static_cast<std::size_t>(layer.filters * patch)}, receptive);
+          if (layer.bias)
+            init_bias<T>(mine.bias_init, seed, index, layer.filters, patch,
+                         {conv->bias().slice(m), static_cast<std::size_t>(layer.filters)});
+        }
+        layers_.push_back(std::move(conv));
+        break;
+      }
+      case LayerKind::maxpool2d:
+      case LayerKind::avgpool2d: {
+        const Shape& in = input_shape_of(specs_.front(), i);
+        const PoolGeometry geometry{
+            .channels = in[0], .height = in[1], .width = in[2], .window = structure[i].kernel, .stride = structure[i].stride};
+        const PoolMode mode = structure[i].kind == LayerKind::maxpool2d ? PoolMode::max : PoolMode::average;
+        layers_.push_back(std::make_unique<Pool2d<T>>(population_, mode, geometry, index));
+        break;
+      }
+      case LayerKind::flatten: layers_.push_back(std::make_unique<Flatten<T>>(population_)); break;
       case LayerKind::dropout:
         layers_.push_back(std::make_unique<Dropout<T>>(per_member(i, &LayerSpec::rate), member_seeds, index));
         stochastic_ = true;
@@ -170,6 +235,7 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     inputs = units;
   }
   layer_outputs_.assign(structure.size(), nullptr);
+  for (const ParameterRef<T>& parameter : parameters()) grads_.push_back(parameter.grad);
 
   // The fused kernel is chosen by structure alone (never by P), so P = 1 takes it too.
   if (SmallNetworkKernel<T>::supports(specs_.front())) {
@@ -220,11 +286,7 @@ void Sequential<T>::backward(const TensorT<T>& grad_output) {
 
 template <typename T>
 void Sequential<T>::zero_grad() {
-  for (Dense<T>* dense : dense_) {
-    if (dense == nullptr) continue;
-    dense->weight_grad().zero();
-    dense->bias_grad().zero();
-  }
+  for (TensorT<T>* grad : grads_) grad->zero();
 }
 
 template <typename T>
@@ -263,11 +325,9 @@ std::vector<const TensorT<T>*> Sequential<T>::layer_outputs() const {
 
 template <typename T>
 Index Sequential<T>::parameter_count() const {
-  Index count = 0, inputs = this->inputs();
-  for (const LayerSpec& layer : specs_.front().layers) {
-    count += layer_parameter_count(layer, inputs);
-    inputs = layer.units;
-  }
+  Index count = 0;
+  const ModelSpec& spec = specs_.front();
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) count += layer_parameter_count(spec.layers[i], input_shape_of(spec, i));
   return count;
 }
 
@@ -278,14 +338,18 @@ std::string Sequential<T>::summary() const {
     std::string layer, activation, shape, parameters;
   };
   std::vector<Row> rows{{"Layer (type)", "Activation", "Output Shape", "Param #"}};
-  Index inputs = this->inputs();
   for (std::size_t i = 0; i < structure.size(); ++i) {
     const LayerSpec& layer = structure[i];
-    const std::string type = layer.kind == LayerKind::dense ? std::string(layer.bias ? "Dense" : "Dense, no bias")
-                                                            : std::string(layer_kind_name(layer.kind));
+    std::string type = layer.kind == LayerKind::dense ? std::string("Dense") : std::string(layer_kind_name(layer.kind));
+    if (layer.kind == LayerKind::conv2d || layer.kind == LayerKind::maxpool2d || layer.kind == LayerKind::avgpool2d)
+      type += fmt::format(" {}x{}{}", layer.kernel[0], layer.kernel[1],
+                          layer.stride == std::array<Index, 2>{1, 1} || layer.stride == layer.kernel
+                              ? std::string()
+                              : fmt::format(" stride {}x{}", layer.stride[0], layer.stride[1]));
+    if (has_weights(layer.kind) && !layer.bias) type += ", no bias";
     rows.push_back({fmt::format("layers.{} ({})", i, type), describe_activation(specs_, i),
-                    fmt::format("(None, {})", layer.units), with_thousands(layer_parameter_count(layer, inputs))});
-    inputs = layer.units;
+                    fmt::format("(None, {})", fmt::join(layer.shape, ", ")),
+                    with_thousands(layer_parameter_count(layer, input_shape_of(specs_.front(), i)))});
   }
   std::size_t width_layer = 0, width_activation = 0, width_shape = 0, width_parameters = 0;
   for (const Row& row : rows) {

@@ -69,6 +69,7 @@ class Sequential {
   std::vector<Dense<T>*> dense_;                  // config layer i's dense layer (null for other kinds), owned by layers_
   std::unique_ptr<SmallNetworkKernel<T>> kernel_;  // when SmallNetworkKernel supports the structure
   TensorT<T> fused_output_, grad_output_;
+  std::vector<TensorT<T>*> grads_;                // every parameter's gradient, zeroed per step
   std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
   std::vector<const TensorT<T>*> layer_outputs_;  // per config layer, set by forward
   std::vector<const TensorT<T>*> outputs_;        // per layers_ entry, set by forward

@@ -2,6 +2,7 @@
 // spec per member, which must agree in structure and may differ in scalar values.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -48,15 +49,25 @@ enum class LayerKind {
   dropout,           // rate: inverted dropout in training, identity in evaluation
   gaussian_noise,    // std: x + N(0, std²) in training (Keras GaussianNoise)
   gaussian_dropout,  // rate: x · N(1, rate / (1 − rate)) in training (Keras GaussianDropout)
+  conv2d,            // filters, kernel, stride, padding, bias, activation, init: [C, H, W] -> [filters, H', W']
+  maxpool2d,         // kernel (the pool size), stride: [C, H, W] -> [C, H', W']
+  avgpool2d,
+  flatten,           // [C, H, W] -> [C·H·W] (the same floats: activations are stored flat)
 };
 
 struct LayerSpec {
   LayerKind kind = LayerKind::dense;
-  // Output features. dense: from the config; the shape-preserving kinds: their input's,
-  // filled in by resolve_units (nn/layer_kinds.hpp).
+  // Output features. dense: from the config; every other kind: from its input's shape, filled
+  // in by resolve_shapes (nn/layer_kinds.hpp) with `shape`, the output shape of one example.
   Index units = 0;
   double rate = 0.0;  // dropout, gaussian_dropout: [0, 1)
   double std = 0.0;   // gaussian_noise: >= 0
+  Index filters = 0;                      // conv2d: output channels
+  std::array<Index, 2> kernel{0, 0};      // conv2d: the kernel; pools: the window (h, w)
+  std::array<Index, 2> stride{0, 0};      // conv2d: default 1; pools: default the window
+  std::array<Index, 2> padding{0, 0};     // conv2d: zeros added on each side (h, w)
+  bool same_padding = false;              // conv2d `padding: same`: padding = (kernel − 1) / 2
+  Shape shape;                            // resolved: one example's output shape
   bool bias = true;
   ActivationSpec activation;
   InitSpec weight_init;
@@ -65,6 +76,8 @@ struct LayerSpec {
 
 struct ModelSpec {
   Index inputs = 0;
+  // One example's shape, [C, H, W] or [F]; empty = [inputs]. Its product is `inputs`.
+  Shape input_shape;
   std::vector<LayerSpec> layers;
 };
 

@@ -111,5 +111,26 @@ TEST_F(ErrorLines, EarlyStoppingOnAMissingSetNamesTheKey) {
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
 }
 
+// Layers that cannot take their input's shape: exit 2, one line naming the layer's key.
+TEST_F(ErrorLines, ConvolutionShapeProblemsNameTheLayerKey) {
+  const auto run = [&](const std::string& model) {
+    const fs::path file = scratch_ / "cnn.yaml";
+    std::ofstream(file) << "data: {train: xor}\nmodel: " << model << "\nloss: sse\ntrain: {epochs: 1, batch: full}\n";
+    const Result result = nnlab({"run", file.string(), "--quiet", "--no-store"});
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    return result;
+  };
+  expect_short_error(run("{input_shape: [1, 1, 2], layers: [{type: conv2d, filters: 2, kernel: 3}, {type: flatten}, {units: 1}]}"),
+                     {"cnn.yaml", "model.layers.0.kernel: [3, 3] does not fit the input [1, 1, 2]"});
+  expect_short_error(run("{input_shape: [1, 1, 2], layers: [{type: maxpool2d, size: 2}, {type: flatten}, {units: 1}]}"),
+                     {"model.layers.0.kernel: [2, 2] does not fit the input [1, 1, 2]"});
+  expect_short_error(run("{input_shape: [1, 2, 2], layers: [{units: 1}]}"),
+                     {"model.input_shape: [1, 2, 2] is 4 features, but the training data has 2"});
+  expect_short_error(run("{input_shape: [2, 1, 1], layers: [{type: flatten}, {type: conv2d, filters: 1, kernel: 1}, {units: 1}]}"),
+                     {"model.layers.1.type: conv2d needs a [C, H, W] input, got [2]"});
+  expect_short_error(run("{layers: [{type: conv2d, filters: 1, kernel: 1}, {units: 1}]}"),
+                     {"model.layers.0.type: conv2d needs a [C, H, W] input, got [2] (set model.input_shape"});
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -198,9 +198,11 @@ TEST(ConfigErrors, UnknownNamesSuggestTheClosest) {
             "mirror.yaml: data.train.source: unknown data source 'fashion_mnist'; did you mean 'fashion-mnist'?");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: rleu}]}\n"),
             "mirror.yaml: model.layers.0.activation: unknown activation 'rleu'; did you mean 'relu'?");
-  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, type: conv2d}]}\n"),
-            "mirror.yaml: model.layers.0.type: unknown layer type 'conv2d'; expected one of dense, dropout, gaussian_noise, "
-            "gaussian_dropout");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, type: lstm}]}\n"),
+            "mirror.yaml: model.layers.0.type: unknown layer type 'lstm'; expected one of dense, dropout, gaussian_noise, "
+            "gaussian_dropout, conv2d, maxpool2d, avgpool2d, flatten");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{type: conv3d, filters: 1, kernel: 1}]}\n"),
+            "mirror.yaml: model.layers.0.type: unknown layer type 'conv3d'; did you mean 'conv2d'?");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{type: dropuot, rate: 0.5}, {units: 1}]}\n"),
             "mirror.yaml: model.layers.0.type: unknown layer type 'dropuot'; did you mean 'dropout'?");
   EXPECT_EQ(error_of(with("loss: crossentropy\n")),
@@ -260,6 +262,28 @@ TEST(ConfigErrors, NoiseLayersTakeTheirOwnKeysInRange) {
   EXPECT_EQ(layers("{type: gaussian_noise, rate: 0.5}"), "mirror.yaml: model.layers.0.rate: not used by gaussian_noise");
   EXPECT_EQ(layers("{units: 2, rate: 0.5}"), "mirror.yaml: model.layers.0.rate: not used by dense");
   EXPECT_EQ(layers("{type: dropout, rate: 0.25}, {type: gaussian_noise, std: 0.1}, {type: gaussian_dropout, rate: 0.1}"),
+            "(no error)");
+}
+
+TEST(ConfigErrors, ConvolutionAndPoolingKeys) {
+  const auto layers = [](const std::string& text) {
+    return error_of("data: {train: mirror}\nmodel: {layers: [" + text + ", {type: flatten}, {units: 1}]}\n");
+  };
+  EXPECT_EQ(layers("{type: conv2d, kernel: 3}"), "mirror.yaml: model.layers.0.filters: missing (required)");
+  EXPECT_EQ(layers("{type: conv2d, filters: 0, kernel: 3}"), "mirror.yaml: model.layers.0.filters: must be >= 1, got 0");
+  EXPECT_EQ(layers("{type: conv2d, filters: 4, kernel: [3, 3, 3]}"),
+            "mirror.yaml: model.layers.0.kernel: expected an integer or [h, w], got 3 values");
+  EXPECT_EQ(layers("{type: conv2d, filters: 4, kernel: 3, padding: full}"),
+            "mirror.yaml: model.layers.0.padding: expected valid, same, an integer or [h, w], got full");
+  EXPECT_EQ(layers("{type: conv2d, filters: 4, kernel: 3, stride: 0}"), "mirror.yaml: model.layers.0.stride: must be >= 1, got 0");
+  EXPECT_EQ(layers("{type: conv2d, filters: 4, kernel: 3, units: 4}"), "mirror.yaml: model.layers.0.units: not used by conv2d");
+  EXPECT_EQ(layers("{type: maxpool2d, size: 2, activation: relu}"), "mirror.yaml: model.layers.0.activation: not used by maxpool2d");
+  EXPECT_EQ(layers("{type: avgpool2d, kernel: 2}"), "mirror.yaml: model.layers.0.kernel: not used by avgpool2d");
+  EXPECT_EQ(layers("{type: flatten, size: 2}"), "mirror.yaml: model.layers.0.size: not used by flatten");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {input_shape: [1, 6], layers: [{units: 1}]}\n"),
+            "mirror.yaml: model.input_shape: expected [C, H, W] or [features], got 2 values");
+  EXPECT_EQ(layers("{type: conv2d, filters: 4, kernel: [3, 1], stride: [1, 2], padding: same, activation: relu}, "
+                   "{type: maxpool2d, size: 2, stride: 1}, {type: avgpool2d}"),
             "(no error)");
 }
 

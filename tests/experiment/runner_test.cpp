@@ -109,8 +109,8 @@ TEST(Runner, SameSeedBitIdenticalWithOneAndTwoThreads) {
   // Wide enough layers that OpenBLAS really splits the products over threads.
   const ExperimentConfig config = parse_experiment(subset_experiment, "subset.yaml",
                                                    {"train.epochs=1", "model.layers.0.units=512", "replicates=2"});
-  const auto dir = std::filesystem::temp_directory_path();
-  const auto one_file = dir / "nnlab_threads_1.safetensors", two_file = dir / "nnlab_threads_2.safetensors";
+  const testing::ScratchDirectory dir;  // its own, not a fixed /tmp name another test run may share
+  const auto one_file = dir / "threads_1.safetensors", two_file = dir / "threads_2.safetensors";
   set_thread_count(1);
   const RunSummary one = run_experiment(config, RunOptions{.save_model = one_file});
   set_thread_count(2);
@@ -126,8 +126,6 @@ TEST(Runner, SameSeedBitIdenticalWithOneAndTwoThreads) {
     ASSERT_EQ(a[i].value.size(), b[i].value.size());
     EXPECT_TRUE(std::equal(a[i].value.span().begin(), a[i].value.span().end(), b[i].value.span().begin())) << a[i].name;
   }
-  std::filesystem::remove(one_file);
-  std::filesystem::remove(two_file);
 }
 
 TEST(Runner, ReplicateIsReproducibleAlone) {

@@ -1,5 +1,6 @@
-// What the noise layers (dropout, gaussian_noise, gaussian_dropout) share: the checks of their
-// input, the evaluation pass (the identity) and multiplying by the noise of the last forward.
+// What layers that pass their input through share (the noise layers in evaluation, flatten):
+// the checks of an input [1 or P, B, F], the identity to [P, B, F], and multiplying a gradient
+// by the noise of the last forward.
 #pragma once
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 #include "core/tensor.hpp"
 #include "core/threads.hpp"
 
-namespace nnlab::noise_layer {
+namespace nnlab::pass_through {
 
 // input [1 or P, B, F], else invalid_argument naming the layer.
 template <typename T>
@@ -21,7 +22,7 @@ void check_input(const TensorT<T>& input, Index population, const char* layer) {
         fmt::format("{}: input {} is not [1 or {}, B, F]", layer, to_string(input.shape()), population));
 }
 
-// Evaluation: the input itself when it has every member, else spread to [P, B, F] in `output`.
+// The input itself when it has every member, else spread to [P, B, F] in `output`.
 template <typename T>
 const TensorT<T>& identity(const TensorT<T>& input, Index population, TensorT<T>& output) {
   if (input.dim(0) == population) return input;
@@ -50,4 +51,4 @@ const TensorT<T>& times_noise(const TensorT<T>& grad_output, const TensorT<T>& n
   return grad_input;
 }
 
-}  // namespace nnlab::noise_layer
+}  // namespace nnlab::pass_through
