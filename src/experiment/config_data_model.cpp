@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<Choice<ActivationKind>, 13> activation_names{{
+constexpr std::array<Choice<ActivationKind>, 14> activation_names{{
     {"identity", ActivationKind::identity},
     {"linear", ActivationKind::identity},
     {"sigmoid", ActivationKind::sigmoid},
@@ -27,7 +27,19 @@ constexpr std::array<Choice<ActivationKind>, 13> activation_names{{
     {"swish", ActivationKind::silu},
     {"hard_sigmoid", ActivationKind::hard_sigmoid},
     {"hard_tanh", ActivationKind::hard_tanh},
+    {"step", ActivationKind::step},
     {"softmax", ActivationKind::softmax},
+}};
+
+constexpr std::array<Choice<StepLevels>, 2> levels_names{{
+    {"binary", StepLevels::binary},
+    {"sign", StepLevels::sign},
+}};
+
+constexpr std::array<Choice<StraightThrough>, 3> straight_through_names{{
+    {"identity", StraightThrough::identity},
+    {"sigmoid", StraightThrough::sigmoid},
+    {"hard_tanh", StraightThrough::hard_tanh},
 }};
 
 constexpr std::array<Choice<InitKind>, 17> init_names{{
@@ -201,13 +213,17 @@ void read_init_pair(const Field& field, InitSpec& weight, InitSpec& bias) {
 }
 
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
-  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std"});
+  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "levels",
+                                "straight_through", "init", "rate", "std"});
   LayerSpec layer;
   if (const auto type = section.find("type"))
     layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
   const std::string type_name(layer_kind_name(layer.kind));
   switch (layer.kind) {
-    case LayerKind::dense: section.only({"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init"}, type_name); break;
+    case LayerKind::dense:
+      section.only({"type", "units", "activation", "bias", "steepness", "slope", "alpha", "levels", "straight_through", "init"},
+                   type_name);
+      break;
     case LayerKind::dropout:
     case LayerKind::gaussian_dropout:
       section.only({"type", "rate"}, type_name);
@@ -237,6 +253,10 @@ LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const Init
     layer.activation.steepness = positive(*steepness);
   if (const auto slope = parameter("slope", ActivationKind::leaky_relu)) layer.activation.slope = slope->number();
   if (const auto alpha = parameter("alpha", ActivationKind::elu)) layer.activation.alpha = alpha->number();
+  if (const auto levels = parameter("levels", ActivationKind::step))
+    layer.activation.levels = choose(*levels, levels_names, "levels");
+  if (const auto surrogate = parameter("straight_through", ActivationKind::step))
+    layer.activation.straight_through = choose(*surrogate, straight_through_names, "straight-through estimator");
 
   layer.weight_init = weight_init;
   layer.bias_init = bias_init;
