@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<Choice<ActivationKind>, 13> activation_names{{
+constexpr std::array<Choice<ActivationKind>, 14> activation_names{{
     {"identity", ActivationKind::identity},
     {"linear", ActivationKind::identity},
     {"sigmoid", ActivationKind::sigmoid},
@@ -28,7 +28,19 @@ constexpr std::array<Choice<ActivationKind>, 13> activation_names{{
     {"swish", ActivationKind::silu},
     {"hard_sigmoid", ActivationKind::hard_sigmoid},
     {"hard_tanh", ActivationKind::hard_tanh},
+    {"step", ActivationKind::step},
     {"softmax", ActivationKind::softmax},
+}};
+
+constexpr std::array<Choice<StepLevels>, 2> levels_names{{
+    {"binary", StepLevels::binary},
+    {"sign", StepLevels::sign},
+}};
+
+constexpr std::array<Choice<StraightThrough>, 3> straight_through_names{{
+    {"identity", StraightThrough::identity},
+    {"sigmoid", StraightThrough::sigmoid},
+    {"hard_tanh", StraightThrough::hard_tanh},
 }};
 
 constexpr std::array<Choice<InitKind>, 17> init_names{{
@@ -213,7 +225,7 @@ std::array<Index, 2> read_pair(const Field& field, Index minimum) {
 }
 
 // The keys of each layer type (docs/config.md, "Layers").
-constexpr std::string_view activation_keys[] = {"activation", "steepness", "slope", "alpha"};
+constexpr std::string_view activation_keys[] = {"activation", "steepness", "slope", "alpha", "levels", "straight_through"};
 
 std::vector<std::string_view> keys_of(LayerKind kind) {
   std::vector<std::string_view> keys{"type"};
@@ -250,11 +262,15 @@ void read_activation(const Section& section, LayerSpec& layer) {
     layer.activation.steepness = positive(*steepness);
   if (const auto slope = parameter("slope", ActivationKind::leaky_relu)) layer.activation.slope = slope->number();
   if (const auto alpha = parameter("alpha", ActivationKind::elu)) layer.activation.alpha = alpha->number();
+  if (const auto levels = parameter("levels", ActivationKind::step))
+    layer.activation.levels = choose(*levels, levels_names, "levels");
+  if (const auto surrogate = parameter("straight_through", ActivationKind::step))
+    layer.activation.straight_through = choose(*surrogate, straight_through_names, "straight-through estimator");
 }
 
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
-  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std",
-                                "filters", "kernel", "stride", "padding", "size"});
+  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "levels", "straight_through",
+                                "init", "rate", "std", "filters", "kernel", "stride", "padding", "size"});
   LayerSpec layer;
   if (const auto type = section.find("type"))
     layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));

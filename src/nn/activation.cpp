@@ -21,9 +21,21 @@ std::string activation_name(ActivationKind kind) {
     case ActivationKind::silu: return "silu";
     case ActivationKind::hard_sigmoid: return "hard_sigmoid";
     case ActivationKind::hard_tanh: return "hard_tanh";
+    case ActivationKind::step: return "step";
     case ActivationKind::softmax: return "softmax";
   }
   throw std::invalid_argument("activation_name: unknown kind");
+}
+
+std::string step_levels_name(StepLevels levels) { return levels == StepLevels::binary ? "binary" : "sign"; }
+
+std::string straight_through_name(StraightThrough surrogate) {
+  switch (surrogate) {
+    case StraightThrough::identity: return "identity";
+    case StraightThrough::sigmoid: return "sigmoid";
+    case StraightThrough::hard_tanh: return "hard_tanh";
+  }
+  throw std::invalid_argument("straight_through_name: unknown estimator");
 }
 
 namespace {
@@ -56,6 +68,9 @@ Activation<T>::Activation(std::vector<ActivationSpec> members) : members_(std::m
     if (spec.kind != kind_)
       throw std::invalid_argument("Activation: members disagree on the kind (" + activation_name(kind_) + " vs " +
                                   activation_name(spec.kind) + ")");
+    if (spec.kind == ActivationKind::step && (spec.levels != members_.front().levels ||
+                                              spec.straight_through != members_.front().straight_through))
+      throw std::invalid_argument("Activation: members disagree on the step's levels or straight-through estimator");
     if (spec.kind == ActivationKind::sigmoid && !(spec.steepness > 0))
       throw std::invalid_argument("Activation: sigmoid steepness must be > 0, got " + std::to_string(spec.steepness));
   }
@@ -95,7 +110,7 @@ const TensorT<T>& Activation<T>::forward(const TensorT<T>& input, const ForwardC
   for_each_piece(population, count, [&](Index m, Index begin, Index size) {
     const auto scalars = ActivationScalars<T>::of(members_[static_cast<std::size_t>(m)]);
     const T* x = input.slice(shared ? 0 : m) + begin;
-    visit_elementwise(kind_, [&]<typename Form>(Form) { map<T, Form>(x, output_.slice(m) + begin, size, scalars); });
+    visit_elementwise(members_.front(), [&]<typename Form>(Form) { map<T, Form>(x, output_.slice(m) + begin, size, scalars); });
   });
   return output_;
 }
@@ -132,7 +147,7 @@ const TensorT<T>& Activation<T>::backward(const TensorT<T>& grad_output, bool ne
   for_each_piece(population, count, [&](Index m, Index begin, Index size) {
     const auto scalars = ActivationScalars<T>::of(members_[static_cast<std::size_t>(m)]);
     const T* x = input.slice(shared ? 0 : m) + begin;
-    visit_elementwise(kind_, [&]<typename Form>(Form) {
+    visit_elementwise(members_.front(), [&]<typename Form>(Form) {
       map_grad<T, Form>(x, output_.slice(m) + begin, grad_output.slice(m) + begin, grad_input_.slice(m) + begin, size, scalars);
     });
   });

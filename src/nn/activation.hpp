@@ -1,5 +1,6 @@
 // Element-wise activations (and the row-wise softmax) over a population, each member with
-// its own scalar parameters (sigmoid steepness, leaky slope, ELU alpha).
+// its own scalar parameters (sigmoid steepness, leaky slope, ELU alpha). The step's backward
+// is its straight-through surrogate (activation_forms.hpp), not its true derivative.
 #pragma once
 
 #include <string>
@@ -12,11 +13,15 @@ namespace nnlab {
 
 // "sigmoid", "leaky_relu", ... as written in configs.
 std::string activation_name(ActivationKind kind);
+// step's `levels` and `straight_through` values as written in configs: "sign", "hard_tanh", ...
+std::string step_levels_name(StepLevels levels);
+std::string straight_through_name(StraightThrough surrogate);
 
 template <typename T>
 class Activation final : public Layer<T> {
  public:
-  // One spec per member; the kinds must agree, steepness must be > 0.
+  // One spec per member; the kinds (and a step's levels and estimator) must agree, steepness
+  // must be > 0.
   explicit Activation(std::vector<ActivationSpec> members);
 
   std::string kind() const override { return activation_name(kind_); }

@@ -124,10 +124,60 @@ struct HardTanhForm {
   }
 };
 
-// Calls visitor(Form{}) for an element-wise kind; the switch sits outside the caller's loops.
+// The hard threshold, forward y = H(x) = (x > 0 ? 1 : 0) for binary levels and
+// y = sgn(x) = (x > 0 ? 1 : −1) for sign levels. At x = 0 (and −0) the unit is off: 0, as
+// torch.heaviside(x, values=0), and −1 for sign levels, unlike torch.sign(0) = 0, so that the
+// output always takes one of the two levels (a NaN is off too).
+// Its true derivative is 0 wherever it exists, so backward uses a surrogate ∂y/∂x instead
+// (the straight-through estimator), which may depend on x but never on y:
+//   identity:  1                        dy passes unchanged (Bengio et al. 2013, Hinton 2012)
+//   sigmoid:   binary: σ'(x) = σ(x) (1 − σ(x)), the slope of the σ that H approximates;
+//              sign:   2 σ'(x), the slope of 2 σ(x) − 1 = tanh(x / 2), which sgn approximates
+//   hard_tanh: 1{|x| ≤ 1}, the slope of clamp(x, −1, 1), ±1 included (Hubara et al. 2016),
+//              for either levels (hard_tanh's own slope is 0 at ±1, as PyTorch's)
+template <StepLevels levels, StraightThrough surrogate>
+struct StepForm {
+  template <typename T>
+  static T value(T x, const ActivationScalars<T>&) {
+    return x > T{0} ? T{1} : (levels == StepLevels::binary ? T{0} : T{-1});
+  }
+  template <typename T>
+  static T slope(T x, T, const ActivationScalars<T>&) {
+    if constexpr (surrogate == StraightThrough::identity) {
+      return T{1};
+    } else if constexpr (surrogate == StraightThrough::sigmoid) {
+      const T s = logistic(x);
+      const T derivative = s * (T{1} - s);
+      return levels == StepLevels::binary ? derivative : T{2} * derivative;
+    } else {
+      return x >= T{-1} && x <= T{1} ? T{1} : T{0};
+    }
+  }
+};
+
+// visitor(StepForm<levels, surrogate>{}) for the spec's step.
 template <typename Visitor>
-decltype(auto) visit_elementwise(ActivationKind kind, Visitor&& visitor) {
-  switch (kind) {
+decltype(auto) visit_step(const ActivationSpec& spec, Visitor&& visitor) {
+  const auto with_levels = [&]<StraightThrough surrogate>() -> decltype(auto) {
+    if (spec.levels == StepLevels::binary) return visitor(StepForm<StepLevels::binary, surrogate>{});
+    return visitor(StepForm<StepLevels::sign, surrogate>{});
+  };
+  switch (spec.straight_through) {
+    case StraightThrough::identity:
+      return with_levels.template operator()<StraightThrough::identity>();
+    case StraightThrough::sigmoid:
+      return with_levels.template operator()<StraightThrough::sigmoid>();
+    case StraightThrough::hard_tanh:
+      break;
+  }
+  return with_levels.template operator()<StraightThrough::hard_tanh>();
+}
+
+// Calls visitor(Form{}) for an element-wise activation (its kind, and for step its levels and
+// straight-through estimator); the switch sits outside the caller's loops.
+template <typename Visitor>
+decltype(auto) visit_elementwise(const ActivationSpec& spec, Visitor&& visitor) {
+  switch (spec.kind) {
     case ActivationKind::identity:
       return visitor(IdentityForm{});
     case ActivationKind::sigmoid:
@@ -146,6 +196,8 @@ decltype(auto) visit_elementwise(ActivationKind kind, Visitor&& visitor) {
       return visitor(HardSigmoidForm{});
     case ActivationKind::hard_tanh:
       return visitor(HardTanhForm{});
+    case ActivationKind::step:
+      return visit_step(spec, visitor);
     case ActivationKind::softmax:
       break;
   }

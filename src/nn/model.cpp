@@ -103,8 +103,24 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
       if (mine.activation.kind != theirs.activation.kind)
         throw differs(where(i, "activation"), activation_name(mine.activation.kind),
                       activation_name(theirs.activation.kind));
+      if (mine.activation.kind != ActivationKind::step) continue;
+      if (mine.activation.levels != theirs.activation.levels)
+        throw differs(where(i, "levels"), step_levels_name(mine.activation.levels),
+                      step_levels_name(theirs.activation.levels));
+      if (mine.activation.straight_through != theirs.activation.straight_through)
+        throw differs(where(i, "straight_through"), straight_through_name(mine.activation.straight_through),
+                      straight_through_name(theirs.activation.straight_through));
     }
   }
+}
+
+// "step", "step(sign)", "step(straight_through=sigmoid)", "step(sign, straight_through=hard_tanh)".
+std::string describe_step(const ActivationSpec& step) {
+  std::vector<std::string> parts;
+  if (step.levels != StepLevels::binary) parts.push_back(step_levels_name(step.levels));
+  if (step.straight_through != StraightThrough::identity)
+    parts.push_back("straight_through=" + straight_through_name(step.straight_through));
+  return parts.empty() ? "step" : fmt::format("step({})", fmt::join(parts, ", "));
 }
 
 // "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
@@ -134,6 +150,7 @@ std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t
     case ActivationKind::sigmoid: return with("k", &ActivationSpec::steepness, 1.0);
     case ActivationKind::leaky_relu: return with("slope", &ActivationSpec::slope, 0.01);
     case ActivationKind::elu: return with("alpha", &ActivationSpec::alpha, 1.0);
+    case ActivationKind::step: return describe_step(first);
     default: return activation_name(first.kind);
   }
 }
@@ -242,7 +259,7 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     std::vector<typename SmallNetworkKernel<T>::Stage> stages;
     for (std::size_t i = 0; i < structure.size(); ++i) {
       typename SmallNetworkKernel<T>::Stage stage{
-          .dense = dense_[i], .activation = structure[i].activation.kind, .scalars = {}};
+          .dense = dense_[i], .activation = structure[i].activation, .scalars = {}};
       for (const ModelSpec& spec : specs_) stage.scalars.push_back(ActivationScalars<T>::of(spec.layers[i].activation));
       stages.push_back(std::move(stage));
     }

@@ -27,7 +27,7 @@ Index group_size_for(Index widest) { return std::clamp<Index>(512 / widest, 4, 3
 struct StageLayout {
   Index inputs = 0, outputs = 0;
   bool has_bias = false;
-  ActivationKind activation = ActivationKind::identity;
+  ActivationSpec activation;  // its structure: kind, and a step's levels and estimator
   Index weight = 0, bias = 0, weight_grad = 0, bias_grad = 0;  // [out·in], [out]
   Index pre = 0, post = 0;                    // z = W x + b and a = f(z), [group][out]; post = pre for identity
   Index steepness = 0, slope = 0, alpha = 0;  // the lanes' activation scalars, one vector each
@@ -80,7 +80,7 @@ Call<T> plan_call(std::span<const typename SmallNetworkKernel<T>::Stage> stages,
     layout.bias = take(layout.has_bias ? layout.outputs : 0);
     layout.bias_grad = take(layout.has_bias ? layout.outputs : 0);
     layout.pre = take(group_size * layout.outputs);
-    layout.post = stage.activation == ActivationKind::identity ? layout.pre : take(group_size * layout.outputs);
+    layout.post = stage.activation.kind == ActivationKind::identity ? layout.pre : take(group_size * layout.outputs);
     layout.steepness = take(1);
     layout.slope = take(1);
     layout.alpha = take(1);
@@ -284,7 +284,7 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
       } else {
         dense_forward(layout, [x, in = layout.inputs](Index g, Index i) { return load_lanes<L>(x + (g * in + i) * L); });
       }
-      if (layout.activation != ActivationKind::identity) {
+      if (layout.activation.kind != ActivationKind::identity) {
         visit_elementwise(layout.activation, [&]<typename Form>(Form) {
           outlined_for_lanes<width>([&](auto) {
             activate<T, Form, L>(lanes(layout.pre), lanes(layout.post), group * layout.outputs, lanes(layout.steepness),
@@ -332,7 +332,7 @@ void run_block(const Call<T>& call, Index first_member, T* scratch, double* clas
     for (std::size_t j = call.stages.size(); j-- > 0;) {
       const StageLayout& layout = call.layout[j];
       const Index in = layout.inputs, out = layout.outputs;
-      if (layout.activation != ActivationKind::identity) {
+      if (layout.activation.kind != ActivationKind::identity) {
         visit_elementwise(layout.activation, [&]<typename Form>(Form) {
           outlined_for_lanes<width>([&](auto) {
             activate_backward<T, Form, L>(lanes(layout.pre), lanes(layout.post), delta, group * out, lanes(layout.steepness),
@@ -477,7 +477,7 @@ SmallNetworkKernel<T>::SmallNetworkKernel(std::vector<Stage> stages) : stages_(s
   Index inputs = stages_.front().dense->inputs();
   for (const Stage& stage : stages_) {
     if (stage.dense->population() != population_ || stage.dense->inputs() != inputs ||
-        static_cast<Index>(stage.scalars.size()) != population_ || stage.activation == ActivationKind::softmax ||
+        static_cast<Index>(stage.scalars.size()) != population_ || stage.activation.kind == ActivationKind::softmax ||
         !is_small_dense(stage.dense->inputs(), stage.dense->outputs()))
       throw std::invalid_argument("SmallNetworkKernel: stages do not form a small network of one population");
     inputs = stage.dense->outputs();

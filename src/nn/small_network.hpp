@@ -27,10 +27,12 @@ class SmallNetworkKernel {
   // Parameters per member above which the lanes' weights and gradients outgrow the L1 cache.
   static constexpr Index max_parameters = 1024;
 
-  // One config layer: its dense layer and each member's activation (identity = none).
+  // One config layer: its dense layer and its activation (identity = none): the structure
+  // (kind; a step's levels and straight-through estimator) shared by the members, whose
+  // scalars come one per member.
   struct Stage {
     Dense<T>* dense = nullptr;
-    ActivationKind activation = ActivationKind::identity;
+    ActivationSpec activation;
     std::vector<ActivationScalars<T>> scalars;  // per member
   };
 

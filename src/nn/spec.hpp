@@ -10,14 +10,23 @@
 
 namespace nnlab {
 
-enum class ActivationKind { identity, sigmoid, tanh, relu, leaky_relu, elu, silu, hard_sigmoid, hard_tanh, softmax };
+enum class ActivationKind { identity, sigmoid, tanh, relu, leaky_relu, elu, silu, hard_sigmoid, hard_tanh, step, softmax };
 
-// Parameters of an activation; only the ones its kind uses matter.
+// step's two output levels: y = 1 for x > 0, else 0 (binary) or −1 (sign).
+enum class StepLevels { binary, sign };
+// The derivative step's backward pass uses in place of its true one (0 almost everywhere):
+// the straight-through estimator (Bengio, Léonard & Courville 2013; Hubara et al. 2016).
+enum class StraightThrough { identity, sigmoid, hard_tanh };
+
+// Parameters of an activation; only the ones its kind uses matter. The numbers may differ
+// between the members of a population; kind, levels and straight_through are structure.
 struct ActivationSpec {
   ActivationKind kind = ActivationKind::identity;
   double steepness = 1.0;  // sigmoid: 1 / (1 + exp(-k x)); k > 0
   double slope = 0.01;     // leaky ReLU negative slope (PyTorch default)
   double alpha = 1.0;      // ELU
+  StepLevels levels = StepLevels::binary;                        // step
+  StraightThrough straight_through = StraightThrough::identity;  // step
 };
 
 enum class InitKind {

@@ -14,7 +14,8 @@ Family family_of(ActivationKind kind) {
   switch (kind) {
     case ActivationKind::relu:
     case ActivationKind::leaky_relu:
-    case ActivationKind::elu: return Family::dead;
+    case ActivationKind::elu:
+    case ActivationKind::step: return Family::dead;  // a threshold unit is always saturated; dead: never on
     case ActivationKind::sigmoid:
     case ActivationKind::hard_sigmoid: return Family::saturating_unit;
     case ActivationKind::tanh:

@@ -15,8 +15,8 @@ inline constexpr double saturation_margin = 0.01;
 
 // layer_outputs[l]: config layer l's outputs [P, rows, units] after its activation (as
 // Sequential::layer_outputs gives them); activations[l] its activation. Fills, for member m,
-// stats[m * layers + l].dead_fraction for ReLU, leaky ReLU and ELU layers (units whose output
-// is <= 0 on every row) and .saturated_fraction for sigmoid, hard sigmoid, tanh and hard tanh
+// stats[m * layers + l].dead_fraction for ReLU, leaky ReLU, ELU and step layers (units whose
+// output is <= 0 on every row: a step unit that never turns on, at either levels) and .saturated_fraction for sigmoid, hard sigmoid, tanh and hard tanh
 // layers (share of (row, unit) outputs in saturation); other layers' fields are left alone.
 // Every layer's .activation_mean / .activation_std: over all its (row, unit) outputs.
 // Member m's values depend on its own slice only.

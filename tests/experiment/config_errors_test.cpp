@@ -150,6 +150,12 @@ TEST(ConfigErrors, OutOfRangeDataAndModelValues) {
   EXPECT_EQ(layer("{units: 2, activation: tanh, steepness: 2}"),
             "mirror.yaml: model.layers.0.steepness: not used by activation 'tanh'");
   EXPECT_EQ(layer("{units: 2, slope: 0.1}"), "mirror.yaml: model.layers.0.slope: not used by activation 'identity'");
+  EXPECT_EQ(layer("{units: 2, activation: relu, levels: sign}"),
+            "mirror.yaml: model.layers.0.levels: not used by activation 'relu'");
+  EXPECT_EQ(layer("{units: 2, activation: sigmoid, straight_through: sigmoid}"),
+            "mirror.yaml: model.layers.0.straight_through: not used by activation 'sigmoid'");
+  EXPECT_EQ(layer("{units: 2, activation: step, steepness: 2}"),
+            "mirror.yaml: model.layers.0.steepness: not used by activation 'step'");
   EXPECT_EQ(layer("{units: 2, init: {weight: {uniform: [0.3, -0.3]}}}"),
             "mirror.yaml: model.layers.0.init.weight.uniform: low must be <= high, got [0.3, -0.3]");
   EXPECT_EQ(layer("{units: 2, init: {weight: {uniform: [1, 2, 3]}}}"),
@@ -203,6 +209,15 @@ TEST(ConfigErrors, UnknownNamesSuggestTheClosest) {
             "gaussian_dropout, conv2d, maxpool2d, avgpool2d, flatten");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{type: conv3d, filters: 1, kernel: 1}]}\n"),
             "mirror.yaml: model.layers.0.type: unknown layer type 'conv3d'; did you mean 'conv2d'?");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: step, levels: sing}]}\n"),
+            "mirror.yaml: model.layers.0.levels: unknown levels 'sing'; did you mean 'sign'?");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: step, levels: ternary}]}\n"),
+            "mirror.yaml: model.layers.0.levels: unknown levels 'ternary'; expected one of binary, sign");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: step, straight_through: hard_tahn}]}\n"),
+            "mirror.yaml: model.layers.0.straight_through: unknown straight-through estimator 'hard_tahn'; did you mean "
+            "'hard_tanh'?");
+  EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: stpe}]}\n"),
+            "mirror.yaml: model.layers.0.activation: unknown activation 'stpe'; did you mean 'step'?");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{type: dropuot, rate: 0.5}, {units: 1}]}\n"),
             "mirror.yaml: model.layers.0.type: unknown layer type 'dropuot'; did you mean 'dropout'?");
   EXPECT_EQ(error_of(with("loss: crossentropy\n")),

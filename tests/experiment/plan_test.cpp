@@ -120,6 +120,18 @@ sweep:
   EXPECT_NE(plan_text.find("6 population(s)"), std::string::npos) << plan_text;
 }
 
+// A step's levels and straight-through estimator are different computations: structure.
+TEST(Plan, StepEstimatorsAreStructural) {
+  const Plan plan = plan_of("sweep: {parameters: {model.layers.0.straight_through: [identity, sigmoid, hard_tanh]}}\n",
+                            {"model.layers.0.activation=step", "model.layers.0.levels=sign"});
+  ASSERT_EQ(plan.populations.size(), 3u);
+  const ActivationSpec& hidden = plan.trial_config(1).model.layers[0].activation;
+  EXPECT_EQ(hidden.kind, ActivationKind::step);
+  EXPECT_EQ(hidden.levels, StepLevels::sign);
+  EXPECT_EQ(hidden.straight_through, StraightThrough::sigmoid);
+  EXPECT_EQ(plan.trial_config(0).model.layers[1].activation.levels, StepLevels::binary);  // the default
+}
+
 TEST(Plan, OptimizerKindAndEpochsAreStructural) {
   const Plan plan = plan_of(R"(
 sweep:

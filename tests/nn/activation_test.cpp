@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/rng.hpp"
 #include "core/simd.hpp"
@@ -75,6 +77,59 @@ TEST(Activation, DerivativesAtKinksFollowPyTorch) {
   EXPECT_EQ(derivative(spec(ActivationKind::hard_tanh), -1.0), 0.0);
 }
 
+ActivationSpec step(StepLevels levels, StraightThrough surrogate = StraightThrough::identity) {
+  return {.kind = ActivationKind::step, .levels = levels, .straight_through = surrogate};
+}
+
+// Off at 0 and −0 (torch.heaviside(x, values=0); for sign levels −1 where torch.sign(0) = 0),
+// on for the smallest positive inputs, off for a NaN.
+TEST(Activation, StepForwardAtAndAroundZero) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& [levels, off] : {std::pair{StepLevels::binary, 0.0}, std::pair{StepLevels::sign, -1.0}}) {
+    SCOPED_TRACE(step_levels_name(levels));
+    for (const double x : {0.0, -0.0, -1e-300, -std::numeric_limits<double>::denorm_min(), -2.0, -1e300, nan})
+      EXPECT_EQ(apply(step(levels), x), off) << x;
+    for (const double x : {std::numeric_limits<double>::denorm_min(), 1e-300, 0.5, 2.0, 1e300})
+      EXPECT_EQ(apply(step(levels), x), 1.0) << x;
+    Activation<float> layer({step(levels)});
+    const Tensor& y = layer.forward(Tensor({1, 1, 4}, {0.0f, -0.0f, 1e-45f, -1e-45f}), {});
+    EXPECT_EQ(y[0], static_cast<float>(off));
+    EXPECT_EQ(y[1], static_cast<float>(off));
+    EXPECT_EQ(y[2], 1.0f);
+    EXPECT_EQ(y[3], static_cast<float>(off));
+  }
+}
+
+// The step's backward is dy times the chosen surrogate slope, never its true derivative (0).
+// σ'(x) = σ(x) (1 − σ(x)) from Python's math module:
+//   s = 1 / (1 + math.exp(-x)); s * (1 - s)       (and 2 * s * (1 - s) for sign levels)
+TEST(Activation, StepBackwardIsTheStraightThroughSurrogate) {
+  for (const StepLevels levels : {StepLevels::binary, StepLevels::sign}) {
+    SCOPED_TRACE(step_levels_name(levels));
+    const double scale = levels == StepLevels::binary ? 1.0 : 2.0;
+    for (const double x : {-5.0, -0.0, 0.0, 0.3, 7.0})
+      EXPECT_EQ(derivative(step(levels, StraightThrough::identity), x), 1.0) << x;
+    const ActivationSpec sigmoid = step(levels, StraightThrough::sigmoid);
+    EXPECT_EQ(derivative(sigmoid, 0.0), 0.25 * scale);
+    EXPECT_NEAR(derivative(sigmoid, 1.5), scale * 0.14914645207033286, 1e-15);
+    EXPECT_NEAR(derivative(sigmoid, -0.7), scale * 0.22171287329310907, 1e-15);
+    EXPECT_NEAR(derivative(sigmoid, 4.0), scale * 0.017662706213291107, 1e-15);
+    // 1{|x| <= 1}: the ends included, unlike hard_tanh's own slope
+    const ActivationSpec hard_tanh = step(levels, StraightThrough::hard_tanh);
+    for (const double x : {-1.0, -0.5, 0.0, 0.999, 1.0}) EXPECT_EQ(derivative(hard_tanh, x), 1.0) << x;
+    for (const double x : {-1.0000001, 1.0000001, -3.0, 40.0}) EXPECT_EQ(derivative(hard_tanh, x), 0.0) << x;
+  }
+  // dy scales the surrogate: dx = dy g(x), per element, members with their own inputs.
+  Activation<double> layer({step(StepLevels::sign, StraightThrough::hard_tanh), step(StepLevels::sign, StraightThrough::hard_tanh)});
+  const TensorD input({2, 1, 2}, {0.5, 2.0, -1.0, 0.0});  // kept alive: backward reads it
+  layer.forward(input, {});
+  const TensorD& dx = layer.backward(TensorD({2, 1, 2}, {3.0, 3.0, -0.25, 1.5}), true);
+  EXPECT_EQ(dx[0], 3.0);
+  EXPECT_EQ(dx[1], 0.0);
+  EXPECT_EQ(dx[2], -0.25);
+  EXPECT_EQ(dx[3], 1.5);
+}
+
 TEST(Activation, SigmoidIsStableForLargeInputs) {
   for (const double x : {-1000.0, -300.0, 300.0, 1000.0}) {
     // σ(−3000) underflows to 0; σ(−900) ≈ 1e-391 is 0 in double too; σ(large) rounds to 1.
@@ -119,6 +174,10 @@ TEST(Activation, RejectsBadSpecs) {
   EXPECT_THROW(Activation<double>({{.kind = ActivationKind::sigmoid, .steepness = 0.0}}), std::invalid_argument);
   EXPECT_THROW(Activation<double>({spec(ActivationKind::relu), spec(ActivationKind::tanh)}), std::invalid_argument);
   EXPECT_THROW(Activation<double>(std::vector<ActivationSpec>{}), std::invalid_argument);
+  // A step's levels and estimator are structure: every member has the same.
+  EXPECT_THROW(Activation<double>({step(StepLevels::binary), step(StepLevels::sign)}), std::invalid_argument);
+  EXPECT_THROW(Activation<double>({step(StepLevels::binary), step(StepLevels::binary, StraightThrough::sigmoid)}),
+               std::invalid_argument);
   EXPECT_EQ(Activation<float>({spec(ActivationKind::leaky_relu)}).kind(), "leaky_relu");
 }
 
@@ -136,8 +195,12 @@ TEST(Activation, EveryElementwiseFormGivesTheSameFloatsOnEverySimdTarget) {
                          std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
                          std::numeric_limits<float>::quiet_NaN()};
   for (std::size_t e = 0; e < std::size(edges); ++e) input[static_cast<Index>(e)] = edges[e];
-  const auto run = [&](ActivationKind kind) {
-    Activation<float> layer({{.kind = kind, .steepness = 0.7, .slope = 0.1, .alpha = 1.3}, {.kind = kind}});
+  const auto run = [&](const ActivationSpec& form) {
+    ActivationSpec scaled = form;
+    scaled.steepness = 0.7;
+    scaled.slope = 0.1;
+    scaled.alpha = 1.3;
+    Activation<float> layer({scaled, form});
     std::pair<Tensor, Tensor> result{layer.forward(input, {}), Tensor()};
     result.second = layer.backward(grad_output, true);
     return result;
@@ -150,21 +213,33 @@ TEST(Activation, EveryElementwiseFormGivesTheSameFloatsOnEverySimdTarget) {
       if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0 && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
     return true;
   };
+  std::vector<ActivationSpec> forms;
   for (const ActivationKind kind : {ActivationKind::sigmoid, ActivationKind::tanh, ActivationKind::relu, ActivationKind::leaky_relu,
-                                    ActivationKind::elu, ActivationKind::silu, ActivationKind::hard_sigmoid, ActivationKind::hard_tanh}) {
+                                    ActivationKind::elu, ActivationKind::silu, ActivationKind::hard_sigmoid, ActivationKind::hard_tanh})
+    forms.push_back(spec(kind));
+  for (const StepLevels levels : {StepLevels::binary, StepLevels::sign})
+    for (const StraightThrough surrogate : {StraightThrough::identity, StraightThrough::sigmoid, StraightThrough::hard_tanh})
+      forms.push_back(step(levels, surrogate));
+  for (const ActivationSpec& form : forms) {
+    const std::string name = activation_name(form.kind) +
+                             (form.kind == ActivationKind::step ? "(" + step_levels_name(form.levels) + ", " +
+                                                                      straight_through_name(form.straight_through) + ")"
+                                                                : std::string());
     set_simd_target(SimdTarget::scalar);
-    const auto reference = run(kind);
+    const auto reference = run(form);
     for (const SimdTarget target : supported_simd_targets()) {
       set_simd_target(target);
-      const auto result = run(kind);
-      EXPECT_TRUE(same_bits(reference.first, result.first)) << activation_name(kind) << " forward on " << simd_target_name(target);
-      EXPECT_TRUE(same_bits(reference.second, result.second)) << activation_name(kind) << " backward on " << simd_target_name(target);
+      const auto result = run(form);
+      EXPECT_TRUE(same_bits(reference.first, result.first)) << name << " forward on " << simd_target_name(target);
+      EXPECT_TRUE(same_bits(reference.second, result.second)) << name << " backward on " << simd_target_name(target);
     }
   }
   set_simd_target(best_simd_target());
 }
 
 // Inputs for the gradient check: Gaussian, but pushed at least `margin` away from every kink.
+// (Not for step: its true gradient is 0 almost everywhere, and its backward is a surrogate by
+// design; StepBackwardIsTheStraightThroughSurrogate and model_test.cpp check that instead.)
 TensorD input_away_from(const Shape& shape, std::vector<double> kinks, double margin, std::uint64_t seed) {
   TensorD input = testing::random_tensor(shape, seed, 2.0);
   for (double& x : input.span())

@@ -129,6 +129,16 @@ TEST(Sequential, RejectsBadSpecs) {
   EXPECT_THROW(build({mlp(3, {2}), mlp(3, {2}, ActivationKind::tanh, ActivationKind::tanh)}, two_seeds),
                std::invalid_argument);
   EXPECT_THROW(build({mlp(3, {2}), mlp(3, {2})}, one_seed), std::invalid_argument);  // seed count
+  ModelSpec binary = mlp(3, {2, 1}, ActivationKind::step, ActivationKind::sigmoid), sign = binary;
+  sign.layers[0].activation.levels = StepLevels::sign;
+  try {  // a step's levels are structure
+    build({binary, sign}, two_seeds);
+    FAIL() << "members with different step levels accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("model.layers.0.levels: member 1 has sign but member 0 has binary"),
+              std::string::npos)
+        << error.what();
+  }
   try {
     build({mlp(3, {2, 0})}, one_seed);
     FAIL() << "units 0 accepted";
@@ -187,6 +197,96 @@ TEST(Sequential, GradientsMatchFiniteDifferences) {
   Sequential<double> model(specs, seeds, false);
   check_model_gradients(model, random_tensor({1, 3, 4}, 8));
   check_model_gradients(model, random_tensor({2, 3, 4}, 9));
+}
+
+// A finite-difference check means nothing for a step (its true gradient is 0 almost
+// everywhere). Instead: the model's gradient is that of the same network with the step's
+// derivative replaced by the surrogate g in the backward pass only (the forward pass still
+// thresholds), computed here by hand in double for a 3-4-2 network, step hidden units, logistic
+// outputs and E = ½ Σ (y − t)², on the fused and on the layered path:
+//   z = W1 x + b1, h = step(z), u = W2 h + b2, y = σ(u)
+//   δu = (y − t) σ(u) (1 − σ(u)), ∂E/∂W2 = δu hᵀ, δz = (W2ᵀ δu) ⊙ g(z), ∂E/∂W1 = δz xᵀ
+TEST(Sequential, StepGradientIsTheSurrogateInTheBackwardPassOnly) {
+  constexpr Index members = 2, batch = 5, in = 3, hidden = 4, out = 2;
+  const TensorD input = random_tensor({members, batch, in}, 11);
+  TensorD targets({members, batch, out});
+  for (Index i = 0; i < targets.size(); ++i) targets[i] = (i * 7 % 5) / 4.0;
+  const std::vector<LossSpec> losses(members, LossSpec{.kind = LossKind::sse});
+  const auto loss = make_loss<double>(losses);
+  const auto logistic = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  for (const StepLevels levels : {StepLevels::binary, StepLevels::sign})
+    for (const StraightThrough surrogate : {StraightThrough::identity, StraightThrough::sigmoid, StraightThrough::hard_tanh}) {
+      SCOPED_TRACE(step_levels_name(levels) + ", " + straight_through_name(surrogate));
+      const double off = levels == StepLevels::binary ? 0.0 : -1.0;
+      const auto g = [&](double z) {
+        if (surrogate == StraightThrough::identity) return 1.0;
+        if (surrogate == StraightThrough::hard_tanh) return std::abs(z) <= 1.0 ? 1.0 : 0.0;
+        const double s = logistic(z);
+        return (levels == StepLevels::binary ? 1.0 : 2.0) * s * (1.0 - s);
+      };
+      ModelSpec spec = mlp(in, {hidden, out}, ActivationKind::step, ActivationKind::sigmoid);
+      spec.layers[0].activation.levels = levels;
+      spec.layers[0].activation.straight_through = surrogate;
+      spec.layers[0].weight_init = spec.layers[0].bias_init = {.kind = InitKind::uniform, .low = -1.5, .high = 1.5};
+      const std::vector<ModelSpec> specs(members, spec);
+      const std::vector<std::uint64_t> seeds{3, 4};
+      Sequential<double> model(specs, seeds, false);
+      ASSERT_TRUE(model.uses_small_network_kernel(LossKind::sse));
+      if (levels == StepLevels::sign && surrogate == StraightThrough::sigmoid)
+        EXPECT_NE(model.summary().find("step(sign, straight_through=sigmoid)"), std::string::npos) << model.summary();
+      const auto parameters = model.parameters();  // layers.0.weight [P, hidden, in], .bias, layers.1.weight, .bias
+      ASSERT_EQ(parameters.size(), 4u);
+
+      // The reference, member by member.
+      std::vector<TensorD> expected;
+      for (const auto& parameter : parameters) expected.emplace_back(parameter.grad->shape());
+      for (Index m = 0; m < members; ++m) {
+        const double *w1 = parameters[0].value->slice(m), *b1 = parameters[1].value->slice(m),
+                     *w2 = parameters[2].value->slice(m), *b2 = parameters[3].value->slice(m);
+        double *dw1 = expected[0].slice(m), *db1 = expected[1].slice(m), *dw2 = expected[2].slice(m),
+               *db2 = expected[3].slice(m);
+        for (Index b = 0; b < batch; ++b) {
+          const double* x = input.slice(m) + b * in;
+          double z[hidden], h[hidden], du[out];
+          for (Index j = 0; j < hidden; ++j) {
+            z[j] = b1[j];
+            for (Index i = 0; i < in; ++i) z[j] += w1[j * in + i] * x[i];
+            h[j] = z[j] > 0 ? 1.0 : off;
+          }
+          for (Index k = 0; k < out; ++k) {
+            double u = b2[k];
+            for (Index j = 0; j < hidden; ++j) u += w2[k * hidden + j] * h[j];
+            const double y = logistic(u);
+            du[k] = (y - targets.slice(m)[b * out + k]) * y * (1.0 - y);
+            db2[k] += du[k];
+            for (Index j = 0; j < hidden; ++j) dw2[k * hidden + j] += du[k] * h[j];
+          }
+          for (Index j = 0; j < hidden; ++j) {
+            double dh = 0.0;
+            for (Index k = 0; k < out; ++k) dh += w2[k * hidden + j] * du[k];
+            const double dz = dh * g(z[j]);
+            db1[j] += dz;
+            for (Index i = 0; i < in; ++i) dw1[j * in + i] += dz * x[i];
+          }
+        }
+      }
+      double largest = 0.0;
+      for (Index i = 0; i < expected[0].size(); ++i) largest = std::max(largest, std::abs(expected[0][i]));
+      EXPECT_GT(largest, 1e-3) << "the surrogate should carry a gradient into layer 0";
+
+      std::vector<double> values(members);
+      model.forward_backward(input, *loss, Targets<double>{&targets, {}}, values, {});
+      for (std::size_t p = 0; p < parameters.size(); ++p)
+        for (Index i = 0; i < expected[p].size(); ++i)
+          EXPECT_NEAR((*parameters[p].grad)[i], expected[p][i], 1e-12) << "fused " << parameters[p].name << "[" << i << "]";
+      model.zero_grad();
+      TensorD grad_output;
+      loss->evaluate(model.forward(input, {}), Targets<double>{&targets, {}}, values, &grad_output);
+      model.backward(grad_output);
+      for (std::size_t p = 0; p < parameters.size(); ++p)
+        for (Index i = 0; i < expected[p].size(); ++i)
+          EXPECT_NEAR((*parameters[p].grad)[i], expected[p][i], 1e-12) << "layered " << parameters[p].name << "[" << i << "]";
+    }
 }
 
 bool same_bits(const float* a, const float* b, Index count) {

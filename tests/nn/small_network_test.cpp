@@ -32,6 +32,8 @@ struct NetworkCase {
   bool bias = true;
   bool class_weights = false;
   std::optional<LossReduction> reduction;  // unset: the kind's default
+  StepLevels levels = StepLevels::binary;  // of every step layer
+  StraightThrough straight_through = StraightThrough::identity;
 };
 
 void PrintTo(const NetworkCase& c, std::ostream* out) { *out << c.name; }
@@ -91,6 +93,12 @@ const std::vector<NetworkCase>& cases() {
        true,
        true,
        LossReduction::sum},
+      // Hard-threshold units, each straight-through estimator (the Rumelhart 6-2-1 with step hidden units first).
+      {"mirror_step_identity_sse", 6, {{2, ActivationKind::step}, {1, ActivationKind::sigmoid}}, LossKind::sse},
+      {"step_sign_sigmoid_weighted_bce", 4, {{5, ActivationKind::step}, {3, ActivationKind::step}, {2, ActivationKind::sigmoid}},
+       LossKind::bce, true, true, std::nullopt, StepLevels::sign, StraightThrough::sigmoid},
+      {"step_hard_tanh_no_bias_mse", 5, {{4, ActivationKind::step}, {2, ActivationKind::identity}}, LossKind::mse, false,
+       false, std::nullopt, StepLevels::binary, StraightThrough::hard_tanh},
   };
   return all;
 }
@@ -113,7 +121,9 @@ ModelSpec member_spec(const NetworkCase& c, Index m) {
     layer.activation = ActivationSpec{.kind = kind,
                                       .steepness = 0.5 + 0.25 * static_cast<double>(m % 5),
                                       .slope = 0.01 + 0.05 * static_cast<double>(m % 3),
-                                      .alpha = 0.5 + 0.5 * static_cast<double>(m % 4)};
+                                      .alpha = 0.5 + 0.5 * static_cast<double>(m % 4),
+                                      .levels = c.levels,
+                                      .straight_through = c.straight_through};
     const double range = 0.3 + 0.2 * static_cast<double>(m % 4);
     layer.weight_init = InitSpec{.kind = InitKind::uniform, .low = -range, .high = range};
     layer.bias_init = InitSpec{.kind = InitKind::uniform, .low = -0.1 * range, .high = 0.2 * range + 0.001 * k};

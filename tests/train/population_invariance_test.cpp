@@ -1,12 +1,14 @@
 // DESIGN §1 end to end: every member of a population with mixed hyper-parameters (learning
 // rate, momentum, sigmoid steepness, initialisation range, class weights, L1/L2 penalties,
-// dropout) ends training with the bit-identical weights and metrics it reaches trained alone,
-// with 1 and with 2 threads, and on every SIMD target the machine has (core/simd.hpp).
+// dropout), with smooth or step hidden units, ends training with the bit-identical weights
+// and metrics it reaches trained alone, with 1 and with 2 threads, and on every SIMD target the
+// machine has (core/simd.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/simd.hpp"
@@ -191,6 +193,29 @@ TEST(PopulationInvariance, NoiseLayersShuffledMiniBatches) {
                                SuccessConfig{.train_loss = 4.0, .stop = true});
 }
 
+// Hard-threshold hidden units with a straight-through estimator (a structural choice, one per
+// population): the threshold's selects and the surrogate's logistic are per member too.
+Members step_hidden(Members members, StepLevels levels, StraightThrough surrogate) {
+  for (ModelSpec& spec : members.specs)
+    spec.layers.front().activation = {.kind = ActivationKind::step, .levels = levels, .straight_through = surrogate};
+  return members;
+}
+
+constexpr std::pair<StepLevels, StraightThrough> step_variants[] = {
+    {StepLevels::binary, StraightThrough::identity},
+    {StepLevels::sign, StraightThrough::sigmoid},
+    {StepLevels::binary, StraightThrough::hard_tanh},
+};
+
+TEST(PopulationInvariance, StepHiddenUnitsFullBatchMirror) {
+  for (const auto& [levels, surrogate] : step_variants) {
+    SCOPED_TRACE(::testing::Message() << "levels " << static_cast<int>(levels) << ", estimator " << static_cast<int>(surrogate));
+    expect_population_invariance(step_hidden(mixed_members(24), levels, surrogate), mirror_patterns(),
+                                 TrainConfig{.epochs = 300, .batch = 0, .order = OrderKind::fixed, .keep_history = true},
+                                 SuccessConfig{.train_loss = 4.0, .stop = true});
+  }
+}
+
 // The same population trained on each SIMD target: the floats may not depend on it.
 void expect_same_on_every_target(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
   const std::vector<SimdTarget> targets = supported_simd_targets();
@@ -223,6 +248,10 @@ TEST(PopulationInvariance, SameFloatsOnEverySimdTargetSmallNetworkKernel) {
   expect_same_on_every_target(mixed_members(20), mirror_patterns(),
                               TrainConfig{.epochs = 10, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
                               SuccessConfig{});
+  for (const auto& [levels, surrogate] : step_variants)
+    expect_same_on_every_target(step_hidden(mixed_members(20), levels, surrogate), mirror_patterns(),
+                                TrainConfig{.epochs = 40, .batch = 0, .order = OrderKind::fixed, .keep_history = false},
+                                SuccessConfig{});
 }
 
 TEST(PopulationInvariance, SameFloatsOnEverySimdTargetLayeredPath) {
@@ -230,6 +259,9 @@ TEST(PopulationInvariance, SameFloatsOnEverySimdTargetLayeredPath) {
                               TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
                               SuccessConfig{});
   expect_same_on_every_target(noisy(mixed_members(6)), mirror_patterns(),
+                              TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
+                              SuccessConfig{});
+  expect_same_on_every_target(wide(step_hidden(mixed_members(6), StepLevels::sign, StraightThrough::sigmoid)), mirror_patterns(),
                               TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
                               SuccessConfig{});
 }

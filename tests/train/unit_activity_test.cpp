@@ -39,6 +39,23 @@ TEST(UnitActivity, DeadReluUnitsNeverFireOnAnyRow) {
   EXPECT_TRUE(std::isnan(stats[0].saturated_fraction));
 }
 
+// A step unit is dead when it never turns on, at either levels; it has no saturation measure
+// (its outputs are always at a level).
+TEST(UnitActivity, StepUnitsThatNeverTurnOnAreDead) {
+  Tensor binary({1, 3, 3}, {0, 1, 0, /**/ 0, 0, 0, /**/ 0, 1, 0});     // units 0 and 2 never on
+  Tensor sign({1, 3, 3}, {-1, 1, -1, /**/ -1, -1, 1, /**/ -1, 1, 1});  // unit 0 never on
+  const Tensor* layers[] = {&binary, &sign};
+  ActivationSpec signed_step = activation(ActivationKind::step);
+  signed_step.levels = StepLevels::sign;
+  const ActivationSpec kinds[] = {activation(ActivationKind::step), signed_step};
+  std::vector<LayerStats> stats(2);
+  measure_unit_activity(layers, kinds, stats);
+  EXPECT_DOUBLE_EQ(stats[0].dead_fraction, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(stats[1].dead_fraction, 1.0 / 3.0);
+  EXPECT_TRUE(std::isnan(stats[0].saturated_fraction));
+  EXPECT_TRUE(std::isnan(stats[1].saturated_fraction));
+}
+
 TEST(UnitActivity, MeanAndDeviationOfEveryLayersOutputsByHand) {
   // Member 0: values 1, 2, 3, 4, 5, 9 -> mean 4, variance (9+4+1+0+1+25)/6 = 40/6. Member 1: all 7.
   Tensor outputs({2, 2, 3}, {1, 2, 3, 4, 5, 9, 7, 7, 7, 7, 7, 7});
