@@ -10,16 +10,24 @@ struct KindFacts {
   std::string_view name;
   bool preserves_shape;
   bool noise;
+  bool takes_activation;
+  bool trains_differently;
 };
 
 // In LayerKind's order.
-constexpr std::array<KindFacts, 4> facts{{
-    {"dense", false, false},
-    {"dropout", true, true},
-    {"gaussian_noise", true, true},
-    {"gaussian_dropout", true, true},
+constexpr std::array<KindFacts, 6> facts{{
+    {"dense", false, false, true, false},
+    {"dropout", true, true, false, true},
+    {"gaussian_noise", true, true, false, true},
+    {"gaussian_dropout", true, true, false, true},
+    {"batchnorm", true, false, true, true},
+    {"layernorm", true, false, true, false},
 }};
-constexpr std::array<std::string_view, facts.size()> names{facts[0].name, facts[1].name, facts[2].name, facts[3].name};
+constexpr std::array<std::string_view, facts.size()> names = [] {
+  std::array<std::string_view, facts.size()> result;
+  for (std::size_t k = 0; k < facts.size(); ++k) result[k] = facts[k].name;
+  return result;
+}();
 
 const KindFacts& of(LayerKind kind) { return facts[static_cast<std::size_t>(kind)]; }
 
@@ -37,6 +45,8 @@ std::span<const std::string_view> layer_kind_names() { return names; }
 
 bool preserves_shape(LayerKind kind) { return of(kind).preserves_shape; }
 bool is_noise(LayerKind kind) { return of(kind).noise; }
+bool takes_activation(LayerKind kind) { return of(kind).takes_activation; }
+bool trains_differently(LayerKind kind) { return of(kind).trains_differently; }
 
 void resolve_units(ModelSpec& model) {
   Index inputs = model.inputs;
@@ -47,8 +57,12 @@ void resolve_units(ModelSpec& model) {
 }
 
 Index layer_parameter_count(const LayerSpec& layer, Index inputs) {
-  if (layer.kind != LayerKind::dense) return 0;
-  return layer.units * inputs + (layer.bias ? layer.units : 0);
+  switch (layer.kind) {
+    case LayerKind::dense: return layer.units * inputs + (layer.bias ? layer.units : 0);
+    case LayerKind::batchnorm:
+    case LayerKind::layernorm: return 2 * layer.units;  // weight and bias per feature
+    default: return 0;
+  }
 }
 
 }  // namespace nnlab

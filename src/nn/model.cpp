@@ -4,15 +4,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "core/text.hpp"
 #include "nn/activation.hpp"
+#include "nn/batchnorm.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/gaussian_noise.hpp"
 #include "nn/init.hpp"
 #include "nn/layer_kinds.hpp"
+#include "nn/layernorm.hpp"
 
 namespace nnlab {
 namespace {
@@ -21,17 +24,20 @@ std::string where(std::size_t layer, const char* key) { return fmt::format("mode
 
 // One layer of one member's spec: the values its kind uses, in range.
 void validate_layer(const LayerSpec& layer, std::size_t i) {
-  if (layer.kind != LayerKind::dense && layer.activation.kind != ActivationKind::identity)
+  if (!takes_activation(layer.kind) && layer.activation.kind != ActivationKind::identity)
     throw std::invalid_argument(
         fmt::format("{}: {} takes no activation (got {})", where(i, "activation"), layer_kind_name(layer.kind),
                     activation_name(layer.activation.kind)));
+  if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
+    throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
+  const auto check_eps = [&] {
+    if (!(layer.eps > 0.0 && std::isfinite(layer.eps)))
+      throw std::invalid_argument(fmt::format("{}: must be finite and > 0, got {}", where(i, "eps"), layer.eps));
+  };
   switch (layer.kind) {
     case LayerKind::dense:
       if (layer.units <= 0)
         throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "units"), layer.units));
-      if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
-        throw std::invalid_argument(
-            fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
       if (layer.bias && layer.bias_init.kind == InitKind::orthogonal)
         throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
       return;
@@ -43,6 +49,14 @@ void validate_layer(const LayerSpec& layer, std::size_t i) {
     case LayerKind::gaussian_noise:
       if (!(layer.std >= 0.0 && std::isfinite(layer.std)))
         throw std::invalid_argument(fmt::format("{}: must be finite and >= 0, got {}", where(i, "std"), layer.std));
+      return;
+    case LayerKind::batchnorm:
+      if (!(layer.momentum >= 0.0 && layer.momentum <= 1.0))
+        throw std::invalid_argument(fmt::format("{}: must be in [0, 1], got {}", where(i, "momentum"), layer.momentum));
+      check_eps();
+      return;
+    case LayerKind::layernorm:
+      check_eps();
       return;
   }
 }
@@ -69,9 +83,8 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
       const LayerSpec &mine = spec.layers[i], &theirs = first.layers[i];
       if (mine.kind != theirs.kind) throw differs(where(i, "type"), layer_kind_name(mine.kind), layer_kind_name(theirs.kind));
-      if (mine.kind != LayerKind::dense) continue;
-      if (mine.units != theirs.units) throw differs(where(i, "units"), mine.units, theirs.units);
-      if (mine.bias != theirs.bias) throw differs(where(i, "bias"), mine.bias, theirs.bias);
+      if (mine.kind == LayerKind::dense && mine.units != theirs.units) throw differs(where(i, "units"), mine.units, theirs.units);
+      if (mine.kind == LayerKind::dense && mine.bias != theirs.bias) throw differs(where(i, "bias"), mine.bias, theirs.bias);
       if (mine.activation.kind != theirs.activation.kind)
         throw differs(where(i, "activation"), activation_name(mine.activation.kind),
                       activation_name(theirs.activation.kind));
@@ -79,17 +92,17 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
   }
 }
 
+// "rate=0.5", or "rate per member", for a scalar of a layer's spec; "" when it is `quiet` in every member.
+std::string describe_scalar(const std::vector<ModelSpec>& specs, std::size_t layer, const char* name, double LayerSpec::*field,
+                            std::optional<double> quiet = std::nullopt) {
+  const LayerSpec& head = specs.front().layers[layer];
+  const bool same = std::all_of(specs.begin(), specs.end(), [&](const ModelSpec& s) { return s.layers[layer].*field == head.*field; });
+  if (!same) return fmt::format("{} per member", name);
+  return quiet == head.*field ? std::string() : fmt::format("{}={}", name, head.*field);
+}
+
 // "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
-// A noise layer: "rate=0.5", or "rate per member".
-std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
-  if (const LayerSpec& head = specs.front().layers[layer]; head.kind != LayerKind::dense) {
-    const bool is_std = head.kind == LayerKind::gaussian_noise;
-    double LayerSpec::*field = is_std ? &LayerSpec::std : &LayerSpec::rate;
-    const char* name = is_std ? "std" : "rate";
-    const bool same = std::all_of(specs.begin(), specs.end(),
-                                  [&](const ModelSpec& s) { return s.layers[layer].*field == head.*field; });
-    return same ? fmt::format("{}={}", name, head.*field) : fmt::format("{} per member", name);
-  }
+std::string describe_activation_only(const std::vector<ModelSpec>& specs, std::size_t layer) {
   const ActivationSpec& first = specs.front().layers[layer].activation;
   const auto same = [&](auto field) {
     return std::all_of(specs.begin(), specs.end(),
@@ -106,6 +119,25 @@ std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t
     case ActivationKind::elu: return with("alpha", &ActivationSpec::alpha, 1.0);
     default: return activation_name(first.kind);
   }
+}
+
+// The summary's activation column: a dense layer's activation; a noise layer's rate or std
+// ("rate=0.5", "rate per member"); a norm layer's activation and its non-default scalars.
+std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
+  switch (specs.front().layers[layer].kind) {
+    case LayerKind::dense: return describe_activation_only(specs, layer);
+    case LayerKind::gaussian_noise: return describe_scalar(specs, layer, "std", &LayerSpec::std);
+    case LayerKind::dropout:
+    case LayerKind::gaussian_dropout: return describe_scalar(specs, layer, "rate", &LayerSpec::rate);
+    case LayerKind::batchnorm:
+    case LayerKind::layernorm: break;
+  }
+  std::string text = describe_activation_only(specs, layer);
+  const bool batch = specs.front().layers[layer].kind == LayerKind::batchnorm;
+  for (const std::string& scalar : {batch ? describe_scalar(specs, layer, "momentum", &LayerSpec::momentum, 0.1) : std::string(),
+                                    describe_scalar(specs, layer, "eps", &LayerSpec::eps, 1e-5)})
+    if (!scalar.empty()) text += ", " + scalar;
+  return text;
 }
 
 }  // namespace
@@ -146,18 +178,23 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
       }
       case LayerKind::dropout:
         layers_.push_back(std::make_unique<Dropout<T>>(per_member(i, &LayerSpec::rate), member_seeds, index));
-        stochastic_ = true;
         break;
       case LayerKind::gaussian_noise:
         layers_.push_back(std::make_unique<GaussianNoise<T>>(NoiseMode::additive, per_member(i, &LayerSpec::std), member_seeds, index));
-        stochastic_ = true;
         break;
       case LayerKind::gaussian_dropout:
         layers_.push_back(
             std::make_unique<GaussianNoise<T>>(NoiseMode::multiplicative, per_member(i, &LayerSpec::rate), member_seeds, index));
-        stochastic_ = true;
+        break;
+      case LayerKind::batchnorm:  // per feature; the conv layers will pass their channels and H·W
+        layers_.push_back(std::make_unique<BatchNorm<T>>(units, 1, per_member(i, &LayerSpec::momentum),
+                                                         per_member(i, &LayerSpec::eps), index));
+        break;
+      case LayerKind::layernorm:
+        layers_.push_back(std::make_unique<LayerNorm<T>>(units, per_member(i, &LayerSpec::eps), index));
         break;
     }
+    trains_differently_ = trains_differently_ || nnlab::trains_differently(structure[i].kind);
 
     const ActivationKind kind = structure[i].activation.kind;
     const bool folded = fold_final_softmax && kind == ActivationKind::softmax && i + 1 == structure.size();
@@ -170,6 +207,8 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     inputs = units;
   }
   layer_outputs_.assign(structure.size(), nullptr);
+  for (const auto& layer : layers_)
+    for (const ParameterRef<T>& parameter : layer->parameters()) gradients_.push_back(parameter.grad);
 
   // The fused kernel is chosen by structure alone (never by P), so P = 1 takes it too.
   if (SmallNetworkKernel<T>::supports(specs_.front())) {
@@ -220,11 +259,7 @@ void Sequential<T>::backward(const TensorT<T>& grad_output) {
 
 template <typename T>
 void Sequential<T>::zero_grad() {
-  for (Dense<T>* dense : dense_) {
-    if (dense == nullptr) continue;
-    dense->weight_grad().zero();
-    dense->bias_grad().zero();
-  }
+  for (TensorT<T>* gradient : gradients_) gradient->zero();
 }
 
 template <typename T>
@@ -253,6 +288,14 @@ std::vector<ParameterRef<T>> Sequential<T>::parameters() {
   std::vector<ParameterRef<T>> result;
   for (const auto& layer : layers_)
     for (ParameterRef<T>& parameter : layer->parameters()) result.push_back(std::move(parameter));
+  return result;
+}
+
+template <typename T>
+std::vector<BufferRef<T>> Sequential<T>::buffers() {
+  std::vector<BufferRef<T>> result;
+  for (const auto& layer : layers_)
+    for (BufferRef<T>& buffer : layer->buffers()) result.push_back(std::move(buffer));
   return result;
 }
 

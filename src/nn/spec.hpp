@@ -48,6 +48,8 @@ enum class LayerKind {
   dropout,           // rate: inverted dropout in training, identity in evaluation
   gaussian_noise,    // std: x + N(0, std²) in training (Keras GaussianNoise)
   gaussian_dropout,  // rate: x · N(1, rate / (1 − rate)) in training (Keras GaussianDropout)
+  batchnorm,         // momentum, eps, activation: per feature (channel) over the batch (nn.BatchNorm1d)
+  layernorm,         // eps, activation: over each example's features (nn.LayerNorm)
 };
 
 struct LayerSpec {
@@ -57,8 +59,10 @@ struct LayerSpec {
   Index units = 0;
   double rate = 0.0;  // dropout, gaussian_dropout: [0, 1)
   double std = 0.0;   // gaussian_noise: >= 0
+  double momentum = 0.1;  // batchnorm: running statistics' update weight, [0, 1] (PyTorch's default)
+  double eps = 1e-5;      // batchnorm, layernorm: added to the variance, > 0
   bool bias = true;
-  ActivationSpec activation;
+  ActivationSpec activation;  // dense, batchnorm, layernorm: applied after the layer
   InitSpec weight_init;
   InitSpec bias_init;
 };
