@@ -200,8 +200,29 @@ void read_init_pair(const Field& field, InitSpec& weight, InitSpec& bias) {
   if (const auto bias_init = section.find("bias")) bias = read_init(*bias_init);
 }
 
+// `activation` and the parameters of that activation (dense, batchnorm, layernorm).
+void read_activation(const Section& section, LayerSpec& layer) {
+  std::string activation_name = "identity";
+  if (const auto activation = section.find("activation")) {
+    layer.activation.kind = choose(*activation, activation_names, "activation");
+    activation_name = activation->text();
+  }
+  // An activation parameter the activation does not have is a mistake, not something to ignore.
+  const auto parameter = [&](std::string_view key, ActivationKind owner) -> std::optional<Field> {
+    std::optional<Field> found = section.find(key);
+    if (found && layer.activation.kind != owner)
+      found->fail(fmt::format("not used by activation '{}'", activation_name));
+    return found;
+  };
+  if (const auto steepness = parameter("steepness", ActivationKind::sigmoid))
+    layer.activation.steepness = positive(*steepness);
+  if (const auto slope = parameter("slope", ActivationKind::leaky_relu)) layer.activation.slope = slope->number();
+  if (const auto alpha = parameter("alpha", ActivationKind::elu)) layer.activation.alpha = alpha->number();
+}
+
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
-  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std"});
+  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "init", "rate", "std",
+                                "momentum", "eps"});
   LayerSpec layer;
   if (const auto type = section.find("type"))
     layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
@@ -217,27 +238,21 @@ LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const Init
       section.only({"type", "std"}, type_name);
       layer.std = non_negative(section.required("std"));
       return layer;
+    case LayerKind::batchnorm:
+      section.only({"type", "momentum", "eps", "activation", "steepness", "slope", "alpha"}, type_name);
+      if (const auto momentum = section.find("momentum")) layer.momentum = in_closed_unit_interval(*momentum);
+      if (const auto eps = section.find("eps")) layer.eps = positive(*eps);
+      read_activation(section, layer);
+      return layer;
+    case LayerKind::layernorm:
+      section.only({"type", "eps", "activation", "steepness", "slope", "alpha"}, type_name);
+      if (const auto eps = section.find("eps")) layer.eps = positive(*eps);
+      read_activation(section, layer);
+      return layer;
   }
   layer.units = integer_at_least(section.required("units"), 1);
-  std::string activation_name = "identity";
-  if (const auto activation = section.find("activation")) {
-    layer.activation.kind = choose(*activation, activation_names, "activation");
-    activation_name = activation->text();
-  }
+  read_activation(section, layer);
   if (const auto bias = section.find("bias")) layer.bias = bias->boolean();
-
-  // An activation parameter the activation does not have is a mistake, not something to ignore.
-  const auto parameter = [&](std::string_view key, ActivationKind owner) -> std::optional<Field> {
-    std::optional<Field> found = section.find(key);
-    if (found && layer.activation.kind != owner)
-      found->fail(fmt::format("not used by activation '{}'", activation_name));
-    return found;
-  };
-  if (const auto steepness = parameter("steepness", ActivationKind::sigmoid))
-    layer.activation.steepness = positive(*steepness);
-  if (const auto slope = parameter("slope", ActivationKind::leaky_relu)) layer.activation.slope = slope->number();
-  if (const auto alpha = parameter("alpha", ActivationKind::elu)) layer.activation.alpha = alpha->number();
-
   layer.weight_init = weight_init;
   layer.bias_init = bias_init;
   if (const auto init = section.find("init")) read_init_pair(*init, layer.weight_init, layer.bias_init);
