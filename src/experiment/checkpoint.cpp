@@ -194,6 +194,7 @@ std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format(
 CheckpointContents snapshot(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state) {
   CheckpointContents contents{.weights = {}, .optimizer = optimizer.state(), .trainer = state};
   for (const auto& parameter : model.parameters()) contents.weights.push_back(NamedTensor{parameter.name, *parameter.value});
+  for (const auto& buffer : model.buffers()) contents.weights.push_back(NamedTensor{buffer.name, *buffer.value});
   return contents;
 }
 
@@ -261,6 +262,7 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   }
   if (!state.best_weights.empty() && state.best_weights.size() != copies.size())
     throw InputError(fmt::format("{}: the checkpoint has best weights for {} of {} parameters", source, state.best_weights.size(), copies.size()));
+  for (const auto& buffer : model.buffers()) copies.emplace_back(buffer.value, &tensor("model." + buffer.name, buffer.value->shape()));
   try {
     optimizer.restore(optimizer_state);
   } catch (const std::invalid_argument& error) {

@@ -1,7 +1,8 @@
 // A population's checkpoint as bytes: its weights, the optimiser's state and the trainer's
 // state at an epoch boundary, enough to continue training bit-identically (`nnlab resume`).
 //
-// Layout: a safetensors file. Tensors "model.layers.{i}.weight|bias" [P, ...],
+// Layout: a safetensors file. Tensors "model.layers.{i}.weight|bias" [P, ...] and the model's
+// buffers "model.layers.{i}.running_mean|running_var|num_batches_tracked" [P, ...] (batch norm),
 // "optimizer.{parameter}.{buffer}" [P, ...] and, with early stopping's restore_best,
 // "early_stopping.best.layers.{i}.weight|bias" [P, ...] (each member's best weights); metadata
 // "nnlab_checkpoint" (the format version) and "state", a JSON object with the step counts, the
@@ -23,7 +24,7 @@ namespace nnlab {
 
 // A checkpoint in memory: copies, so training may go on while it waits to be written.
 struct CheckpointContents {
-  std::vector<NamedTensor> weights;  // "layers.{i}.weight|bias", [P, ...]
+  std::vector<NamedTensor> weights;  // "layers.{i}.weight|bias", [P, ...], then the model's buffers
   OptimizerState optimizer;
   TrainerState trainer;
 };

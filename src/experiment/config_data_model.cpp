@@ -239,8 +239,10 @@ std::vector<std::string_view> keys_of(LayerKind kind) {
     case LayerKind::dropout:
     case LayerKind::gaussian_dropout: add({"rate"}); break;
     case LayerKind::gaussian_noise: add({"std"}); break;
+    case LayerKind::batchnorm: add({"momentum", "eps"}); break;
+    case LayerKind::layernorm: add({"eps"}); break;
   }
-  if (kind == LayerKind::dense || kind == LayerKind::conv2d)
+  if (takes_activation(kind))
     keys.insert(keys.end(), std::begin(activation_keys), std::end(activation_keys));
   return keys;
 }
@@ -270,7 +272,7 @@ void read_activation(const Section& section, LayerSpec& layer) {
 
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
   const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "levels", "straight_through",
-                                "init", "rate", "std", "filters", "kernel", "stride", "padding", "size"});
+                                "init", "rate", "std", "filters", "kernel", "stride", "padding", "size", "momentum", "eps"});
   LayerSpec layer;
   if (const auto type = section.find("type"))
     layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
@@ -305,6 +307,12 @@ LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const Init
     case LayerKind::dropout:
     case LayerKind::gaussian_dropout: layer.rate = in_half_open_unit_interval(section.required("rate")); return layer;
     case LayerKind::gaussian_noise: layer.std = non_negative(section.required("std")); return layer;
+    case LayerKind::batchnorm:
+    case LayerKind::layernorm:
+      if (const auto momentum = section.find("momentum")) layer.momentum = in_closed_unit_interval(*momentum);
+      if (const auto eps = section.find("eps")) layer.eps = positive(*eps);
+      read_activation(section, layer);
+      return layer;
   }
   read_activation(section, layer);
   if (const auto bias = section.find("bias")) layer.bias = bias->boolean();

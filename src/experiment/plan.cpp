@@ -21,7 +21,7 @@ namespace {
 const std::set<std::string> scalar_optimizer_keys = {"lr",  "momentum", "dampening", "weight_decay", "betas",   "eps",
                                                      "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr"};
 const std::set<std::string> scalar_schedule_keys = {"gamma", "step_size", "decay", "period", "eta_min"};
-const std::set<std::string> scalar_layer_keys = {"steepness", "slope", "alpha", "rate", "std"};
+const std::set<std::string> scalar_layer_keys = {"steepness", "slope", "alpha", "rate", "std", "momentum", "eps"};
 
 void erase_keys(YAML::Node map, const std::set<std::string>& keys) {
   if (!map.IsMap()) return;

@@ -66,6 +66,15 @@ ModelSpec resolve_model(const ExperimentConfig& config, const Dataset& train) {
   if (train.targets.empty() && outputs > 1 && outputs < train.classes)
     throw InputError(fmt::format("{}: model.layers.{}.units: {} outputs for {} classes", where(config), spec.layers.size() - 1, outputs,
                                  train.classes));
+  // PyTorch's "Expected more than 1 value per channel when training", before training starts.
+  const Index examples = train.size(), batch = config.train.batch == 0 ? examples : std::min(config.train.batch, examples);
+  const Index smallest = examples == 0 || examples % batch == 0 ? batch : examples % batch;
+  for (std::size_t i = 0; i < spec.layers.size(); ++i)
+    if (spec.layers[i].kind == LayerKind::batchnorm && examples > 0 && smallest < 2)
+      throw InputError(fmt::format("{}: train.batch: {} leaves a batch of 1 example ({} in all), but model.layers.{} (batchnorm) "
+                                   "needs more than 1 value per channel when training",
+                                   where(config), config.train.batch == 0 ? std::string("full") : std::to_string(config.train.batch),
+                                   examples, i));
   // One weight per class, no more and no fewer (a long list was accepted and carried per member).
   if (!config.loss.class_weights.empty() && static_cast<Index>(config.loss.class_weights.size()) != std::max<Index>(train.classes, 2))
     throw InputError(fmt::format("{}: loss.class_weights: {} weights for {} classes; give one per class", where(config),
@@ -102,6 +111,9 @@ std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentC
     if (layer.kind == LayerKind::dropout || layer.kind == LayerKind::gaussian_dropout)
       values.emplace_back(fmt::format("model.layers.{}.rate", i), layer.rate);
     if (layer.kind == LayerKind::gaussian_noise) values.emplace_back(fmt::format("model.layers.{}.std", i), layer.std);
+    if (layer.kind == LayerKind::batchnorm) values.emplace_back(fmt::format("model.layers.{}.momentum", i), layer.momentum);
+    if (layer.kind == LayerKind::batchnorm || layer.kind == LayerKind::layernorm)
+      values.emplace_back(fmt::format("model.layers.{}.eps", i), layer.eps);
     const ActivationSpec& activation = layer.activation;
     if (activation.kind == ActivationKind::sigmoid) values.emplace_back(fmt::format("model.layers.{}.steepness", i), activation.steepness);
     if (activation.kind == ActivationKind::leaky_relu) values.emplace_back(fmt::format("model.layers.{}.slope", i), activation.slope);
@@ -136,7 +148,7 @@ std::string describe_population(const ExperimentConfig& config, const ModelSpec&
   text += " ";
   bool first = true;
   for (const auto& layer : spec.layers) {
-    if (layer.kind != LayerKind::dense) continue;
+    if (!takes_activation(layer.kind) || (layer.kind != LayerKind::dense && layer.activation.kind == ActivationKind::identity)) continue;
     if (!first) text += "/";
     first = false;
     text += activation_name(layer.activation.kind);

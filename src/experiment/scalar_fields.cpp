@@ -36,12 +36,14 @@ constexpr std::array<std::pair<std::string_view, double LossSpec::*>, 2> loss_nu
     {"l2", &LossSpec::l2},
 }};
 using LayerNumber = double& (*)(LayerSpec&);
-constexpr std::array<std::pair<std::string_view, LayerNumber>, 5> layer_numbers{{
+constexpr std::array<std::pair<std::string_view, LayerNumber>, 7> layer_numbers{{
     {"steepness", [](LayerSpec& layer) -> double& { return layer.activation.steepness; }},
     {"slope", [](LayerSpec& layer) -> double& { return layer.activation.slope; }},
     {"alpha", [](LayerSpec& layer) -> double& { return layer.activation.alpha; }},
     {"rate", [](LayerSpec& layer) -> double& { return layer.rate; }},
     {"std", [](LayerSpec& layer) -> double& { return layer.std; }},
+    {"momentum", [](LayerSpec& layer) -> double& { return layer.momentum; }},
+    {"eps", [](LayerSpec& layer) -> double& { return layer.eps; }},
 }};
 
 template <typename Table>

@@ -7,28 +7,35 @@
 
 namespace nnlab {
 
-void load_weights_into(Sequential<float>& model, const std::filesystem::path& file) {
-  std::vector<ParameterRef<float>> parameters = model.parameters();
-  std::vector<ExpectedTensor> expected;
-  for (const auto& parameter : parameters) {
-    Shape one_member(parameter.value->shape().begin() + 1, parameter.value->shape().end());
-    expected.push_back(ExpectedTensor{parameter.name, std::move(one_member)});
-  }
-  const std::map<std::string, Tensor> loaded = read_model_file(file, expected);
-  for (auto& parameter : parameters) {
-    const Tensor& source = loaded.at(parameter.name);  // [1, ...]
-    const Index per_member = parameter.value->slice_size();
-    for (Index m = 0; m < parameter.value->dim(0); ++m) std::copy_n(source.data(), per_member, parameter.value->slice(m));
-  }
-}
-
 namespace {
-std::vector<NamedTensor> named_parameters(Sequential<float>& model) {
-  std::vector<NamedTensor> tensors;
-  for (const auto& parameter : model.parameters()) tensors.push_back(NamedTensor{parameter.name, *parameter.value});
+
+// What a model file holds: every parameter, then every buffer (batch norm's running statistics).
+std::vector<std::pair<std::string, Tensor*>> file_tensors(Sequential<float>& model) {
+  std::vector<std::pair<std::string, Tensor*>> tensors;
+  for (const auto& parameter : model.parameters()) tensors.emplace_back(parameter.name, parameter.value);
+  for (const auto& buffer : model.buffers()) tensors.emplace_back(buffer.name, buffer.value);
   return tensors;
 }
+
+std::vector<NamedTensor> named_parameters(Sequential<float>& model) {
+  std::vector<NamedTensor> tensors;
+  for (const auto& [name, value] : file_tensors(model)) tensors.push_back(NamedTensor{name, *value});
+  return tensors;
+}
+
 }  // namespace
+
+void load_weights_into(Sequential<float>& model, const std::filesystem::path& file) {
+  const std::vector<std::pair<std::string, Tensor*>> tensors = file_tensors(model);
+  std::vector<ExpectedTensor> expected;
+  for (const auto& [name, value] : tensors) expected.push_back(ExpectedTensor{name, Shape(value->shape().begin() + 1, value->shape().end())});
+  const std::map<std::string, Tensor> loaded = read_model_file(file, expected);
+  for (const auto& [name, value] : tensors) {
+    const Tensor& source = loaded.at(name);  // [1, ...]
+    const Index per_member = value->slice_size();
+    for (Index m = 0; m < value->dim(0); ++m) std::copy_n(source.data(), per_member, value->slice(m));
+  }
+}
 
 void save_weights(Sequential<float>& model, const std::filesystem::path& file) { write_model_file(file, named_parameters(model)); }
 

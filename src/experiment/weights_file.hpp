@@ -11,10 +11,11 @@
 namespace nnlab {
 
 // Every member starts from the weights in `file` (layout `layers.{i}.weight` [out, in],
-// `layers.{i}.bias` [out], optionally with a leading [1] axis). Names and shapes must match.
+// `layers.{i}.bias` [out], batch norm's `layers.{i}.running_mean`, `.running_var` [C] and
+// `.num_batches_tracked` [], optionally with a leading [1] axis). Names and shapes must match.
 void load_weights_into(Sequential<float>& model, const std::filesystem::path& file);
 
-// Writes every member's weights: plain PyTorch layout when P = 1, a leading [P] axis otherwise.
+// Writes every member's weights and buffers: plain PyTorch layout when P = 1, a leading [P] axis otherwise.
 void save_weights(Sequential<float>& model, const std::filesystem::path& file);
 // The bytes save_weights would write.
 std::vector<std::byte> weights_bytes(Sequential<float>& model);

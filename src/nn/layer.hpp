@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,9 +16,15 @@ enum class Mode { train, eval };
 
 // What a forward pass needs besides the input: train/eval behaviour and, for layers
 // that draw random numbers (dropout), the optimiser step that keys their stream.
+// `active` (empty = every member) says whose buffers a training forward may update: the
+// trainer passes its active flags, so a stopped member's running statistics stay as they
+// would be had it been trained alone.
 struct ForwardContext {
   Mode mode = Mode::train;
   std::int64_t step = 0;
+  std::span<const std::uint8_t> active = {};
+
+  bool updates(std::int64_t member) const { return active.empty() || active[static_cast<std::size_t>(member)] != 0; }
 };
 
 // A named parameter and its gradient; both [P, ...] with identical layout, so that
@@ -29,6 +36,16 @@ struct ParameterRef {
   TensorT<T>* grad = nullptr;
   int layer_index = 0;
   bool is_bias = false;
+};
+
+// State a layer keeps that is not a parameter (batch norm's running mean and variance and its
+// count of batches), [P, ...]: saved in model files and checkpoints under PyTorch's state-dict
+// name, but never seen by optimisers, clipping, penalties or layer statistics.
+template <typename T>
+struct BufferRef {
+  std::string name;             // "layers.1.running_mean"
+  TensorT<T>* value = nullptr;  // non-owning: the layer owns it
+  int layer_index = 0;
 };
 
 template <typename T>
@@ -50,6 +67,7 @@ class Layer {
   virtual const TensorT<T>& backward(const TensorT<T>& grad_output, bool need_input_grad) = 0;
 
   virtual std::vector<ParameterRef<T>> parameters() { return {}; }
+  virtual std::vector<BufferRef<T>> buffers() { return {}; }
 };
 
 }  // namespace nnlab

@@ -17,18 +17,22 @@ struct KindFacts {
   bool preserves_shape;
   bool noise;
   bool weights;
+  bool takes_activation;
+  bool trains_differently;
 };
 
 // In LayerKind's order.
-constexpr std::array<KindFacts, 8> facts{{
-    {"dense", false, false, true},
-    {"dropout", true, true, false},
-    {"gaussian_noise", true, true, false},
-    {"gaussian_dropout", true, true, false},
-    {"conv2d", false, false, true},
-    {"maxpool2d", false, false, false},
-    {"avgpool2d", false, false, false},
-    {"flatten", false, false, false},
+constexpr std::array<KindFacts, 10> facts{{
+    {"dense", false, false, true, true, false},
+    {"dropout", true, true, false, false, true},
+    {"gaussian_noise", true, true, false, false, true},
+    {"gaussian_dropout", true, true, false, false, true},
+    {"conv2d", false, false, true, true, false},
+    {"maxpool2d", false, false, false, false, false},
+    {"avgpool2d", false, false, false, false, false},
+    {"flatten", false, false, false, false, false},
+    {"batchnorm", true, false, false, true, true},
+    {"layernorm", true, false, false, true, false},
 }};
 constexpr auto names = [] {
   std::array<std::string_view, facts.size()> result{};
@@ -75,6 +79,8 @@ std::span<const std::string_view> layer_kind_names() { return names; }
 bool preserves_shape(LayerKind kind) { return of(kind).preserves_shape; }
 bool is_noise(LayerKind kind) { return of(kind).noise; }
 bool has_weights(LayerKind kind) { return of(kind).weights; }
+bool takes_activation(LayerKind kind) { return of(kind).takes_activation; }
+bool trains_differently(LayerKind kind) { return of(kind).trains_differently; }
 
 std::string shape_text(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
 
@@ -106,7 +112,9 @@ void resolve_shapes(ModelSpec& model) {
       case LayerKind::flatten: layer.shape = {product(input)}; break;
       case LayerKind::dropout:
       case LayerKind::gaussian_noise:
-      case LayerKind::gaussian_dropout: layer.shape = input; break;
+      case LayerKind::gaussian_dropout:
+      case LayerKind::batchnorm:
+      case LayerKind::layernorm: layer.shape = input; break;
     }
     layer.units = product(layer.shape);
     input = layer.shape;
@@ -127,6 +135,8 @@ Index layer_parameter_count(const LayerSpec& layer, const Shape& input) {
   switch (layer.kind) {
     case LayerKind::dense: return layer.units * product(input) + bias * layer.units;
     case LayerKind::conv2d: return layer.filters * input.at(0) * layer.kernel[0] * layer.kernel[1] + bias * layer.filters;
+    case LayerKind::batchnorm: return 2 * input.at(0);  // weight and bias per channel (per feature when flat)
+    case LayerKind::layernorm: return 2 * product(input);  // weight and bias per feature
     default: return 0;
   }
 }

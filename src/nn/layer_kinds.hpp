@@ -27,6 +27,11 @@ bool preserves_shape(LayerKind kind);
 bool is_noise(LayerKind kind);
 // Has weights (dense, conv2d).
 bool has_weights(LayerKind kind);
+// Carries an `activation` applied after it (dense, batchnorm, layernorm).
+bool takes_activation(LayerKind kind);
+// A training forward computes something else than an evaluation one (noise; batch norm's batch
+// statistics), so the loss of a training forward is not the loss of the weights.
+bool trains_differently(LayerKind kind);
 
 // Fills every layer's `shape` (one example's output) and `units` (its size) from
 // model.input_shape (or [model.inputs]), and model.input_shape when it was empty. Throws
@@ -42,7 +47,8 @@ Shape default_input_shape(Index features, const Shape& example_shape);
 // The shape layer i of a resolved model takes.
 const Shape& input_shape_of(const ModelSpec& model, std::size_t layer);
 
-// Parameters of one member's layer given its input shape (dense and conv2d: weight and bias).
+// Parameters of one member's layer given its input shape (dense and conv2d: weight and bias;
+// batchnorm: a weight and a bias per channel; layernorm: per feature).
 Index layer_parameter_count(const LayerSpec& layer, const Shape& input);
 
 // "[32, 26, 26]"

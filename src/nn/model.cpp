@@ -7,26 +7,26 @@
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "core/text.hpp"
 #include "nn/activation.hpp"
 #include "nn/dense.hpp"
+#include "nn/batchnorm.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/dropout.hpp"
 #include "nn/flatten.hpp"
 #include "nn/gaussian_noise.hpp"
 #include "nn/init.hpp"
 #include "nn/layer_kinds.hpp"
+#include "nn/layernorm.hpp"
 #include "nn/pooling.hpp"
 
 namespace nnlab {
 namespace {
 
 std::string where(std::size_t layer, const char* key) { return fmt::format("model.layers.{}.{}", layer, key); }
-
-// Kinds that carry an activation applied after them.
-bool takes_activation(LayerKind kind) { return kind == LayerKind::dense || kind == LayerKind::conv2d; }
 
 // One layer of one member's spec: the values its kind uses, in range.
 void validate_layer(const LayerSpec& layer, std::size_t i) {
@@ -38,6 +38,10 @@ void validate_layer(const LayerSpec& layer, std::size_t i) {
     throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
   if (has_weights(layer.kind) && layer.bias && layer.bias_init.kind == InitKind::orthogonal)
     throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
+  const auto check_eps = [&] {
+    if (!(layer.eps > 0.0 && std::isfinite(layer.eps)))
+      throw std::invalid_argument(fmt::format("{}: must be finite and > 0, got {}", where(i, "eps"), layer.eps));
+  };
   const auto positive_pair = [&](const std::array<Index, 2>& pair, const char* key, Index least) {
     if (pair[0] < least || pair[1] < least)
       throw std::invalid_argument(fmt::format("{}: must be >= {}, got [{}, {}]", where(i, key), least, pair[0], pair[1]));
@@ -67,6 +71,12 @@ void validate_layer(const LayerSpec& layer, std::size_t i) {
       if (!(layer.std >= 0.0 && std::isfinite(layer.std)))
         throw std::invalid_argument(fmt::format("{}: must be finite and >= 0, got {}", where(i, "std"), layer.std));
       return;
+    case LayerKind::batchnorm:
+      if (!(layer.momentum >= 0.0 && layer.momentum <= 1.0))
+        throw std::invalid_argument(fmt::format("{}: must be in [0, 1], got {}", where(i, "momentum"), layer.momentum));
+      check_eps();
+      return;
+    case LayerKind::layernorm: check_eps(); return;
   }
 }
 
@@ -123,19 +133,17 @@ std::string describe_step(const ActivationSpec& step) {
   return parts.empty() ? "step" : fmt::format("step({})", fmt::join(parts, ", "));
 }
 
-// "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
-// A noise layer: "rate=0.5", or "rate per member".
-std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
+// "rate=0.5", or "rate per member", for a scalar of a layer's spec; "" when it is `quiet` in every member.
+std::string describe_scalar(const std::vector<ModelSpec>& specs, std::size_t layer, const char* name, double LayerSpec::*field,
+                            std::optional<double> quiet = std::nullopt) {
   const LayerSpec& head = specs.front().layers[layer];
-  if (!is_noise(head.kind) && !has_weights(head.kind)) return "";
-  if (is_noise(head.kind)) {
-    const bool is_std = head.kind == LayerKind::gaussian_noise;
-    double LayerSpec::*field = is_std ? &LayerSpec::std : &LayerSpec::rate;
-    const char* name = is_std ? "std" : "rate";
-    const bool same = std::all_of(specs.begin(), specs.end(),
-                                  [&](const ModelSpec& s) { return s.layers[layer].*field == head.*field; });
-    return same ? fmt::format("{}={}", name, head.*field) : fmt::format("{} per member", name);
-  }
+  const bool same = std::all_of(specs.begin(), specs.end(), [&](const ModelSpec& s) { return s.layers[layer].*field == head.*field; });
+  if (!same) return fmt::format("{} per member", name);
+  return quiet == head.*field ? std::string() : fmt::format("{}={}", name, head.*field);
+}
+
+// "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
+std::string describe_activation_only(const std::vector<ModelSpec>& specs, std::size_t layer) {
   const ActivationSpec& first = specs.front().layers[layer].activation;
   const auto same = [&](auto field) {
     return std::all_of(specs.begin(), specs.end(),
@@ -153,6 +161,22 @@ std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t
     case ActivationKind::step: return describe_step(first);
     default: return activation_name(first.kind);
   }
+}
+
+// The summary's activation column: the activation of a layer that has one (a norm layer's with
+// its non-default scalars); a noise layer's rate or std ("rate=0.5", "rate per member").
+std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
+  const LayerKind kind = specs.front().layers[layer].kind;
+  if (kind == LayerKind::gaussian_noise) return describe_scalar(specs, layer, "std", &LayerSpec::std);
+  if (kind == LayerKind::dropout || kind == LayerKind::gaussian_dropout) return describe_scalar(specs, layer, "rate", &LayerSpec::rate);
+  if (!takes_activation(kind)) return "";
+  std::string text = describe_activation_only(specs, layer);
+  if (kind != LayerKind::batchnorm && kind != LayerKind::layernorm) return text;
+  for (const std::string& scalar : {kind == LayerKind::batchnorm ? describe_scalar(specs, layer, "momentum", &LayerSpec::momentum, 0.1)
+                                                                 : std::string(),
+                                    describe_scalar(specs, layer, "eps", &LayerSpec::eps, 1e-5)})
+    if (!scalar.empty()) text += ", " + scalar;
+  return text;
 }
 
 }  // namespace
@@ -226,21 +250,29 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
         break;
       }
       case LayerKind::flatten: layers_.push_back(std::make_unique<Flatten<T>>(population_)); break;
+      case LayerKind::batchnorm: {  // per channel of a [C, H, W] input, per feature of a flat one
+        const Shape& in = input_shape_of(specs_.front(), i);
+        const Index channels = in.size() == 3 ? in[0] : units, spatial = units / channels;
+        layers_.push_back(std::make_unique<BatchNorm<T>>(channels, spatial, per_member(i, &LayerSpec::momentum),
+                                                         per_member(i, &LayerSpec::eps), index));
+        break;
+      }
+      case LayerKind::layernorm:
+        layers_.push_back(std::make_unique<LayerNorm<T>>(units, per_member(i, &LayerSpec::eps), index));
+        break;
       case LayerKind::dropout:
         layers_.push_back(std::make_unique<Dropout<T>>(per_member(i, &LayerSpec::rate), member_seeds, index));
-        stochastic_ = true;
         break;
       case LayerKind::gaussian_noise:
         layers_.push_back(std::make_unique<GaussianNoise<T>>(NoiseMode::additive, per_member(i, &LayerSpec::std), member_seeds, index));
-        stochastic_ = true;
         break;
       case LayerKind::gaussian_dropout:
         layers_.push_back(
             std::make_unique<GaussianNoise<T>>(NoiseMode::multiplicative, per_member(i, &LayerSpec::rate), member_seeds, index));
-        stochastic_ = true;
         break;
     }
 
+    trains_differently_ = trains_differently_ || nnlab::trains_differently(structure[i].kind);
     const ActivationKind kind = structure[i].activation.kind;
     const bool folded = fold_final_softmax && kind == ActivationKind::softmax && i + 1 == structure.size();
     if (kind != ActivationKind::identity && !folded) {
@@ -332,6 +364,14 @@ std::vector<ParameterRef<T>> Sequential<T>::parameters() {
   std::vector<ParameterRef<T>> result;
   for (const auto& layer : layers_)
     for (ParameterRef<T>& parameter : layer->parameters()) result.push_back(std::move(parameter));
+  return result;
+}
+
+template <typename T>
+std::vector<BufferRef<T>> Sequential<T>::buffers() {
+  std::vector<BufferRef<T>> result;
+  for (const auto& layer : layers_)
+    for (BufferRef<T>& buffer : layer->buffers()) result.push_back(std::move(buffer));
   return result;
 }
 

@@ -1,6 +1,6 @@
-// A sequential model over a population: dense layers with their activations and the noise
-// layers (dropout, gaussian_noise, gaussian_dropout), built from one ModelSpec per member and
-// initialised from each member's seed.
+// A sequential model over a population: dense layers with their activations, the noise layers
+// (dropout, gaussian_noise, gaussian_dropout) and the norm layers (batchnorm, layernorm, with
+// theirs), built from one ModelSpec per member and initialised from each member's seed.
 #pragma once
 
 #include <cstdint>
@@ -44,12 +44,16 @@ class Sequential {
   const TensorT<T>& forward_backward(const TensorT<T>& input, const Loss<T>& loss, const Targets<T>& targets,
                                      std::span<double> loss_values, const ForwardContext& context);
   bool uses_small_network_kernel(LossKind loss) const;
-  // Whether a training forward differs from an evaluation one (a noise layer): then the loss of
-  // a training forward is not the loss of the weights, and metrics need an evaluation pass.
-  bool stochastic() const { return stochastic_; }
+  // Whether a training forward differs from an evaluation one (a noise layer, batch norm's
+  // batch statistics): then the loss of a training forward is not the loss of the weights, and
+  // metrics need an evaluation pass.
+  bool trains_differently() const { return trains_differently_; }
 
   // Every parameter, in layer order, named "layers.{i}.weight" / "layers.{i}.bias".
   std::vector<ParameterRef<T>> parameters();
+  // Every buffer (state that is not a parameter, layer.hpp), in layer order, named as PyTorch's
+  // state dict: "layers.{i}.running_mean", ".running_var", ".num_batches_tracked".
+  std::vector<BufferRef<T>> buffers();
 
   // The output of each config layer (after its activation) from the last forward, for
   // introspection: index i = model.layers[i]. With a folded final softmax the last entry
@@ -75,7 +79,7 @@ class Sequential {
   std::vector<const TensorT<T>*> outputs_;        // per layers_ entry, set by forward
   std::vector<ModelSpec> specs_;
   Index population_ = 0;
-  bool stochastic_ = false;
+  bool trains_differently_ = false;
 };
 
 }  // namespace nnlab

@@ -62,6 +62,8 @@ enum class LayerKind {
   maxpool2d,         // kernel (the pool size), stride: [C, H, W] -> [C, H', W']
   avgpool2d,
   flatten,           // [C, H, W] -> [C·H·W] (the same floats: activations are stored flat)
+  batchnorm,         // momentum, eps, activation: per feature (channel) over the batch (nn.BatchNorm1d)
+  layernorm,         // eps, activation: over each example's features (nn.LayerNorm)
 };
 
 struct LayerSpec {
@@ -77,8 +79,10 @@ struct LayerSpec {
   std::array<Index, 2> padding{0, 0};     // conv2d: zeros added on each side (h, w)
   bool same_padding = false;              // conv2d `padding: same`: padding = (kernel − 1) / 2
   Shape shape;                            // resolved: one example's output shape
+  double momentum = 0.1;  // batchnorm: running statistics' update weight, [0, 1] (PyTorch's default)
+  double eps = 1e-5;      // batchnorm, layernorm: added to the variance, > 0
   bool bias = true;
-  ActivationSpec activation;
+  ActivationSpec activation;  // dense, batchnorm, layernorm: applied after the layer
   InitSpec weight_init;
   InitSpec bias_init;
 };

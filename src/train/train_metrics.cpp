@@ -20,10 +20,10 @@ std::vector<Index> metrics_rows(Index examples, Index subset) {
 
 void TrainMetricsHook::on_fit_begin(TrainingContext& ctx) {
   const std::size_t members = ctx.member_count();
-  // A full batch's training forward measures the weights, unless the model is stochastic (its
-  // noise layers make that loss a noisy one): then an evaluation pass measures them, as for
-  // mini-batches.
-  from_training_forward_ = ctx.full_batch && !ctx.model.stochastic();
+  // A full batch's training forward measures the weights, unless the model trains differently
+  // (noise layers make that loss a noisy one, batch norm normalises with the batch's statistics
+  // instead of its running ones): then an evaluation pass measures them, as for mini-batches.
+  from_training_forward_ = ctx.full_batch && !ctx.model.trains_differently();
   rows_ = ctx.full_batch ? std::vector<Index>{} : metrics_rows(ctx.examples, ctx.config.metrics_subset);
   classes_ = per_class_count(*ctx.data.train);
   running_loss_.assign(members, 0.0);

@@ -172,7 +172,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
       // Forward, loss and backward at once (fused across members for small networks). A member
       // whose loss is not finite gets a gradient too, but is deactivated before any step.
       const Tensor& output = model_.forward_backward(batch.inputs, loss_, Targets<float>{&batch.targets, batch.labels}, batch_loss,
-                                                     ForwardContext{.mode = Mode::train, .step = state.step});
+                                                     ForwardContext{.mode = Mode::train, .step = state.step, .active = state.active});
       hooks(&TrainingHook::on_batch_loss, ctx, epoch, b, std::as_const(batch), output, std::span<const double>(batch_loss));
       if (ctx.full_batch) hooks(&TrainingHook::on_epoch_end, ctx, epoch - 1, false);  // measured by this forward
       if (!ctx.any_active()) break;

@@ -144,6 +144,46 @@ TEST(Checkpoint, RoundTripsEveryBit) {
   EXPECT_TRUE(same(back.layer_stats[7].weight_norm, 5e-324));
 }
 
+// Batch norm's running statistics and batch counts are part of the checkpoint (not parameters:
+// the optimiser's state has none for them), and a checkpoint without them does not restore.
+TEST(Checkpoint, CarriesBatchNormBuffers) {
+  ModelSpec spec = net(5);
+  spec.layers.insert(spec.layers.begin() + 1, LayerSpec{.kind = LayerKind::batchnorm, .momentum = 0.25});
+  const std::vector<ModelSpec> specs(2, spec);
+  const std::vector<std::uint64_t> seeds{1, 2};
+  const std::vector<OptimizerOptions> options(2, defaults_for(OptimizerKind::sgd));
+  Sequential<float> original(specs, seeds, true);
+  Tensor x({1, 4, 3}, {0.5f, -1, 2, 3, 0, 1, -2, 1.5f, 0.25f, 1, 1, -1});
+  for (int step = 0; step < 3; ++step) original.forward(x, ForwardContext{.mode = Mode::train, .step = step});
+  const auto optimizer = make_optimizer(options);
+  const TrainerState state = example_state(2, 3);
+  const std::vector<std::byte> bytes = encode_checkpoint(original, *optimizer, state);
+
+  Sequential<float> restored(specs, seeds, true);
+  const auto restored_optimizer = make_optimizer(options);
+  restore_checkpoint(bytes, "test", restored, *restored_optimizer);
+  const auto a = original.buffers(), b = restored.buffers();
+  ASSERT_EQ(a.size(), 3u);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(std::memcmp(a[i].value->data(), b[i].value->data(), static_cast<std::size_t>(a[i].value->size()) * sizeof(float)), 0)
+        << a[i].name;
+  EXPECT_EQ((*b[2].value)[1], 3.0f);
+  EXPECT_NE((*b[0].value)[0], 0.0f);
+  EXPECT_EQ(restored_optimizer->state().buffers.size(), optimizer->state().buffers.size());
+
+  // Layer norm has the same parameters as batch norm, and no buffers.
+  spec.layers[1] = LayerSpec{.kind = LayerKind::layernorm};
+  const std::vector<ModelSpec> layer_norm_specs(2, spec);
+  Sequential<float> layer_norm(layer_norm_specs, seeds, true);
+  const std::vector<std::byte> without = encode_checkpoint(layer_norm, *optimizer, state);
+  try {
+    restore_checkpoint(without, "layernorm", restored, *restored_optimizer);
+    FAIL() << "a checkpoint without running statistics restored";
+  } catch (const InputError& error) {
+    EXPECT_EQ(std::string(error.what()), "layernorm: the checkpoint has no tensor model.layers.1.running_mean");
+  }
+}
+
 // Format 4: early stopping's per-member state and each member's best weights.
 TEST(Checkpoint, EarlyStoppingStateRoundTrips) {
   Population original(5);

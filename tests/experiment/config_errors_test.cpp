@@ -206,7 +206,7 @@ TEST(ConfigErrors, UnknownNamesSuggestTheClosest) {
             "mirror.yaml: model.layers.0.activation: unknown activation 'rleu'; did you mean 'relu'?");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, type: lstm}]}\n"),
             "mirror.yaml: model.layers.0.type: unknown layer type 'lstm'; expected one of dense, dropout, gaussian_noise, "
-            "gaussian_dropout, conv2d, maxpool2d, avgpool2d, flatten");
+            "gaussian_dropout, conv2d, maxpool2d, avgpool2d, flatten, batchnorm, layernorm");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{type: conv3d, filters: 1, kernel: 1}]}\n"),
             "mirror.yaml: model.layers.0.type: unknown layer type 'conv3d'; did you mean 'conv2d'?");
   EXPECT_EQ(error_of("data: {train: mirror}\nmodel: {layers: [{units: 1, activation: step, levels: sing}]}\n"),
@@ -300,6 +300,30 @@ TEST(ConfigErrors, ConvolutionAndPoolingKeys) {
   EXPECT_EQ(layers("{type: conv2d, filters: 4, kernel: [3, 1], stride: [1, 2], padding: same, activation: relu}, "
                    "{type: maxpool2d, size: 2, stride: 1}, {type: avgpool2d}"),
             "(no error)");
+}
+
+TEST(ConfigErrors, NormLayersTakeTheirOwnKeysInRange) {
+  const auto layers = [](const std::string& text) {
+    return error_of("data: {train: mirror}\nmodel: {layers: [{units: 3}, " + text + ", {units: 1}]}\n");
+  };
+  EXPECT_EQ(layers("{type: batchnorm, momentum: 1.5}"), "mirror.yaml: model.layers.1.momentum: must be in [0, 1], got 1.5");
+  EXPECT_EQ(layers("{type: batchnorm, momentum: -0.1}"), "mirror.yaml: model.layers.1.momentum: must be in [0, 1], got -0.1");
+  EXPECT_EQ(layers("{type: batchnorm, eps: 0}"), "mirror.yaml: model.layers.1.eps: must be > 0, got 0");
+  EXPECT_EQ(layers("{type: layernorm, eps: -1e-5}"), "mirror.yaml: model.layers.1.eps: must be > 0, got -1e-5");
+  EXPECT_EQ(layers("{type: layernorm, momentum: 0.1}"), "mirror.yaml: model.layers.1.momentum: not used by layernorm");
+  EXPECT_EQ(layers("{type: batchnorm, units: 3}"), "mirror.yaml: model.layers.1.units: not used by batchnorm");
+  EXPECT_EQ(layers("{type: batchnorm, activation: relu, steepness: 2}"),
+            "mirror.yaml: model.layers.1.steepness: not used by activation 'relu'");
+  EXPECT_EQ(layers("{type: batchnorm, momentum: 0, eps: 1e-3, activation: sigmoid, steepness: 2}, {type: layernorm, activation: relu}"),
+            "(no error)");
+  const ExperimentConfig config = parse_experiment(
+      "data: {train: mirror}\nmodel: {layers: [{units: 3}, {type: batchnorm, momentum: 0.3, activation: tanh}, {type: layernorm}, {units: 1}]}\n",
+      "mirror.yaml", {"model.layers.*.eps=0.01"});
+  EXPECT_EQ(config.model.layers[1].momentum, 0.3);
+  EXPECT_EQ(config.model.layers[1].activation.kind, ActivationKind::tanh);
+  EXPECT_EQ(config.model.layers[1].eps, 0.01);
+  EXPECT_EQ(config.model.layers[2].eps, 0.01) << "'*' sets eps on both norm layers";
+  EXPECT_EQ(config.model.layers[2].momentum, 0.1) << "the default";
 }
 
 TEST(ConfigErrors, SuccessCriteriaNeedTheirData) {

@@ -207,3 +207,34 @@ train: {epochs: 60, batch: 4, snapshot_epochs: [50, 3]}
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// PyTorch refuses batch norm on one value per channel in training ("Expected more than 1 value per
+// channel when training"); nnlab says so before training, naming train.batch.
+TEST(Runner, BatchNormRefusesATrainingBatchOfOneExample) {
+  const std::string yaml = R"(
+data: {train: mirror}
+model: {layers: [{units: 4}, {type: batchnorm, activation: sigmoid}, {units: 1, activation: sigmoid}]}
+loss: sse
+train: {epochs: 2, batch: 16}
+)";
+  const auto error_of = [&](const std::string& batch) {
+    try {
+      run_experiment(parse_experiment(yaml, "bn.yaml", {"train.batch=" + batch}));  // no file: "<config>"
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error_of("1"), "<config>: train.batch: 1 leaves a batch of 1 example (64 in all), but model.layers.1 (batchnorm) "
+                           "needs more than 1 value per channel when training");
+  EXPECT_EQ(error_of("7"), "<config>: train.batch: 7 leaves a batch of 1 example (64 in all), but model.layers.1 (batchnorm) "
+                           "needs more than 1 value per channel when training");
+  EXPECT_EQ(error_of("16"), "(no error)");
+  EXPECT_EQ(error_of("full"), "(no error)");
+}
+
+}  // namespace
+}  // namespace nnlab

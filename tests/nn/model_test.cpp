@@ -165,7 +165,7 @@ TEST(Sequential, NoiseLayersTrainThroughTheirDrawsAndShowInTheSummary) {
   const std::vector<ModelSpec> specs{a, b};
   const std::vector<std::uint64_t> seeds{5, 6};
   Sequential<double> model(specs, seeds, false);
-  EXPECT_TRUE(model.stochastic());
+  EXPECT_TRUE(model.trains_differently());
   EXPECT_EQ(model.parameter_count(), 4 * 5 + 5 + 5 * 3 + 3);
   EXPECT_EQ(model.outputs(), 3);
   check_model_gradients(model, random_tensor({1, 3, 4}, 8));

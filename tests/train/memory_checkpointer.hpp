@@ -20,10 +20,11 @@ class MemoryCheckpointer final : public Checkpointer {
     optimizer = optimizer_.state();
     weights.clear();
     for (const auto& parameter : model_.parameters()) weights.push_back(*parameter.value);
+    for (const auto& buffer : model_.buffers()) weights.push_back(*buffer.value);
   }
   std::optional<TrainerState> trainer;
   std::optional<OptimizerState> optimizer;
-  std::vector<Tensor> weights;
+  std::vector<Tensor> weights;  // every parameter, then every buffer (batch norm's running statistics)
 
  private:
   Sequential<float>& model_;

@@ -1,8 +1,8 @@
 // DESIGN §1 end to end: every member of a population with mixed hyper-parameters (learning
 // rate, momentum, sigmoid steepness, initialisation range, class weights, L1/L2 penalties,
-// dropout), with smooth or step hidden units, ends training with the bit-identical weights
-// and metrics it reaches trained alone, with 1 and with 2 threads, and on every SIMD target the
-// machine has (core/simd.hpp).
+// dropout, batch norm's momentum and eps), with smooth or step hidden units, ends training with
+// the bit-identical weights and metrics it reaches trained alone, with 1 and with 2 threads, and
+// on every SIMD target the machine has (core/simd.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -69,7 +69,7 @@ Members mixed_members(int count) {
 
 struct Outcome {
   std::vector<MemberResult> results;
-  std::vector<Tensor> weights;  // every parameter, [P, ...]
+  std::vector<Tensor> weights;  // every parameter, then every buffer, [P, ...]
 };
 
 Outcome train(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
@@ -80,6 +80,7 @@ Outcome train(const Members& members, const Dataset& data, const TrainConfig& co
   Outcome outcome;
   outcome.results = trainer.fit(TrainingData{&data, nullptr, nullptr});
   for (const auto& parameter : model.parameters()) outcome.weights.push_back(*parameter.value);
+  for (const auto& buffer : model.buffers()) outcome.weights.push_back(*buffer.value);  // running statistics
   return outcome;
 }
 
@@ -216,6 +217,35 @@ TEST(PopulationInvariance, StepHiddenUnitsFullBatchMirror) {
   }
 }
 
+// Batch norm (momentum and eps per member) after a 16-unit hidden layer and layer norm after it,
+// the sigmoid moved behind the batch norm: members train on batch statistics, and a member that
+// stops keeps the running statistics it would have alone.
+Members normalised(Members members) {
+  for (std::size_t m = 0; m < members.specs.size(); ++m) {
+    std::vector<LayerSpec>& layers = members.specs[m].layers;
+    LayerSpec batch_norm{.kind = LayerKind::batchnorm, .momentum = std::vector<double>{0.1, 0.5, 1.0}[m % 3],
+                         .eps = m % 2 == 0 ? 1e-5 : 1e-2};
+    batch_norm.activation = layers.front().activation;
+    layers.front().units = 16;
+    layers.front().activation = ActivationSpec{};
+    const LayerSpec layer_norm{.kind = LayerKind::layernorm, .eps = m % 4 == 1 ? 1e-3 : 1e-5};
+    layers.insert(layers.begin() + 1, {batch_norm, layer_norm});
+  }
+  return members;
+}
+
+TEST(PopulationInvariance, NormLayersFullBatch) {
+  expect_population_invariance(normalised(mixed_members(12)), mirror_patterns(),
+                               TrainConfig{.epochs = 300, .batch = 0, .order = OrderKind::fixed, .keep_history = true},
+                               SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
+TEST(PopulationInvariance, NormLayersShuffledMiniBatches) {
+  expect_population_invariance(normalised(mixed_members(12)), mirror_patterns(),
+                               TrainConfig{.epochs = 25, .batch = 16, .order = OrderKind::shuffled, .keep_history = true},
+                               SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
 // The same population trained on each SIMD target: the floats may not depend on it.
 void expect_same_on_every_target(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
   const std::vector<SimdTarget> targets = supported_simd_targets();
@@ -262,6 +292,9 @@ TEST(PopulationInvariance, SameFloatsOnEverySimdTargetLayeredPath) {
                               TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
                               SuccessConfig{});
   expect_same_on_every_target(wide(step_hidden(mixed_members(6), StepLevels::sign, StraightThrough::sigmoid)), mirror_patterns(),
+                              TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
+                              SuccessConfig{});
+  expect_same_on_every_target(normalised(mixed_members(6)), mirror_patterns(),
                               TrainConfig{.epochs = 20, .batch = 16, .order = OrderKind::shuffled, .keep_history = false},
                               SuccessConfig{});
 }

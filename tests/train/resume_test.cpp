@@ -61,6 +61,8 @@ Outcome train(const Scenario& s, std::unique_ptr<MemoryCheckpointer>* keep = nul
   if (resume_from) {
     auto parameters = model.parameters();
     for (std::size_t p = 0; p < parameters.size(); ++p) *parameters[p].value = resume_from->weights[p];
+    auto buffers = model.buffers();
+    for (std::size_t b = 0; b < buffers.size(); ++b) *buffers[b].value = resume_from->weights[parameters.size() + b];
     optimizer->restore(*resume_from->optimizer);
   }
   Trainer trainer(model, *loss, *optimizer, s.members, s.config, s.success);
@@ -68,6 +70,7 @@ Outcome train(const Scenario& s, std::unique_ptr<MemoryCheckpointer>* keep = nul
   outcome.results = trainer.fit(data, FitOptions{.observer = &outcome.log, .checkpointer = checkpointer.get(),
                                                  .resume = resume_from ? &*resume_from->trainer : nullptr});
   for (const auto& parameter : model.parameters()) outcome.weights.push_back(*parameter.value);
+  for (const auto& buffer : model.buffers()) outcome.weights.push_back(*buffer.value);
   if (keep) *keep = std::move(checkpointer);
   return outcome;
 }
@@ -218,6 +221,25 @@ TEST(Resume, NoiseLayersDrawTheSameMasksAfterResuming) {
     layers.insert(layers.begin(), LayerSpec{.kind = LayerKind::gaussian_noise, .std = 0.1});
   }
   for (const std::int64_t at : {3, 8}) check_resume_at(s, at);
+}
+
+// Batch norm's running statistics (momentum per member) travel with the checkpoint: evaluation
+// metrics after the boundary and the final statistics equal the uninterrupted run's.
+Scenario with_norm_layers(Scenario s) {
+  for (std::size_t m = 0; m < s.specs.size(); ++m) {
+    LayerSpec batch_norm{.kind = LayerKind::batchnorm, .momentum = m % 2 == 0 ? 0.1 : 0.3};
+    batch_norm.activation = s.specs[m].layers.front().activation;
+    s.specs[m].layers.front().activation = ActivationSpec{};
+    s.specs[m].layers.insert(s.specs[m].layers.begin() + 1, {batch_norm, LayerSpec{.kind = LayerKind::layernorm}});
+  }
+  return s;
+}
+
+TEST(Resume, NormLayersContinueBitIdenticallyWithTheirRunningStatistics) {
+  for (const std::int64_t at : {3, 7}) check_resume_at(with_norm_layers(minibatch_adam()), at);
+  Scenario full = with_norm_layers(full_batch_mirror());
+  full.config.epochs = 150;
+  check_resume_at(full, 60);
 }
 
 TEST(Resume, FromTheFinalCheckpointNothingChanges) {
