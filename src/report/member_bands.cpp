@@ -74,6 +74,7 @@ struct Extent {
   }
   void operator()(const LineMark& mark) { add(vertical ? mark.y : mark.x); }
   void operator()(const BandMark& mark) { vertical ? (add(mark.low), add(mark.high)) : add(mark.x); }
+  void operator()(const AreaMark& mark) { add(vertical ? mark.y : mark.x); }
   void operator()(const PointMark& mark) { add(vertical ? mark.y : mark.x); }
   void operator()(const ErrorBarMark& mark) { vertical ? (add(mark.low), add(mark.high)) : add(mark.x); }
   void operator()(const RectMark& mark) { vertical ? (add(mark.y0), add(mark.y1)) : (add(mark.x0), add(mark.x1)); }
