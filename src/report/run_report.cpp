@@ -4,6 +4,7 @@
 
 #include "report/class_figures.hpp"
 #include "report/curve_charts.hpp"
+#include "report/depth_figures.hpp"
 #include "report/histogram_figures.hpp"
 #include "report/layer_figures.hpp"
 #include "report/learning_curves.hpp"
@@ -107,6 +108,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     if (!inside.blocks.empty()) content.sections.push_back(std::move(inside));
 
     ReportSection diagnostics{.heading = heading(view, "Per-layer diagnostics"), .blocks = {}};
+    add_depth_figures(diagnostics, view);
     add_layer_diagnostics(diagnostics, view);
     add_histograms(diagnostics, view);
     if (!diagnostics.blocks.empty()) content.sections.push_back(std::move(diagnostics));
