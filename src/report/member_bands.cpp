@@ -50,6 +50,19 @@ Band band_of(const RunStore& store, RunId run, std::span<const Index> members, c
   return band;
 }
 
+Band band_by_epoch(const std::map<Epoch, std::vector<double>>& values, bool spread) {
+  Band band;
+  for (const auto& [epoch, at_epoch] : values) {
+    band.x.push_back(static_cast<double>(epoch));
+    band.mid.push_back(finite_quantile(at_epoch, 0.5));
+    if (spread) {
+      band.low.push_back(finite_quantile(at_epoch, 0.25));
+      band.high.push_back(finite_quantile(at_epoch, 0.75));
+    }
+  }
+  return band;
+}
+
 bool spans_decades(std::span<const Band> bands) {
   double low = INFINITY, high = 0;
   for (const Band& band : bands)
