@@ -169,8 +169,8 @@ void add_depth_figures(ReportSection& section, const RunView& view) {
     section.blocks.push_back(ReportFigure{
         fmt::format("{}-activations-by-depth-epoch-{}", view.stem, epoch), std::move(figure),
         view.caption(fmt::format(
-            "Outputs of each hidden layer on the probe set (the first ≤ 1,000 training examples) at epoch {}{}, {}, one violin per layer from "
-            "input (left) to output: the layer's 40-bin histogram mirrored (width ∝ √count, so that thin tails show beside a spike; every "
+            "Outputs of each hidden layer on the probe set (the first ≤ 1,000 training examples) at epoch {}{}, {}, one violin per hidden "
+            "layer from the input side (left) on, the output layer left out: the layer's 40-bin histogram mirrored (width ∝ √count, so that thin tails show beside a spike; every "
             "violin as wide at its fullest bin), the dark box its "
             "quartiles, the white dot its median. What to look for: a vanishing signal puts all the mass at 0 in the deep layers; "
             "saturation puts it at ±1 (tanh), an exploding one grows its range layer after layer (relu); a healthy initialisation "
