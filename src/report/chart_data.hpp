@@ -32,6 +32,7 @@ struct Band {
   std::vector<std::vector<double>> runs;  // each replicate's values, one per x; may be empty
   int color = -1;                         // palette index; -1 = position in its list
   std::optional<Color> exact_color;       // overrides `color`
+  bool dashed = false;                    // the middle line (validation beside a solid train curve)
 };
 
 // A curve that stands for a numeric value, e.g. the loss curve of one learning rate in a sweep.

@@ -113,8 +113,9 @@ Figure band_chart(std::span<const Band> bands, const BandChartOptions& options) 
   }
   for (std::size_t i = 0; i < bands.size(); ++i) {
     const Color color = series_color(bands[i], i);
-    panel.marks.push_back(LineMark{.x = bands[i].x, .y = bands[i].mid, .color = color, .width = 2.5});
-    if (!bands[i].name.empty()) panel.legend.push_back({.label = bands[i].name, .color = color});
+    panel.marks.push_back(LineMark{.x = bands[i].x, .y = bands[i].mid, .color = color, .width = 2.5, .dashed = bands[i].dashed});
+    if (!bands[i].name.empty())
+      panel.legend.push_back({.label = bands[i].name, .color = color, .symbol = bands[i].dashed ? LegendSymbol::dashed_line : LegendSymbol::line});
   }
   // Neutral entries explain the band and the thin lines once for all colours.
   const Color neutral{0.45, 0.45, 0.45};

@@ -39,7 +39,8 @@ struct BandChartOptions {
   int height = 500;
 };
 
-// Per band: faint individual runs (at most max_runs), the low–high band, and the middle line on top.
+// Per band: faint individual runs (at most max_runs), the low–high band, and the middle line on top
+// (dashed when the band asks, e.g. validation beside train).
 Figure band_chart(std::span<const Band> bands, const BandChartOptions& options = {});
 
 struct SweepChartOptions {

@@ -56,6 +56,14 @@ struct ErrorBarMark {
   double width = 1.5;  // px
 };
 
+// A closed polygon through (x[i], y[i]), filled: a violin, any shape a band cannot draw. Drawn only
+// when every corner can be shown (finite, > 0 on a log axis).
+struct AreaMark {
+  std::vector<double> x;
+  std::vector<double> y;
+  Color fill;
+};
+
 // An axis-aligned rectangle between two corners given in data coordinates (bars, cells, squares).
 struct RectMark {
   double x0 = 0.0;
@@ -90,7 +98,7 @@ struct ImageMark {
   std::vector<Color> pixels;  // rows * columns, row-major
 };
 
-using Mark = std::variant<LineMark, BandMark, PointMark, ErrorBarMark, RectMark, TextMark, ImageMark>;
+using Mark = std::variant<LineMark, BandMark, AreaMark, PointMark, ErrorBarMark, RectMark, TextMark, ImageMark>;
 
 enum class LegendSymbol { line, dashed_line, marker, patch };
 

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "report/histogram_outlines.hpp"
-#include "report/stored_documents.hpp"
 #include "report/stored_weights.hpp"
 
 namespace nnlab {
@@ -133,18 +132,23 @@ void add_member_histograms(ReportSection& section, const RunView& view, const st
 
 }  // namespace
 
-void add_histograms(ReportSection& section, const RunView& view) {
-  const std::vector<ArtefactInfo> artefacts = view.store->list_artefacts(view.id());
+std::map<Index, std::vector<StoredHistograms>> stored_histograms(const RunView& view) {
   std::map<Index, std::vector<StoredHistograms>> by_member;
-  for (const ArtefactInfo& artefact : artefacts) {
+  for (const ArtefactInfo& artefact : view.store->list_artefacts(view.id())) {
     if (artefact.label.kind != "histograms") continue;
     const auto content = view.artefact(artefact.label);
     if (!content) continue;
     if (auto parsed = decode_histograms(content->content)) by_member[parsed->member].push_back(std::move(*parsed));
   }
-  bool first = true;
-  for (auto& [member, documents] : by_member) {
+  for (auto& [member, documents] : by_member)
     std::sort(documents.begin(), documents.end(), [](const auto& a, const auto& b) { return a.epoch < b.epoch; });
+  return by_member;
+}
+
+void add_histograms(ReportSection& section, const RunView& view) {
+  const std::vector<ArtefactInfo> artefacts = view.store->list_artefacts(view.id());
+  bool first = true;
+  for (const auto& [member, documents] : stored_histograms(view)) {
     add_member_histograms(section, view, artefacts, member, documents, first);
     first = false;
   }

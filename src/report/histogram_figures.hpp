@@ -4,10 +4,17 @@
 // Internal to the run report; damaged artefacts are left out.
 #pragma once
 
+#include <map>
+#include <vector>
+
 #include "report/report.hpp"
+#include "report/stored_documents.hpp"
 #include "report/trial_groups.hpp"
 
 namespace nnlab {
+
+// The run's "histograms" artefacts that decode, by member, each member's in epoch order.
+std::map<Index, std::vector<StoredHistograms>> stored_histograms(const RunView& view);
 
 void add_histograms(ReportSection& section, const RunView& view);
 

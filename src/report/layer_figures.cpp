@@ -120,16 +120,10 @@ void add_total_weight_l1(ReportSection& section, const RunView& view) {
       per_member.push_back(std::move(total));
     }
     if (by_epoch.empty()) continue;
-    Band band{.name = pooled ? "Σ|W|, all layers" : layout.entry(trial), .color = 0};
+    Band band = band_by_epoch(by_epoch, members.size() > 1);
+    band.name = pooled ? "Σ|W|, all layers" : layout.entry(trial);
+    band.color = 0;
     if (!pooled) band.exact_color = layout.color(trial);
-    for (const auto& [epoch, values] : by_epoch) {
-      band.x.push_back(static_cast<double>(epoch));
-      band.mid.push_back(finite_quantile(values, 0.5));
-      if (members.size() > 1) {
-        band.low.push_back(finite_quantile(values, 0.25));
-        band.high.push_back(finite_quantile(values, 0.75));
-      }
-    }
     if (pooled && members.size() > 1) {
       for (const auto& total : per_member) {
         std::vector<double> run;

@@ -58,6 +58,9 @@ struct Extents {
       add_point(mark.x[i], mark.high[i]);
     }
   }
+  void add(const AreaMark& mark) {
+    for (std::size_t i = 0; i < std::min(mark.x.size(), mark.y.size()); ++i) add_point(mark.x[i], mark.y[i]);
+  }
   void add(const ErrorBarMark& mark) {
     for (std::size_t i = 0; i < std::min({mark.x.size(), mark.low.size(), mark.high.size()}); ++i) {
       add_point(mark.x[i], mark.low[i]);

@@ -128,6 +128,16 @@ struct MarkCoverage {
       }
     }
   }
+  void operator()(const AreaMark& mark) const {  // its bounding box: a violin is nearly convex
+    const std::vector<Run> runs = line_runs(frame, mark.x, mark.y);
+    if (runs.size() != 1 || runs.front().size() != mark.x.size()) return;
+    Point low = runs.front().front(), high = low;
+    for (const Point& point : runs.front()) {
+      low = {std::min(low.x, point.x), std::min(low.y, point.y)};
+      high = {std::max(high.x, point.x), std::max(high.y, point.y)};
+    }
+    occupancy.cover(rect_between(low, high));
+  }
   void operator()(const PointMark& mark) const {
     for (std::size_t i = 0; i < mark.x.size(); ++i) {
       if (frame.shows(mark.x[i], mark.y[i])) occupancy.cover(frame.at(mark.x[i], mark.y[i]), mark.radius);

@@ -50,6 +50,19 @@ Band band_of(const RunStore& store, RunId run, std::span<const Index> members, c
   return band;
 }
 
+Band band_by_epoch(const std::map<Epoch, std::vector<double>>& values, bool spread) {
+  Band band;
+  for (const auto& [epoch, at_epoch] : values) {
+    band.x.push_back(static_cast<double>(epoch));
+    band.mid.push_back(finite_quantile(at_epoch, 0.5));
+    if (spread) {
+      band.low.push_back(finite_quantile(at_epoch, 0.25));
+      band.high.push_back(finite_quantile(at_epoch, 0.75));
+    }
+  }
+  return band;
+}
+
 bool spans_decades(std::span<const Band> bands) {
   double low = INFINITY, high = 0;
   for (const Band& band : bands)
@@ -74,6 +87,7 @@ struct Extent {
   }
   void operator()(const LineMark& mark) { add(vertical ? mark.y : mark.x); }
   void operator()(const BandMark& mark) { vertical ? (add(mark.low), add(mark.high)) : add(mark.x); }
+  void operator()(const AreaMark& mark) { add(vertical ? mark.y : mark.x); }
   void operator()(const PointMark& mark) { add(vertical ? mark.y : mark.x); }
   void operator()(const ErrorBarMark& mark) { vertical ? (add(mark.low), add(mark.high)) : add(mark.x); }
   void operator()(const RectMark& mark) { vertical ? (add(mark.y0), add(mark.y1)) : (add(mark.x0), add(mark.x1)); }

@@ -3,6 +3,7 @@
 // run report.
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ double finite_quantile(std::vector<double> values, double q);
 // high = the quartiles and runs = each member's values (NaN where it has none). With fewer than two
 // members, or `keep_runs` false, no band / no runs. Empty x when no member has the metric.
 Band band_of(const RunStore& store, RunId run, std::span<const Index> members, const std::string& metric, bool keep_runs = true);
+
+// The median of the values gathered at each epoch, in epoch order, and with `spread` their
+// quartiles as the band (no runs): a summary of per-member values computed by the caller.
+Band band_by_epoch(const std::map<Epoch, std::vector<double>>& values, bool spread);
 
 // True when the middle lines' positive values span at least two decades (a loss to show on a log axis).
 bool spans_decades(std::span<const Band> bands);

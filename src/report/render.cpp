@@ -52,6 +52,7 @@ void validate(const BandMark& mark) {
   require_same_size("BandMark", mark.x.size(), mark.low.size(), "low");
   require_same_size("BandMark", mark.x.size(), mark.high.size(), "high");
 }
+void validate(const AreaMark& mark) { require_same_size("AreaMark", mark.x.size(), mark.y.size(), "y"); }
 void validate(const ErrorBarMark& mark) {
   require_same_size("ErrorBarMark", mark.x.size(), mark.low.size(), "low");
   require_same_size("ErrorBarMark", mark.x.size(), mark.high.size(), "high");
@@ -105,6 +106,17 @@ struct MarkPainter {
       cairo_close_path(cairo);
       cairo_fill(cairo);
     }
+  }
+
+  void operator()(const AreaMark& mark) const {
+    const std::vector<Run> runs = line_runs(frame, mark.x, mark.y);
+    if (mark.x.size() < 3 || runs.size() != 1 || runs.front().size() != mark.x.size()) return;  // a corner cannot be shown
+    cairo_t* cairo = canvas.cairo();
+    canvas.set_color(mark.fill);
+    cairo_move_to(cairo, runs.front().front().x, runs.front().front().y);
+    for (const Point& point : runs.front()) cairo_line_to(cairo, point.x, point.y);
+    cairo_close_path(cairo);
+    cairo_fill(cairo);
   }
 
   void operator()(const PointMark& mark) const {

@@ -4,6 +4,8 @@
 
 #include "report/class_figures.hpp"
 #include "report/curve_charts.hpp"
+#include "report/depth_figures.hpp"
+#include "report/gap_figures.hpp"
 #include "report/histogram_figures.hpp"
 #include "report/layer_figures.hpp"
 #include "report/learning_curves.hpp"
@@ -95,6 +97,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     ReportSection summary{.heading = heading(view, "Summary"), .blocks = {Paragraph{overview_text(view)}}};
     add_success_figures(summary, view);
     add_learning_curves(summary, view);
+    add_generalisation_gap(summary, view);
     add_early_stopping_figures(summary, view);
     add_sweep_summaries(summary, view);
     add_time_and_updates(summary, view);
@@ -107,6 +110,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     if (!inside.blocks.empty()) content.sections.push_back(std::move(inside));
 
     ReportSection diagnostics{.heading = heading(view, "Per-layer diagnostics"), .blocks = {}};
+    add_depth_figures(diagnostics, view);
     add_layer_diagnostics(diagnostics, view);
     add_histograms(diagnostics, view);
     if (!diagnostics.blocks.empty()) content.sections.push_back(std::move(diagnostics));

@@ -1,9 +1,10 @@
 // The report of stored runs, read from the run store and grouped by trial: curves per trial
-// coloured by the swept value, final metrics against it, success tables and fraction-solved
-// curves, per-layer diagnostics per trial, and each trial's confusion matrix, t-SNE map, class
-// accuracies and weight pictures (learning_curves, success_figures, layer_figures, class_figures,
-// weight_figures, histogram_figures). Several runs add a side-by-side section and name the run in
-// every caption.
+// coloured by the swept value, train vs validation loss and their gap, final metrics against the
+// swept value, success tables and fraction-solved curves, per-layer diagnostics and activations
+// across depth per trial, and each trial's confusion matrix, t-SNE map, class accuracies and weight
+// pictures (learning_curves, gap_figures, success_figures, layer_figures, depth_figures,
+// class_figures, weight_figures, histogram_figures). Several runs add a side-by-side section and
+// name the run in every caption.
 #pragma once
 
 #include <filesystem>

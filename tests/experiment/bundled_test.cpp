@@ -35,9 +35,13 @@ TEST(Bundled, EveryExperimentRunsShortened) {
     EXPECT_EQ(plan.trials.size(), full.trials.size());
     const RunSummary summary = run_plan(plan);
     EXPECT_EQ(static_cast<Index>(summary.members.size()), plan.members());
-    // A swept train.epochs wins over the --set above.
-    for (const auto& member : summary.members)
-      EXPECT_EQ(member.result.epochs_run, plan.trial_config(member.trial).train.epochs);
+    // A swept train.epochs wins over the --set above. A member that diverges stops there (the
+    // exploding start of init-depth-study-relu.yaml does, by design).
+    for (const auto& member : summary.members) {
+      if (!member.result.diverged) {
+        EXPECT_EQ(member.result.epochs_run, plan.trial_config(member.trial).train.epochs);
+      }
+    }
   }
 }
 

@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/threads.hpp"
 #include "data/named.hpp"
 #include "experiment/data_setup.hpp"
+#include "experiment/plan.hpp"
 #include "experiment/weights_file.hpp"
 #include "io/safetensors.hpp"
 #include "store/store.hpp"
@@ -203,6 +206,49 @@ train: {epochs: 60, batch: 4, snapshot_epochs: [50, 3]}
     if (artefact.label.kind == "snapshot" || artefact.label.kind == "histograms") snapshots.push_back(artefact.label.kind + "/" + artefact.label.name);
   std::sort(snapshots.begin(), snapshots.end());
   EXPECT_EQ(snapshots, (std::vector<std::string>{"histograms/epoch-3", "histograms/epoch-50", "snapshot/epoch-3", "snapshot/epoch-50"}));
+}
+
+// The histograms (and snapshots) of a sweep are those of each trial's first member, and of no other:
+// two learning rates share a population, two activations make two, so members 0..7 are trials of two
+// replicates each and members 0, 2, 4 and 6 are the firsts. 40 bins per layer, both layers.
+TEST(Runner, HistogramsAreKeptForTheFirstMemberOfEachTrialOnly) {
+  const char* mirror = R"(
+replicates: 2
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers: [{type: dense, units: 2, activation: sigmoid}, {type: dense, units: 1, activation: sigmoid}]
+loss: sse
+optimizer: {type: sgd, lr: 0.1, momentum: 0.9}
+train: {epochs: 4, batch: full, order: fixed, snapshot_epochs: [0, 4]}
+sweep:
+  parameters:
+    model.layers.0.activation: [sigmoid, tanh]
+    optimizer.lr: [0.1, 0.5]
+)";
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunSummary summary = run_plan(plan_experiment_text(mirror, "mirror.yaml"), RunOptions{.store = &store});
+  ASSERT_EQ(summary.members.size(), 8u);
+  std::map<Index, std::vector<Epoch>> histograms, snapshots;
+  for (const ArtefactInfo& artefact : store.list_artefacts(summary.run_id)) {
+    if (artefact.label.kind == "histograms") histograms[*artefact.label.member].push_back(*artefact.label.epoch);
+    if (artefact.label.kind == "snapshot") snapshots[*artefact.label.member].push_back(*artefact.label.epoch);
+  }
+  for (auto* kept : {&histograms, &snapshots})
+    for (auto& [member, epochs] : *kept) std::sort(epochs.begin(), epochs.end());
+  const std::map<Index, std::vector<Epoch>> expected = {{0, {0, 4}}, {2, {0, 4}}, {4, {0, 4}}, {6, {0, 4}}};
+  EXPECT_EQ(histograms, expected);
+  EXPECT_EQ(snapshots, expected);
+  for (const Index member : {0, 2, 4, 6}) {
+    SCOPED_TRACE(member);
+    EXPECT_EQ(summary.members[static_cast<std::size_t>(member)].trial, member / 2);  // the trial's first replicate
+    const auto artefact = store.get_artefact(summary.run_id, ArtefactLabel{.member = member, .kind = "histograms", .name = "epoch-0", .epoch = 0});
+    ASSERT_TRUE(artefact.has_value());
+    const nlohmann::json document = nlohmann::json::parse(bytes_text(artefact->content));
+    EXPECT_EQ(document.at("member"), member);
+    ASSERT_EQ(document.at("activations").size(), 2u);
+    for (const auto& layer : document.at("activations")) EXPECT_EQ(layer.at("counts").size(), 40u);
+  }
 }
 
 }  // namespace

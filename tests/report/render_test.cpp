@@ -134,5 +134,24 @@ TEST(Render, ProgrammingErrorsAreInvalidArguments) {
   EXPECT_THROW(line_chart(ragged), std::invalid_argument);
 }
 
+// An AreaMark is a filled polygon (a violin): its inside takes the fill, its corners set the axes'
+// range, and an area with a corner that cannot be shown (NaN) is left out, not drawn wrong.
+TEST(Render, AreaMarksAreFilledPolygons) {
+  ScratchDir scratch;
+  Figure figure{.width = 400, .height = 300};
+  Panel panel;
+  panel.marks.push_back(AreaMark{.x = {0, 2, 2, 0}, .y = {0, 0, 2, 2}, .fill = palette_color(2)});
+  figure.panels.push_back(panel);
+  save_png(figure, scratch / "area.png");
+  const int filled = PngProbe(scratch / "area.png").count(palette_color(2), 0);
+  EXPECT_GT(filled, 150 * 100);  // nearly the whole plot: the square spans the data
+  std::get<AreaMark>(figure.panels[0].marks[0]).y[2] = std::nan("");
+  figure.panels[0].marks.push_back(PointMark{.x = {0, 2}, .y = {0, 2}, .color = colors::text});  // keeps the axes up
+  save_png(figure, scratch / "broken.png");
+  EXPECT_EQ(PngProbe(scratch / "broken.png").count(palette_color(2), 0), 0);
+  figure.panels[0].marks[0] = AreaMark{.x = {0, 1}, .y = {0}, .fill = palette_color(2)};
+  EXPECT_THROW(save_png(figure, scratch / "bad.png"), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -375,7 +375,7 @@ TEST(SweepReport, FiguresWithoutTheirDataAreSkippedQuietly) {
     ReportContent content;
     ASSERT_NO_THROW(content = run_report_content(store, runs));
     for (const char* absent : {"confusion", "tsne", "hinton", "weights-trial", "first-layer", "fraction-solved", "outcomes", "class-accuracy",
-                               "epochs-time-updates", "dead_fraction", "histogram"})
+                               "epochs-time-updates", "dead_fraction", "histogram", "activations-by-depth", "generalisation-gap"})
       EXPECT_TRUE(testing::figures_containing(content, absent).empty()) << absent;
     ASSERT_NO_THROW(write_run_report(store, runs, scratch / fmt::format("report-{}", run)));
   }
