@@ -217,6 +217,29 @@ TEST(Conv2d, KerasMnistCnnHasItsParameterCountAndShapes) {
   EXPECT_NE(model.summary().find("(None, 64, 12, 12)"), std::string::npos) << model.summary();
 }
 
+// conv2d -> batchnorm (per channel over the batch and H·W, as BatchNorm2d) -> relu -> avgpool ->
+// flatten -> dense: 2 parameters per channel, and the whole model's gradient by finite differences.
+TEST(Conv2d, BatchNormAfterAConvolutionIsPerChannel) {
+  ModelSpec spec;
+  spec.inputs = 2 * 6 * 6;
+  spec.input_shape = {2, 6, 6};
+  spec.layers = {LayerSpec{.kind = LayerKind::conv2d, .filters = 3, .kernel = {3, 3}, .stride = {1, 1}},
+                 LayerSpec{.kind = LayerKind::batchnorm},
+                 LayerSpec{.kind = LayerKind::avgpool2d, .kernel = {2, 2}, .stride = {2, 2}},
+                 LayerSpec{.kind = LayerKind::flatten}, LayerSpec{.kind = LayerKind::dense, .units = 2}};
+  spec.layers[0].bias = false;  // batch norm removes a bias's effect: its gradient is exactly 0
+  spec.layers[1].activation.kind = ActivationKind::tanh;
+  ModelSpec other = spec;
+  other.layers[1].momentum = 0.5;
+  const std::vector<ModelSpec> specs{spec, other};
+  const std::vector<std::uint64_t> seeds{3, 4};
+  Sequential<double> model(specs, seeds, false);
+  EXPECT_EQ(model.parameter_count(), 3 * 2 * 9 + 2 * 3 + (2 * 12 + 2));
+  EXPECT_EQ(model.specs().front().layers[1].shape, (Shape{3, 4, 4}));
+  testing::check_model_gradients(model, random_tensor({1, 5, 72}, 31));
+  testing::check_model_gradients(model, random_tensor({2, 5, 72}, 32));
+}
+
 TEST(Conv2d, ShapeErrorsNameTheLayerKey) {
   const auto error_of = [](ModelSpec spec) {
     try {
