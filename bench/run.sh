@@ -69,6 +69,10 @@ mirror=experiments/rumelhart1986-mirror.yaml
 # Rumelhart 6-2-1 x 64 patterns x 1,425 sweeps: about 7.7 GFLOP per 1,000 replicates (plus 0.27 G exp).
 row "fashion-mnist 784-300-10, epoch, batch 64" 124.2 fashion-batch64 $fmnist --set train.epochs=1 --set train.batch=64
 row "fashion-mnist 784-300-10, epoch, b. 1000" 124.2 fashion-batch1000 $fmnist --set train.epochs=1 --set train.batch=1000
+# Keras CNN (bench/keras-cnn.yaml): 11.99 M multiply-adds forward per example (conv 0.19 M, conv
+# 10.62 M, dense 1.18 M); training about 3x forward (less conv1's input gradient) = 71.6 MFLOP x
+# 10,000 = 716 GFLOP; the train (10,000) and test (2,000) sets measured before and after: 576; 1292 in all.
+row "keras cnn, 10k images, epoch, b. 128" 1292 keras-cnn-batch128 bench/keras-cnn.yaml
 row "rumelhart 6-2-1, 1 replicate (torch loop)" 0.0077 rumelhart-loop1 $mirror --set replicates=1
 row "rumelhart x1000 (torch batched bmm)" 7.7 rumelhart-batched1000 $mirror --set replicates=1000
 echo

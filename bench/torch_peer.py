@@ -55,6 +55,48 @@ def fashion_epoch(batch, epochs=1):
     return {"seconds": seconds, "train_accuracy": metrics[0][1], "test_accuracy": metrics[1][1]}
 
 
+def keras_cnn_epoch(batch, train_rows=10000, test_rows=2000):
+    """The Keras MNIST CNN of experiments/keras-cnn-fashion-mnist.yaml, He init, Adam, one epoch on
+    the first train_rows images, with the exact train and test metrics nnlab records around it."""
+    x = torch.from_numpy(read_idx(f"{FASHION}/train-images-idx3-ubyte.gz")[:train_rows].astype(np.float32) / 255.0).unsqueeze(1)
+    y = torch.from_numpy(read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz")[:train_rows].astype(np.int64))
+    xt = torch.from_numpy(read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz")[:test_rows].astype(np.float32) / 255.0).unsqueeze(1)
+    yt = torch.from_numpy(read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz")[:test_rows].astype(np.int64))
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                          nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+    for module in model:
+        if isinstance(module, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(module.weight)
+            nn.init.zeros_(module.bias)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def measure():
+        model.eval()
+        with torch.no_grad():
+            result = []
+            for inputs, labels in ((x, y), (xt, yt)):
+                out = torch.cat([model(inputs[b:b + 1000]) for b in range(0, inputs.shape[0], 1000)])
+                result.append((loss_fn(out, labels).item(), (out.argmax(1) == labels).float().mean().item()))
+        model.train()
+        return result
+
+    start = time.perf_counter()
+    measure()
+    order = torch.randperm(x.shape[0])
+    for begin in range(0, x.shape[0], batch):
+        rows = order[begin:begin + batch]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[rows]), y[rows])
+        loss.backward()
+        optimizer.step()
+    metrics = measure()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "train_accuracy": metrics[0][1], "test_accuracy": metrics[1][1]}
+
+
 def mirror_data():
     bits = torch.tensor([[(i >> (5 - b)) & 1 for b in range(6)] for i in range(64)], dtype=torch.float32)
     target = (bits == bits.flip(1)).all(1).float().unsqueeze(1)
@@ -110,6 +152,8 @@ def main():
     workload = sys.argv[1]
     if workload.startswith("fashion-batch"):
         result = fashion_epoch(int(workload.removeprefix("fashion-batch")))
+    elif workload.startswith("keras-cnn-batch"):
+        result = keras_cnn_epoch(int(workload.removeprefix("keras-cnn-batch")))
     elif workload.startswith("rumelhart-batched"):
         result = rumelhart_batched(int(workload.removeprefix("rumelhart-batched")))
     elif workload.startswith("rumelhart-loop"):
