@@ -24,21 +24,22 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
 
 
-def fashion_epoch(batch, epochs=1):
-    x = torch.from_numpy(read_idx(f"{FASHION}/train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255.0)
-    y = torch.from_numpy(read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz").astype(np.int64))
-    xt = torch.from_numpy(read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255.0)
-    yt = torch.from_numpy(read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 300), torch.nn.ReLU(), torch.nn.Linear(300, 10))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+def timed_training(model, optimizer, x, y, xt, yt, batch, epochs=1, chunk=None):
+    """Seconds of `epochs` shuffled mini-batch epochs with what nnlab records around every epoch:
+    exact loss and accuracy on the train and test sets, in evaluation mode (dropout off), in
+    forwards of `chunk` rows (None: the whole set at once)."""
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def measure():
-        """What nnlab records around every epoch: exact loss and accuracy on the train and test sets."""
+        model.eval()
         with torch.no_grad():
-            return [(loss_fn(out, labels).item(), (out.argmax(1) == labels).float().mean().item())
-                    for out, labels in ((model(x), y), (model(xt), yt))]
+            result = []
+            for inputs, labels in ((x, y), (xt, yt)):
+                step = chunk or inputs.shape[0]
+                out = torch.cat([model(inputs[b:b + step]) for b in range(0, inputs.shape[0], step)])
+                result.append((loss_fn(out, labels).item(), (out.argmax(1) == labels).float().mean().item()))
+        model.train()
+        return result
 
     start = time.perf_counter()
     measure()  # epoch 0: the initial weights
@@ -55,13 +56,30 @@ def fashion_epoch(batch, epochs=1):
     return {"seconds": seconds, "train_accuracy": metrics[0][1], "test_accuracy": metrics[1][1]}
 
 
+def fashion_sets(train_rows=None, test_rows=None):
+    """Fashion-MNIST as [N, 1, 28, 28] floats in [0, 1] and int64 labels: the first rows of each split."""
+    def images(name, rows):
+        return torch.from_numpy(read_idx(f"{FASHION}/{name}-images-idx3-ubyte.gz")[:rows].astype(np.float32) / 255.0).unsqueeze(1)
+
+    def labels(name, rows):
+        return torch.from_numpy(read_idx(f"{FASHION}/{name}-labels-idx1-ubyte.gz")[:rows].astype(np.int64))
+
+    return images("train", train_rows), labels("train", train_rows), images("t10k", test_rows), labels("t10k", test_rows)
+
+
+def fashion_epoch(batch, epochs=1):
+    x, y, xt, yt = fashion_sets()
+    x, xt = x.reshape(-1, 784), xt.reshape(-1, 784)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 300), torch.nn.ReLU(), torch.nn.Linear(300, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    return timed_training(model, optimizer, x, y, xt, yt, batch, epochs)
+
+
 def keras_cnn_epoch(batch, train_rows=10000, test_rows=2000):
     """The Keras MNIST CNN of experiments/keras-cnn-fashion-mnist.yaml, He init, Adam, one epoch on
     the first train_rows images, with the exact train and test metrics nnlab records around it."""
-    x = torch.from_numpy(read_idx(f"{FASHION}/train-images-idx3-ubyte.gz")[:train_rows].astype(np.float32) / 255.0).unsqueeze(1)
-    y = torch.from_numpy(read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz")[:train_rows].astype(np.int64))
-    xt = torch.from_numpy(read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz")[:test_rows].astype(np.float32) / 255.0).unsqueeze(1)
-    yt = torch.from_numpy(read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz")[:test_rows].astype(np.int64))
+    x, y, xt, yt = fashion_sets(train_rows, test_rows)
     torch.manual_seed(0)
     nn = torch.nn
     model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
@@ -71,30 +89,7 @@ def keras_cnn_epoch(batch, train_rows=10000, test_rows=2000):
             nn.init.kaiming_normal_(module.weight)
             nn.init.zeros_(module.bias)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def measure():
-        model.eval()
-        with torch.no_grad():
-            result = []
-            for inputs, labels in ((x, y), (xt, yt)):
-                out = torch.cat([model(inputs[b:b + 1000]) for b in range(0, inputs.shape[0], 1000)])
-                result.append((loss_fn(out, labels).item(), (out.argmax(1) == labels).float().mean().item()))
-        model.train()
-        return result
-
-    start = time.perf_counter()
-    measure()
-    order = torch.randperm(x.shape[0])
-    for begin in range(0, x.shape[0], batch):
-        rows = order[begin:begin + batch]
-        optimizer.zero_grad()
-        loss = loss_fn(model(x[rows]), y[rows])
-        loss.backward()
-        optimizer.step()
-    metrics = measure()
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "train_accuracy": metrics[0][1], "test_accuracy": metrics[1][1]}
+    return timed_training(model, optimizer, x, y, xt, yt, batch, chunk=1000)
 
 
 def mirror_data():
