@@ -200,6 +200,19 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     for (const ModelSpec& spec : specs_) values.push_back(spec.layers[i].*field);
     return values;
   };
+  // Each member's weight [fan_out, fan_in] and bias [fan_out] (empty: none) of config layer i,
+  // from the member's seed and initialisers.
+  const auto initialise = [&](std::size_t i, TensorT<T>& weight, TensorT<T>& bias, Index fan_out, Index fan_in,
+                              Index receptive_field) {
+    for (Index m = 0; m < population_; ++m) {
+      const LayerSpec& layer = specs_[static_cast<std::size_t>(m)].layers[i];
+      const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
+      const int index = static_cast<int>(i);
+      init_weight<T>(layer.weight_init, seed, index, fan_out, fan_in,
+                     {weight.slice(m), static_cast<std::size_t>(fan_out * fan_in)}, receptive_field);
+      if (layer.bias) init_bias<T>(layer.bias_init, seed, index, fan_out, fan_in, {bias.slice(m), static_cast<std::size_t>(fan_out)});
+    }
+  };
   Index inputs = specs_.front().inputs;
   for (std::size_t i = 0; i < structure.size(); ++i) {
     const int index = static_cast<int>(i);
@@ -208,15 +221,7 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     switch (structure[i].kind) {
       case LayerKind::dense: {
         auto dense = std::make_unique<Dense<T>>(population_, inputs, units, structure[i].bias, index);
-        for (Index m = 0; m < population_; ++m) {
-          const LayerSpec& layer = specs_[static_cast<std::size_t>(m)].layers[i];
-          const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
-          init_weight<T>(layer.weight_init, seed, index, units, inputs,
-                         {dense->weight().slice(m), static_cast<std::size_t>(units * inputs)});
-          if (layer.bias)
-            init_bias<T>(layer.bias_init, seed, index, units, inputs,
-                         {dense->bias().slice(m), static_cast<std::size_t>(units)});
-        }
+        initialise(i, dense->weight(), dense->bias(), units, inputs, 1);
         dense_.back() = dense.get();
         layers_.push_back(std::move(dense));
         break;
@@ -228,15 +233,7 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
                                       .kernel = layer.kernel, .stride = layer.stride, .padding = layer.padding};
         auto conv = std::make_unique<Conv2d<T>>(population_, geometry, layer.bias, index);
         const Index patch = geometry.patch(), receptive = layer.kernel[0] * layer.kernel[1];
-        for (Index m = 0; m < population_; ++m) {
-          const LayerSpec& mine = specs_[static_cast<std::size_t>(m)].layers[i];
-          const std::uint64_t seed = seeds[static_cast<std::size_t>(m)];
-          init_weight<T>(mine.weight_init, seed, index, layer.filters, patch,
-                         {conv->weight().slice(m), static_cast<std::size_t>(layer.filters * patch)}, receptive);
-          if (layer.bias)
-            init_bias<T>(mine.bias_init, seed, index, layer.filters, patch,
-                         {conv->bias().slice(m), static_cast<std::size_t>(layer.filters)});
-        }
+        initialise(i, conv->weight(), conv->bias(), layer.filters, patch, receptive);
         layers_.push_back(std::move(conv));
         break;
       }
