@@ -224,11 +224,29 @@ std::array<Index, 2> read_pair(const Field& field, Index minimum) {
   return {integer_at_least(items[0], minimum), integer_at_least(items[1], minimum)};
 }
 
+// `from: [input, 0, 2]` (or one source, `from: input`): what a layer takes instead of the previous
+// layer's output. Whether each index is an earlier layer is checked with the shapes (resolve_shapes).
+std::vector<Index> read_from(const Field& field) {
+  const std::vector<Field> items = field.is_list() ? field.items() : std::vector<Field>{field};
+  if (items.empty()) field.fail("expected `input` or earlier layer indices, e.g. [input, 0], got an empty list");
+  std::vector<Index> sources;
+  for (const Field& item : items) {
+    if (item.text() == "input") {
+      sources.push_back(network_input);
+      continue;
+    }
+    const std::optional<std::int64_t> index = item.try_integer();
+    if (!index || *index < 0) item.fail(fmt::format("expected `input` or a layer index >= 0, got {}", item.shown()));
+    sources.push_back(*index);
+  }
+  return sources;
+}
+
 // The keys of each layer type (docs/config.md, "Layers").
 constexpr std::string_view activation_keys[] = {"activation", "steepness", "slope", "alpha", "levels", "straight_through"};
 
 std::vector<std::string_view> keys_of(LayerKind kind) {
-  std::vector<std::string_view> keys{"type"};
+  std::vector<std::string_view> keys{"type", "from"};
   const auto add = [&](std::initializer_list<std::string_view> more) { keys.insert(keys.end(), more); };
   switch (kind) {
     case LayerKind::dense: add({"units", "bias", "init"}); break;
@@ -272,12 +290,13 @@ void read_activation(const Section& section, LayerSpec& layer) {
 
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
   const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "levels", "straight_through",
-                                "init", "rate", "std", "filters", "kernel", "stride", "padding", "size", "momentum", "eps"});
+                                "init", "rate", "std", "filters", "kernel", "stride", "padding", "size", "momentum", "eps", "from"});
   LayerSpec layer;
   if (const auto type = section.find("type"))
     layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
   const std::vector<std::string_view> keys = keys_of(layer.kind);
   section.only(keys, layer_kind_name(layer.kind));
+  if (const auto from = section.find("from")) layer.from = read_from(*from);
   switch (layer.kind) {
     case LayerKind::dense: layer.units = integer_at_least(section.required("units"), 1); break;
     case LayerKind::conv2d: {

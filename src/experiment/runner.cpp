@@ -127,7 +127,8 @@ std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentC
 // The mirror-solution check applies to 6-2-1 networks trained on the mirror task.
 bool is_mirror_network(const ExperimentConfig& config, const ModelSpec& spec) {
   return config.data.train && config.data.train->source == "mirror" && config.data.train->bits == 6 && spec.inputs == 6 &&
-         spec.layers.size() == 2 && spec.layers[0].units == 2 && spec.layers[1].units == 1 && spec.layers[0].bias && spec.layers[1].bias;
+         spec.layers.size() == 2 && spec.layers[0].units == 2 && spec.layers[1].units == 1 && spec.layers[0].bias && spec.layers[1].bias &&
+         spec.layers[1].from.empty();
 }
 
 double majority_fraction(const Dataset& data) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <numeric>
 #include <stdexcept>
+#include <vector>
 
 namespace nnlab {
 namespace {
@@ -64,6 +65,51 @@ Shape windowed(const Shape& input, const LayerSpec& layer, std::size_t i, Index 
   return {channels, out[0], out[1]};
 }
 
+
+// The shape layer i takes: its predecessor's output, or the join of its `from` sources.
+Shape joined_input(const ModelSpec& model, std::size_t i) {
+  const LayerSpec& layer = model.layers[i];
+  if (layer.from.empty()) return i == 0 ? model.input_shape : model.layers[i - 1].shape;
+  Shape joined;
+  for (std::size_t k = 0; k < layer.from.size(); ++k) {
+    const Index source = layer.from[k];
+    if (source != network_input && (source < 0 || source >= static_cast<Index>(i)))
+      fail(i, "from", fmt::format("{} is not an earlier layer (a layer takes `input` or layers 0 to {})", source,
+                                  static_cast<Index>(i) - 1));
+    if (std::find(layer.from.begin(), layer.from.begin() + static_cast<std::ptrdiff_t>(k), source) !=
+        layer.from.begin() + static_cast<std::ptrdiff_t>(k))
+      fail(i, "from", fmt::format("lists {} twice", source == network_input ? std::string("input") : std::to_string(source)));
+    const Shape& shape = source == network_input ? model.input_shape : model.layers[static_cast<std::size_t>(source)].shape;
+    if (joined.empty()) {
+      joined = shape;
+      continue;
+    }
+    const bool flat = joined.size() == 1 && shape.size() == 1;
+    const bool maps = joined.size() == 3 && shape.size() == 3 && joined[1] == shape[1] && joined[2] == shape[2];
+    if (!flat && !maps)
+      fail(i, "from",
+           fmt::format("cannot join {} with {}: flat outputs join flat ones, and [C, H, W] maps join along C when H and W "
+                       "agree (flatten first)",
+                       shape_text(joined), shape_text(shape)));
+    joined[0] += shape[0];
+  }
+  return joined;
+}
+
+// A layer whose output no later layer takes would train nothing: layer j's output goes to layer
+// j + 1 unless that layer has a `from` without j.
+void check_every_output_used(const ModelSpec& model) {
+  std::vector<bool> used(model.layers.size(), false);
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    if (model.layers[i].from.empty() && i > 0) used[i - 1] = true;
+    for (const Index source : model.layers[i].from)
+      if (source != network_input) used[static_cast<std::size_t>(source)] = true;
+  }
+  for (std::size_t j = 0; j + 1 < model.layers.size(); ++j)
+    if (!used[j])
+      fail(j + 1, "from", fmt::format("leaves the output of layer {} unused (add {} to it, or remove layer {})", j, j, j));
+}
+
 }  // namespace
 
 std::string_view layer_kind_name(LayerKind kind) { return of(kind).name; }
@@ -86,9 +132,10 @@ std::string shape_text(const Shape& shape) { return fmt::format("[{}]", fmt::joi
 
 void resolve_shapes(ModelSpec& model) {
   if (model.input_shape.empty()) model.input_shape = {model.inputs};
-  Shape input = model.input_shape;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     LayerSpec& layer = model.layers[i];
+    layer.input_shape = joined_input(model, i);
+    const Shape& input = layer.input_shape;
     const bool spatial = layer.kind == LayerKind::conv2d || layer.kind == LayerKind::maxpool2d || layer.kind == LayerKind::avgpool2d;
     if (spatial && input.size() != 3)
       fail(i, "type",
@@ -117,8 +164,8 @@ void resolve_shapes(ModelSpec& model) {
       case LayerKind::layernorm: layer.shape = input; break;
     }
     layer.units = product(layer.shape);
-    input = layer.shape;
   }
+  check_every_output_used(model);
 }
 
 Shape default_input_shape(Index features, const Shape& example_shape) {
@@ -126,9 +173,9 @@ Shape default_input_shape(Index features, const Shape& example_shape) {
   return {features};
 }
 
-const Shape& input_shape_of(const ModelSpec& model, std::size_t layer) {
-  return layer == 0 ? model.input_shape : model.layers[layer - 1].shape;
-}
+const Shape& input_shape_of(const ModelSpec& model, std::size_t layer) { return model.layers[layer].input_shape; }
+
+std::string source_name(Index source) { return source == network_input ? "input" : fmt::format("layers.{}", source); }
 
 Index layer_parameter_count(const LayerSpec& layer, const Shape& input) {
   const Index bias = layer.bias ? 1 : 0;

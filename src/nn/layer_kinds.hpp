@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "nn/spec.hpp"
@@ -37,15 +38,19 @@ bool trains_differently(LayerKind kind);
 // model.input_shape (or [model.inputs]), and model.input_shape when it was empty. Throws
 // std::invalid_argument "model.layers.{i}.<key>: <reason>" when a layer cannot take its input
 // (a conv2d after a flat layer, a kernel larger than its input, a window that leaves nothing,
-// `padding: same` with an even kernel or a stride).
+// `padding: same` with an even kernel or a stride, a `from` naming a later layer or sources
+// that cannot join, a layer whose output no later layer takes).
 void resolve_shapes(ModelSpec& model);
 
 // A model's input shape from its data: [1, H, W] for examples of shape [H, W] (images), else
 // [features].
 Shape default_input_shape(Index features, const Shape& example_shape);
 
-// The shape layer i of a resolved model takes.
+// The shape layer i of a resolved model takes (its `input_shape`).
 const Shape& input_shape_of(const ModelSpec& model, std::size_t layer);
+
+// A `from` source as the summary and messages name it: "input", "layers.2".
+std::string source_name(Index source);
 
 // Parameters of one member's layer given its input shape (dense and conv2d: weight and bias;
 // batchnorm: a weight and a bias per channel; layernorm: per feature).

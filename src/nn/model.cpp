@@ -19,6 +19,7 @@
 #include "nn/flatten.hpp"
 #include "nn/gaussian_noise.hpp"
 #include "nn/init.hpp"
+#include "nn/join.hpp"
 #include "nn/layer_kinds.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/pooling.hpp"
@@ -104,6 +105,8 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
       const LayerSpec &mine = spec.layers[i], &theirs = first.layers[i];
       if (mine.kind != theirs.kind) throw differs(where(i, "type"), layer_kind_name(mine.kind), layer_kind_name(theirs.kind));
+      if (mine.from != theirs.from)
+        throw differs(where(i, "from"), fmt::format("[{}]", fmt::join(mine.from, ", ")), fmt::format("[{}]", fmt::join(theirs.from, ", ")));
       if (mine.kernel != theirs.kernel || mine.stride != theirs.stride || mine.padding != theirs.padding ||
           mine.same_padding != theirs.same_padding || mine.filters != theirs.filters)
         throw differs(where(i, "type"), "another window", "its own");
@@ -122,61 +125,6 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
                       straight_through_name(theirs.activation.straight_through));
     }
   }
-}
-
-// "step", "step(sign)", "step(straight_through=sigmoid)", "step(sign, straight_through=hard_tanh)".
-std::string describe_step(const ActivationSpec& step) {
-  std::vector<std::string> parts;
-  if (step.levels != StepLevels::binary) parts.push_back(step_levels_name(step.levels));
-  if (step.straight_through != StraightThrough::identity)
-    parts.push_back("straight_through=" + straight_through_name(step.straight_through));
-  return parts.empty() ? "step" : fmt::format("step({})", fmt::join(parts, ", "));
-}
-
-// "rate=0.5", or "rate per member", for a scalar of a layer's spec; "" when it is `quiet` in every member.
-std::string describe_scalar(const std::vector<ModelSpec>& specs, std::size_t layer, const char* name, double LayerSpec::*field,
-                            std::optional<double> quiet = std::nullopt) {
-  const LayerSpec& head = specs.front().layers[layer];
-  const bool same = std::all_of(specs.begin(), specs.end(), [&](const ModelSpec& s) { return s.layers[layer].*field == head.*field; });
-  if (!same) return fmt::format("{} per member", name);
-  return quiet == head.*field ? std::string() : fmt::format("{}={}", name, head.*field);
-}
-
-// "sigmoid", or "sigmoid(k=0.4)" when every member has the same non-default parameter.
-std::string describe_activation_only(const std::vector<ModelSpec>& specs, std::size_t layer) {
-  const ActivationSpec& first = specs.front().layers[layer].activation;
-  const auto same = [&](auto field) {
-    return std::all_of(specs.begin(), specs.end(),
-                       [&](const ModelSpec& s) { return s.layers[layer].activation.*field == first.*field; });
-  };
-  const auto with = [&](const char* name, double ActivationSpec::*field, double default_value) {
-    if (!same(field)) return fmt::format("{}({} per member)", activation_name(first.kind), name);
-    if (first.*field == default_value) return activation_name(first.kind);
-    return fmt::format("{}({}={})", activation_name(first.kind), name, first.*field);
-  };
-  switch (first.kind) {
-    case ActivationKind::sigmoid: return with("k", &ActivationSpec::steepness, 1.0);
-    case ActivationKind::leaky_relu: return with("slope", &ActivationSpec::slope, 0.01);
-    case ActivationKind::elu: return with("alpha", &ActivationSpec::alpha, 1.0);
-    case ActivationKind::step: return describe_step(first);
-    default: return activation_name(first.kind);
-  }
-}
-
-// The summary's activation column: the activation of a layer that has one (a norm layer's with
-// its non-default scalars); a noise layer's rate or std ("rate=0.5", "rate per member").
-std::string describe_activation(const std::vector<ModelSpec>& specs, std::size_t layer) {
-  const LayerKind kind = specs.front().layers[layer].kind;
-  if (kind == LayerKind::gaussian_noise) return describe_scalar(specs, layer, "std", &LayerSpec::std);
-  if (kind == LayerKind::dropout || kind == LayerKind::gaussian_dropout) return describe_scalar(specs, layer, "rate", &LayerSpec::rate);
-  if (!takes_activation(kind)) return "";
-  std::string text = describe_activation_only(specs, layer);
-  if (kind != LayerKind::batchnorm && kind != LayerKind::layernorm) return text;
-  for (const std::string& scalar : {kind == LayerKind::batchnorm ? describe_scalar(specs, layer, "momentum", &LayerSpec::momentum, 0.1)
-                                                                 : std::string(),
-                                    describe_scalar(specs, layer, "eps", &LayerSpec::eps, 1e-5)})
-    if (!scalar.empty()) text += ", " + scalar;
-  return text;
 }
 
 }  // namespace
@@ -213,11 +161,20 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
       if (layer.bias) init_bias<T>(layer.bias_init, seed, index, fan_out, fan_in, {bias.slice(m), static_cast<std::size_t>(fan_out)});
     }
   };
-  Index inputs = specs_.front().inputs;
   for (std::size_t i = 0; i < structure.size(); ++i) {
     const int index = static_cast<int>(i);
     const Index units = structure[i].units;
+    const Index inputs = std::accumulate(structure[i].input_shape.begin(), structure[i].input_shape.end(), Index{1},
+                                         std::multiplies<>());
     dense_.push_back(nullptr);
+    first_of_config_.push_back(layers_.size());
+    joins_.push_back(nullptr);
+    if (!structure[i].from.empty()) {
+      std::vector<Index> widths;
+      for (const Index source : structure[i].from)
+        widths.push_back(source == network_input ? specs_.front().inputs : structure[static_cast<std::size_t>(source)].units);
+      joins_.back() = std::make_unique<Join<T>>(population_, std::move(widths));
+    }
     switch (structure[i].kind) {
       case LayerKind::dense: {
         auto dense = std::make_unique<Dense<T>>(population_, inputs, units, structure[i].bias, index);
@@ -278,9 +235,19 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
       layers_.push_back(std::make_unique<Activation<T>>(std::move(activations)));
     }
     last_of_config_.push_back(layers_.size() - 1);
-    inputs = units;
   }
   layer_outputs_.assign(structure.size(), nullptr);
+  // Layer i's output gradient passes by pointer when layer i + 1 alone takes it, as a plain
+  // sequence does; else consumers add theirs into output_grads_[i], later layers first.
+  std::vector<int> consumers(structure.size(), 0);
+  for (std::size_t i = 0; i < structure.size(); ++i) {
+    if (structure[i].from.empty() && i > 0) ++consumers[i - 1];
+    for (const Index source : structure[i].from)
+      if (source != network_input) consumers[static_cast<std::size_t>(source)] += 2;  // a join adds, never passes
+  }
+  for (std::size_t i = 0; i < structure.size(); ++i) passes_grad_.push_back(consumers[i] == 1);
+  output_grads_.resize(structure.size());
+  pending_grads_.assign(structure.size(), nullptr);
   for (const ParameterRef<T>& parameter : parameters()) grads_.push_back(parameter.grad);
 
   // The fused kernel is chosen by structure alone (never by P), so P = 1 takes it too.
@@ -317,17 +284,49 @@ const TensorT<T>& Sequential<T>::forward(const TensorT<T>& input, const ForwardC
     throw std::invalid_argument(
         fmt::format("Sequential: input {} is not [1 or {}, B, {}]", to_string(input.shape()), population_, inputs()));
   const TensorT<T>* x = &input;
-  outputs_.resize(layers_.size());  // allocates once
-  for (std::size_t j = 0; j < layers_.size(); ++j) outputs_[j] = x = &layers_[j]->forward(*x, context);
-  for (std::size_t i = 0; i < last_of_config_.size(); ++i) layer_outputs_[i] = outputs_[last_of_config_[i]];
+  for (std::size_t i = 0; i < last_of_config_.size(); ++i) {
+    if (joins_[i]) {
+      sources_.clear();
+      for (const Index source : specs_.front().layers[i].from)
+        sources_.push_back(source == network_input ? &input : layer_outputs_[static_cast<std::size_t>(source)]);
+      x = &joins_[i]->forward(sources_);
+    }
+    for (std::size_t j = first_of_config_[i]; j <= last_of_config_[i]; ++j) x = &layers_[j]->forward(*x, context);
+    layer_outputs_[i] = x;
+  }
   return *x;
 }
 
 template <typename T>
 void Sequential<T>::backward(const TensorT<T>& grad_output) {
-  const TensorT<T>* grad = &grad_output;
-  // The first layer's input gradient is never needed: skip its dX = dY W product.
-  for (std::size_t j = layers_.size(); j-- > 0;) grad = &layers_[j]->backward(*grad, j > 0);
+  const std::vector<LayerSpec>& structure = specs_.front().layers;
+  const std::size_t last = structure.size() - 1;
+  for (std::size_t i = 0; i < last; ++i)
+    if (!passes_grad_[i]) {
+      output_grads_[i].resize({population_, layer_outputs_[i]->dim(1), structure[i].units});
+      output_grads_[i].zero();
+    }
+  for (std::size_t i = last + 1; i-- > 0;) {
+    const TensorT<T>* grad = i == last ? &grad_output : passes_grad_[i] ? pending_grads_[i] : &output_grads_[i];
+    const std::vector<Index>& from = structure[i].from;
+    // An input gradient only the network input would take is never needed: skip its dX = dY W.
+    const bool needs_input_grad =
+        from.empty() ? i > 0 : std::any_of(from.begin(), from.end(), [](Index s) { return s != network_input; });
+    for (std::size_t j = last_of_config_[i] + 1; j-- > first_of_config_[i];)
+      grad = &layers_[j]->backward(*grad, j > first_of_config_[i] || needs_input_grad);
+    if (!needs_input_grad) continue;
+    if (joins_[i]) {
+      source_grads_.clear();
+      for (const Index source : from)
+        source_grads_.push_back(source == network_input ? nullptr : &output_grads_[static_cast<std::size_t>(source)]);
+      joins_[i]->backward(*grad, source_grads_);
+    } else if (passes_grad_[i - 1]) {
+      pending_grads_[i - 1] = grad;
+    } else {
+      TensorT<T>& sum = output_grads_[i - 1];
+      for (Index k = 0; k < sum.size(); ++k) sum.data()[k] += grad->data()[k];
+    }
+  }
 }
 
 template <typename T>
@@ -383,47 +382,6 @@ Index Sequential<T>::parameter_count() const {
   const ModelSpec& spec = specs_.front();
   for (std::size_t i = 0; i < spec.layers.size(); ++i) count += layer_parameter_count(spec.layers[i], input_shape_of(spec, i));
   return count;
-}
-
-template <typename T>
-std::string Sequential<T>::summary() const {
-  const std::vector<LayerSpec>& structure = specs_.front().layers;
-  struct Row {
-    std::string layer, activation, shape, parameters;
-  };
-  std::vector<Row> rows{{"Layer (type)", "Activation", "Output Shape", "Param #"}};
-  for (std::size_t i = 0; i < structure.size(); ++i) {
-    const LayerSpec& layer = structure[i];
-    std::string type = layer.kind == LayerKind::dense ? std::string("Dense") : std::string(layer_kind_name(layer.kind));
-    if (layer.kind == LayerKind::conv2d || layer.kind == LayerKind::maxpool2d || layer.kind == LayerKind::avgpool2d)
-      type += fmt::format(" {}x{}{}", layer.kernel[0], layer.kernel[1],
-                          layer.stride == std::array<Index, 2>{1, 1} || layer.stride == layer.kernel
-                              ? std::string()
-                              : fmt::format(" stride {}x{}", layer.stride[0], layer.stride[1]));
-    if (has_weights(layer.kind) && !layer.bias) type += ", no bias";
-    rows.push_back({fmt::format("layers.{} ({})", i, type), describe_activation(specs_, i),
-                    fmt::format("(None, {})", fmt::join(layer.shape, ", ")),
-                    with_thousands(layer_parameter_count(layer, input_shape_of(specs_.front(), i)))});
-  }
-  std::size_t width_layer = 0, width_activation = 0, width_shape = 0, width_parameters = 0;
-  for (const Row& row : rows) {
-    width_layer = std::max(width_layer, row.layer.size());
-    width_activation = std::max(width_activation, row.activation.size());
-    width_shape = std::max(width_shape, row.shape.size());
-    width_parameters = std::max(width_parameters, row.parameters.size());
-  }
-  const std::size_t width = width_layer + width_activation + width_shape + width_parameters + 6;
-  const auto line = [&](const Row& row) {
-    return fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>{}}\n", row.layer, width_layer, row.activation, width_activation,
-                       row.shape, width_shape, row.parameters, width_parameters);
-  };
-  std::string text = fmt::format("Model: sequential, {} inputs, population of {}\n", this->inputs(), population_);
-  text += std::string(width, '_') + "\n" + line(rows.front()) + std::string(width, '=') + "\n";
-  for (std::size_t r = 1; r < rows.size(); ++r) text += line(rows[r]);
-  text += std::string(width, '=') + "\n";
-  text += fmt::format("Total params: {} per member", with_thousands(parameter_count()));
-  if (population_ > 1) text += fmt::format(" ({} in the population)", with_thousands(parameter_count() * population_));
-  return text + "\n";
 }
 
 template class Sequential<float>;

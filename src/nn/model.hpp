@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nn/dense.hpp"
+#include "nn/join.hpp"
 #include "nn/layer.hpp"
 #include "nn/loss.hpp"
 #include "nn/small_network.hpp"
@@ -74,9 +75,15 @@ class Sequential {
   std::unique_ptr<SmallNetworkKernel<T>> kernel_;  // when SmallNetworkKernel supports the structure
   TensorT<T> fused_output_, grad_output_;
   std::vector<TensorT<T>*> grads_;                // every parameter's gradient, zeroed per step
+  std::vector<std::size_t> first_of_config_;      // layers_ index of config layer i's first layer
   std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
+  std::vector<std::unique_ptr<Join<T>>> joins_;   // config layer i's `from` join (null: the previous output)
   std::vector<const TensorT<T>*> layer_outputs_;  // per config layer, set by forward
-  std::vector<const TensorT<T>*> outputs_;        // per layers_ entry, set by forward
+  std::vector<bool> passes_grad_;                 // config layer i's output gradient comes from layer i + 1 alone
+  std::vector<const TensorT<T>*> pending_grads_;  // ... and then is this pointer, set by backward
+  std::vector<TensorT<T>> output_grads_;          // ... else its consumers' sum, [P, B, units]
+  std::vector<const TensorT<T>*> sources_;        // scratch of forward and backward
+  std::vector<TensorT<T>*> source_grads_;
   std::vector<ModelSpec> specs_;
   Index population_ = 0;
   bool trains_differently_ = false;

@@ -66,8 +66,16 @@ enum class LayerKind {
   layernorm,         // eps, activation: over each example's features (nn.LayerNorm)
 };
 
+// A `from` entry naming the network input rather than an earlier layer.
+inline constexpr Index network_input = -1;
+
 struct LayerSpec {
   LayerKind kind = LayerKind::dense;
+  // What the layer takes: empty = the previous layer's output (the network input for layer 0);
+  // else the concatenation, in this order, of these sources' outputs per example: earlier layer
+  // indices, or network_input. Flat outputs join into [ΣF]; [C, H, W] maps with the same H and W
+  // join along C. Structure: the members of a population agree on it.
+  std::vector<Index> from;
   // Output features. dense: from the config; every other kind: from its input's shape, filled
   // in by resolve_shapes (nn/layer_kinds.hpp) with `shape`, the output shape of one example.
   Index units = 0;
@@ -79,6 +87,7 @@ struct LayerSpec {
   std::array<Index, 2> padding{0, 0};     // conv2d: zeros added on each side (h, w)
   bool same_padding = false;              // conv2d `padding: same`: padding = (kernel − 1) / 2
   Shape shape;                            // resolved: one example's output shape
+  Shape input_shape;                      // resolved: one example's input shape (the join of `from`)
   double momentum = 0.1;  // batchnorm: running statistics' update weight, [0, 1] (PyTorch's default)
   double eps = 1e-5;      // batchnorm, layernorm: added to the variance, > 0
   bool bias = true;

@@ -1,6 +1,8 @@
 #include "train/evaluate.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <numeric>
 
 #include "train/accuracy.hpp"
 #include "train/batch.hpp"
@@ -32,7 +34,11 @@ Evaluation evaluate(Sequential<float>& model, const Loss<float>& loss, const Dat
   result.class_totals.assign(static_cast<std::size_t>(result.classes), 0);
   if (examples == 0) return result;
   Index widest = 0;
-  for (const LayerSpec& layer : model.specs().front().layers) widest = std::max(widest, layer.units);
+  for (const LayerSpec& layer : model.specs().front().layers) {
+    widest = std::max(widest, layer.units);
+    if (!layer.from.empty())  // a join's width too
+      widest = std::max(widest, std::accumulate(layer.input_shape.begin(), layer.input_shape.end(), Index{1}, std::multiplies<>()));
+  }
   const Index chunk = options.chunk_rows > 0 ? options.chunk_rows : evaluation_chunk_rows(widest, examples);
   const Index features = dataset.features(), outputs = targets.dim(1);
 

@@ -132,5 +132,22 @@ TEST_F(ErrorLines, ConvolutionShapeProblemsNameTheLayerKey) {
                      {"model.layers.0.type: conv2d needs a [C, H, W] input, got [2] (set model.input_shape"});
 }
 
+// Skip connections that cannot be wired: exit 2, one line naming the layer's `from`.
+TEST_F(ErrorLines, BadSkipConnectionsNameTheFromKey) {
+  const auto run = [&](const std::string& layers) {
+    const fs::path file = scratch_ / "skip.yaml";
+    std::ofstream(file) << "data: {train: xor}\nmodel: {layers: " << layers << "}\nloss: sse\ntrain: {epochs: 1, batch: full}\n";
+    const Result result = nnlab({"run", file.string(), "--quiet", "--no-store"});
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    return result;
+  };
+  expect_short_error(run("[{units: 2}, {units: 1, from: [input, 1]}]"),
+                     {"skip.yaml", "model.layers.1.from: 1 is not an earlier layer"});
+  expect_short_error(run("[{units: 2}, {units: 1, from: [input]}]"),
+                     {"model.layers.1.from: leaves the output of layer 0 unused"});
+  expect_short_error(run("[{units: 2}, {units: 1, from: [inptu, 0]}]"),
+                     {"model.layers.1.from", "expected `input` or a layer index >= 0, got inptu"});
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -302,6 +302,18 @@ TEST(ConfigErrors, ConvolutionAndPoolingKeys) {
             "(no error)");
 }
 
+TEST(ConfigErrors, SkipConnectionSources) {
+  const auto layers = [](const std::string& text) {
+    return error_of("data: {train: mirror}\nmodel: {layers: [{units: 3}, " + text + "]}\n");
+  };
+  EXPECT_EQ(layers("{units: 1, from: []}"),
+            "mirror.yaml: model.layers.1.from: expected `input` or earlier layer indices, e.g. [input, 0], got an empty list");
+  EXPECT_EQ(layers("{units: 1, from: [input, -1]}"), "mirror.yaml: model.layers.1.from.1: expected `input` or a layer index >= 0, got -1");
+  EXPECT_EQ(layers("{units: 1, from: [input, 0.5]}"), "mirror.yaml: model.layers.1.from.1: expected `input` or a layer index >= 0, got 0.5");
+  EXPECT_EQ(layers("{type: dropout, rate: 0.1, from: [input, 0]}, {units: 1}"), "(no error)");  // every type takes `from`
+  EXPECT_EQ(layers("{units: 1, from: input}, {units: 1, from: [0, 1]}"), "(no error)");
+}
+
 TEST(ConfigErrors, NormLayersTakeTheirOwnKeysInRange) {
   const auto layers = [](const std::string& text) {
     return error_of("data: {train: mirror}\nmodel: {layers: [{units: 3}, " + text + ", {units: 1}]}\n");

@@ -300,6 +300,14 @@ schedule: constant
   EXPECT_DOUBLE_EQ(images.data.scale.value(), 1.0 / 255.0);  // image bytes scale to [0, 1] by default
 }
 
+TEST(ConfigParse, SkipConnectionSources) {
+  const ExperimentConfig config = parse_experiment(
+      "data: {train: xor}\nmodel: {layers: [{units: 1}, {units: 1, from: [input, 0]}, {units: 1, from: 1}]}\n", "x.yaml");
+  EXPECT_TRUE(config.model.layers[0].from.empty());
+  EXPECT_EQ(config.model.layers[1].from, (std::vector<Index>{network_input, 0}));
+  EXPECT_EQ(config.model.layers[2].from, (std::vector<Index>{1}));
+}
+
 TEST(ConfigParse, LossReduction) {
   const std::string model = std::string(minimal);
   const ExperimentConfig summed = parse_experiment(model + "loss: {type: cross_entropy, reduction: sum}\n", "r.yaml");

@@ -246,6 +246,19 @@ TEST(PopulationInvariance, NormLayersShuffledMiniBatches) {
                                SuccessConfig{.train_loss = 4.0, .stop = true});
 }
 
+// Skip connections: the output layer takes the input and the hidden layer (`from: [input, 0]`),
+// which leaves the small-network kernel for the layered path with its joins.
+Members skipping(Members members) {
+  for (ModelSpec& spec : members.specs) spec.layers.back().from = {network_input, 0};
+  return members;
+}
+
+TEST(PopulationInvariance, SkipConnectionsShuffledMiniBatches) {
+  expect_population_invariance(skipping(mixed_members(12)), mirror_patterns(),
+                               TrainConfig{.epochs = 40, .batch = 16, .order = OrderKind::shuffled, .keep_history = true},
+                               SuccessConfig{.train_loss = 4.0, .stop = true});
+}
+
 // The same population trained on each SIMD target: the floats may not depend on it.
 void expect_same_on_every_target(const Members& members, const Dataset& data, const TrainConfig& config, const SuccessConfig& success) {
   const std::vector<SimdTarget> targets = supported_simd_targets();
