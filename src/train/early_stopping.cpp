@@ -27,6 +27,19 @@ double monitored_value(MonitorKind monitor, const EpochMetrics& metrics) {
   return not_measured;
 }
 
+namespace {
+
+// What restore_best keeps of the best epoch: every parameter, then every buffer (batch norm's
+// running statistics), so the restored member evaluates as it did at that epoch.
+std::vector<Tensor*> kept_tensors(TrainingContext& ctx) {
+  std::vector<Tensor*> kept;
+  for (const ParameterRef<float>& parameter : ctx.parameters) kept.push_back(parameter.value);
+  for (const BufferRef<float>& buffer : ctx.model.buffers()) kept.push_back(buffer.value);
+  return kept;
+}
+
+}  // namespace
+
 void EarlyStoppingHook::on_fit_begin(TrainingContext& ctx) {
   const bool validation = config_.monitor == MonitorKind::validation_loss || config_.monitor == MonitorKind::validation_accuracy;
   const bool test = config_.monitor == MonitorKind::test_loss || config_.monitor == MonitorKind::test_accuracy;
@@ -35,19 +48,20 @@ void EarlyStoppingHook::on_fit_begin(TrainingContext& ctx) {
                                             validation ? "validation" : "test"));
   TrainerState& state = ctx.state;
   const std::size_t members = ctx.member_count();
-  const std::size_t weights = config_.restore_best ? ctx.parameters.size() : 0;
+  const std::vector<Tensor*> kept = config_.restore_best ? kept_tensors(ctx) : std::vector<Tensor*>{};
+  const std::size_t weights = kept.size();
   if (ctx.first_epoch == 1 && state.stopping.empty()) {
     state.stopping.assign(members, StoppingState{});
     state.best_metrics.assign(members, EpochMetrics{});
     state.stopped_value.assign(members, not_measured);
     state.best_weights.clear();
-    for (std::size_t p = 0; p < weights; ++p) state.best_weights.push_back(*ctx.parameters[p].value);
+    for (const Tensor* tensor : kept) state.best_weights.push_back(*tensor);
     return;
   }
   // Resumed: the checkpoint's state must be of this population and these options.
   bool fits = state.stopping.size() == members && state.best_metrics.size() == members && state.stopped_value.size() == members &&
               state.best_weights.size() == weights;
-  for (std::size_t p = 0; fits && p < weights; ++p) fits = state.best_weights[p].shape() == ctx.parameters[p].value->shape();
+  for (std::size_t p = 0; fits && p < weights; ++p) fits = state.best_weights[p].shape() == kept[p]->shape();
   if (!fits)
     throw std::invalid_argument(fmt::format("Trainer::fit: the checkpoint's early-stopping state ({} members, {} best-weight tensors) does not fit "
                                             "{} members with restore_best {}",
@@ -57,6 +71,7 @@ void EarlyStoppingHook::on_fit_begin(TrainingContext& ctx) {
 void EarlyStoppingHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool /*last*/) {
   if (epoch == 0) return;  // the initial weights are not a candidate
   TrainerState& state = ctx.state;
+  const std::vector<Tensor*> kept = state.best_weights.empty() ? std::vector<Tensor*>{} : kept_tensors(ctx);
   for (std::size_t m = 0; m < ctx.member_count(); ++m) {
     if (!state.active[m]) continue;  // diverged, succeeded with success.stop, or stopped before
     const EpochMetrics& metrics = state.current[m];
@@ -64,8 +79,7 @@ void EarlyStoppingHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, b
     const StoppingStep step = observe(config_, state.stopping[m], epoch, value, metrics.train_loss);
     if (step.improved) {
       state.best_metrics[m] = metrics;
-      for (std::size_t p = 0; p < state.best_weights.size(); ++p)
-        copy_member(*ctx.parameters[p].value, state.best_weights[p], static_cast<Index>(m));
+      for (std::size_t p = 0; p < state.best_weights.size(); ++p) copy_member(*kept[p], state.best_weights[p], static_cast<Index>(m));
     }
     if (!step.stop) continue;
     state.active[m] = 0;
@@ -78,6 +92,7 @@ void EarlyStoppingHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, b
 
 void EarlyStoppingHook::on_fit_end(TrainingContext& ctx) {
   TrainerState& state = ctx.state;
+  const std::vector<Tensor*> kept = state.best_weights.empty() ? std::vector<Tensor*>{} : kept_tensors(ctx);
   for (std::size_t m = 0; m < ctx.member_count(); ++m) {
     const StoppingState& stopping = state.stopping[m];
     MemberResult& result = state.results[m];
@@ -89,8 +104,7 @@ void EarlyStoppingHook::on_fit_end(TrainingContext& ctx) {
                              .restored = false};
     // A diverged member is left as it is: its result says so.
     if (config_.restore_best && !result.diverged && stopping.best_epoch >= 0) {
-      for (std::size_t p = 0; p < state.best_weights.size(); ++p)
-        copy_member(state.best_weights[p], *ctx.parameters[p].value, static_cast<Index>(m));
+      for (std::size_t p = 0; p < state.best_weights.size(); ++p) copy_member(state.best_weights[p], *kept[p], static_cast<Index>(m));
       result.final_metrics = state.best_metrics[m];
       result.successful_at_end = meets(ctx.success, result.final_metrics);
       outcome.restored = true;

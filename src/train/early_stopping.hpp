@@ -1,9 +1,9 @@
 // Per-member early stopping (train.early_stopping). Runs after the outcome hook, when each
 // epoch's record is complete: feeds every active member's monitored metric to its criterion
 // (stopping_criteria.hpp). A new best keeps the member's record and, with restore_best, its
-// weights; a stop deactivates the member (it takes no further step, as after success.stop).
-// When training ends, with restore_best, every member that did not diverge gets the weights of
-// its best epoch back and that epoch's record as its final metrics; MemberResult::early_stop
+// parameters and buffers (batch norm's running statistics); a stop deactivates the member (it takes no further step, as after success.stop).
+// When training ends, with restore_best, every member that did not diverge gets the parameters
+// and buffers of its best epoch back and that epoch's record as its final metrics; MemberResult::early_stop
 // says where it was best and where it stopped. The state lives in TrainerState (stopping,
 // best_metrics, stopped_value, best_weights), so a checkpoint carries it.
 #pragma once

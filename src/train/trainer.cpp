@@ -157,6 +157,11 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     hooks(&TrainingHook::on_epoch_end, ctx, std::int64_t{0}, false);  // the initial weights
   }
 
+  // A full batch's training forward measures the weights of the epoch before it, unless the model
+  // trains differently: then an evaluation pass measures them, and it runs before that forward,
+  // so that epoch k's metrics see batch norm's running statistics after k updates, as a run
+  // ending at epoch k does (and as PyTorch's train-then-evaluate loop does).
+  const bool measure_before_forward = ctx.full_batch && model_.trains_differently();
   std::int64_t epoch = ctx.first_epoch;
   for (; epoch <= config_.epochs && ctx.any_active(); ++epoch) {
     hooks(&TrainingHook::on_epoch_begin, ctx, epoch);
@@ -169,12 +174,16 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
         for (const auto& slice_order : orders) rows.emplace_back(slice_order.data() + begin, static_cast<std::size_t>(count));
         gather_batch(train, ctx.train_targets, rows, batch);
       }
+      if (measure_before_forward) {
+        hooks(&TrainingHook::on_epoch_end, ctx, epoch - 1, false);
+        if (!ctx.any_active()) break;
+      }
       // Forward, loss and backward at once (fused across members for small networks). A member
       // whose loss is not finite gets a gradient too, but is deactivated before any step.
       const Tensor& output = model_.forward_backward(batch.inputs, loss_, Targets<float>{&batch.targets, batch.labels}, batch_loss,
                                                      ForwardContext{.mode = Mode::train, .step = state.step, .active = state.active});
       hooks(&TrainingHook::on_batch_loss, ctx, epoch, b, std::as_const(batch), output, std::span<const double>(batch_loss));
-      if (ctx.full_batch) hooks(&TrainingHook::on_epoch_end, ctx, epoch - 1, false);  // measured by this forward
+      if (ctx.full_batch && !measure_before_forward) hooks(&TrainingHook::on_epoch_end, ctx, epoch - 1, false);  // measured by this forward
       if (!ctx.any_active()) break;
 
       hooks(&TrainingHook::on_gradients, ctx, epoch, b);

@@ -69,8 +69,9 @@ struct Outcome {
 };
 
 Outcome train(const Population& p, const Data& data, const TrainConfig& config, std::unique_ptr<MemoryCheckpointer>* keep = nullptr,
-              std::int64_t checkpoint_at = 0, const MemoryCheckpointer* resume_from = nullptr) {
-  const std::vector<ModelSpec> specs(p.seeds.size(), testing::relu_classifier(4, 64, 3));
+              std::int64_t checkpoint_at = 0, const MemoryCheckpointer* resume_from = nullptr,
+              const ModelSpec& spec = testing::relu_classifier(4, 64, 3)) {
+  const std::vector<ModelSpec> specs(p.seeds.size(), spec);
   const auto loss = make_loss<float>(std::vector<LossSpec>(p.seeds.size(), LossSpec{.kind = LossKind::cross_entropy}));
   Sequential<float> model(specs, p.seeds, loss->takes_logits());
   const auto optimizer = make_optimizer(p.optimizers);
@@ -87,6 +88,7 @@ Outcome train(const Population& p, const Data& data, const TrainConfig& config, 
                                 FitOptions{.observer = &outcome.log, .checkpointer = checkpointer.get(),
                                            .resume = resume_from ? &*resume_from->trainer : nullptr});
   for (const auto& parameter : model.parameters()) outcome.weights.push_back(*parameter.value);
+  for (const auto& buffer : model.buffers()) outcome.weights.push_back(*buffer.value);  // batch norm's running statistics
   if (keep) *keep = std::move(checkpointer);
   return outcome;
 }
@@ -159,6 +161,27 @@ TEST_P(EarlyStopping, RestoreBestEndsWithTheWeightsOfTheBestEpoch) {
     shorter.early_stopping.reset();
     expect_same_weights(train(population().only(m), data, shorter), outcome, m);
   }
+}
+
+// With batch norm, restore_best gives back the best epoch's running statistics with its weights.
+TEST_P(EarlyStopping, RestoreBestRestoresBatchNormsRunningStatisticsToo) {
+  const Data data;
+  ModelSpec spec = testing::relu_classifier(4, 64, 3);
+  LayerSpec batch_norm{.kind = LayerKind::batchnorm};
+  batch_norm.activation = spec.layers.front().activation;
+  spec.layers.front().activation = ActivationSpec{};
+  spec.layers.insert(spec.layers.begin() + 1, batch_norm);
+  const EarlyStoppingConfig stopping{.patience = 10};
+  const Outcome outcome = train(population(), data, config(GetParam() == 0 ? 600 : 150, GetParam(), stopping), nullptr, 0, nullptr, spec);
+  const std::size_t m = 1;
+  const EarlyStopOutcome& e = *outcome.results[m].early_stop;
+  ASSERT_GT(e.stopped_epoch, e.best_epoch);
+  ASSERT_TRUE(e.restored);
+  TrainConfig shorter = config(e.best_epoch, GetParam(), stopping);
+  shorter.early_stopping.reset();
+  const Outcome best = train(population().only(m), data, shorter, nullptr, 0, nullptr, spec);
+  ASSERT_EQ(best.weights.size(), 4u + 2u + 3u);  // dense, batch norm, dense; running mean, variance, count
+  expect_same_weights(best, outcome, m);
 }
 
 TEST_P(EarlyStopping, AMemberStopsAsItWouldAloneWhileOthersTrainOn) {
