@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "core/statistics.hpp"
+#include "experiment/feature_maps.hpp"
 #include "train/batch.hpp"
 
 namespace nnlab {
@@ -20,6 +21,7 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
   std::vector<std::vector<std::int64_t>> confusion(members.size(), std::vector<std::int64_t>(static_cast<std::size_t>(classes * classes), 0));
   std::vector<nlohmann::json> activations(members.size(), nlohmann::json::array());
   std::vector<std::int32_t> activation_labels;
+  std::vector<std::optional<nlohmann::json>> feature_maps(members.size());
   constexpr Index chunk = 1000;
   std::vector<Index> rows(static_cast<std::size_t>(test.size()));
   std::iota(rows.begin(), rows.end(), Index{0});
@@ -39,6 +41,9 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
         if (truth >= 0 && truth < classes && predicted < classes) ++confusion[i][static_cast<std::size_t>(truth * classes + predicted)];
       }
     }
+    if (begin == 0)
+      for (std::size_t i = 0; i < members.size(); ++i)
+        feature_maps[i] = feature_maps_document(model, batch.inputs, members[i].member, members[i].run_member, batch.labels.front());
     const auto layers = model.layer_outputs();
     if (begin == 0 && layer >= 0 && static_cast<std::size_t>(layer) < layers.size() && layers[static_cast<std::size_t>(layer)] != nullptr) {
       const Tensor& hidden = *layers[static_cast<std::size_t>(layer)];
@@ -60,6 +65,9 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
       store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = fmt::format("layers.{}", layer), .epoch = std::nullopt},
                          text_bytes(hidden.dump()));
     }
+    if (feature_maps[i])
+      store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "feature_maps", .name = "test-0", .epoch = std::nullopt},
+                         text_bytes(feature_maps[i]->dump()));
   }
 }
 

@@ -1,6 +1,8 @@
 // What the report draws from the test set, stored as JSON artefacts of chosen members: the
 // confusion matrix over the whole test set ("confusion" / "test") and one hidden layer's
-// activations on the first (up to) 1,000 test examples ("activations" / "layers.{k}"), for t-SNE.
+// activations on the first (up to) 1,000 test examples ("activations" / "layers.{k}"), for t-SNE, and
+// for a convolutional model the first test image's feature maps ("feature_maps" / "test-0",
+// experiment/feature_maps.hpp).
 #pragma once
 
 #include <span>

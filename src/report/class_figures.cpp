@@ -27,21 +27,6 @@ std::vector<std::string> names_for(const RunView& view, std::size_t classes) {
   return view.class_names.size() == classes ? view.class_names : std::vector<std::string>{};
 }
 
-// The artefact of `kind` for a member of the trial: the trial's median member's when there is one,
-// else the lowest member's (older stores kept them for the first member of each population).
-const ArtefactInfo* artefact_for(const std::vector<ArtefactInfo>& artefacts, const std::string& kind, const RunView& view, const TrialGroup& trial) {
-  const std::optional<Index> median = median_member(view, trial);
-  const ArtefactInfo* found = nullptr;
-  for (const ArtefactInfo& artefact : artefacts) {
-    if (artefact.label.kind != kind || !artefact.label.member) continue;
-    const Index member = *artefact.label.member;
-    if (!std::binary_search(trial.members.begin(), trial.members.end(), member)) continue;
-    if (median && member == *median) return &artefact;
-    if (found == nullptr || member < *found->label.member) found = &artefact;
-  }
-  return found;
-}
-
 std::string who(const RunView& view, const TrialGroup& trial, Index member) {
   const bool median = trial.members.size() > 1 && median_member(view, trial) == member;
   return trial_member_name(view, trial, member) + (median ? " — the trial's median member by final train loss" : "");
@@ -99,8 +84,8 @@ void add_tsne(ReportSection& section, const RunView& view, const TrialGroup& tri
 void add_confusion_and_tsne(ReportSection& section, const RunView& view) {
   const std::vector<ArtefactInfo> artefacts = view.store->list_artefacts(view.id());
   for (const TrialGroup& trial : view.trials) {
-    if (const ArtefactInfo* confusion = artefact_for(artefacts, "confusion", view, trial)) add_confusion(section, view, trial, *confusion);
-    if (const ArtefactInfo* activations = artefact_for(artefacts, "activations", view, trial)) add_tsne(section, view, trial, *activations);
+    if (const ArtefactInfo* confusion = trial_artefact(artefacts, "confusion", view, trial)) add_confusion(section, view, trial, *confusion);
+    if (const ArtefactInfo* activations = trial_artefact(artefacts, "activations", view, trial)) add_tsne(section, view, trial, *activations);
   }
 }
 

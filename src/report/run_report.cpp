@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/class_figures.hpp"
+#include "report/conv_figures.hpp"
 #include "report/curve_charts.hpp"
 #include "report/depth_figures.hpp"
 #include "report/gap_figures.hpp"
@@ -107,6 +108,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_confusion_and_tsne(inside, view);
     add_class_accuracy(inside, view);
     add_weight_figures(inside, view);
+    add_conv_figures(inside, view);
     if (!inside.blocks.empty()) content.sections.push_back(std::move(inside));
 
     ReportSection diagnostics{.heading = heading(view, "Per-layer diagnostics"), .blocks = {}};

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <string_view>
@@ -55,6 +56,37 @@ std::optional<StoredHistograms::Entry> histogram_entry(const json& entry) {
     parsed.nonfinite = *nonfinite;
   }
   return parsed;
+}
+
+// {"shape": [C, H, W], "channels": k, "values": [k·H·W numbers]} -> k maps [H, W].
+std::optional<StoredMaps> stored_maps(const json& entry) {
+  if (!entry.is_object() || !entry.contains("shape") || !entry.contains("channels") || !entry.contains("values")) return std::nullopt;
+  const json& shape = entry["shape"];
+  const json& values = entry["values"];
+  if (!shape.is_array() || shape.size() != 3 || !values.is_array()) return std::nullopt;
+  std::int64_t sides[3] = {};
+  for (std::size_t axis = 0; axis < 3; ++axis) {
+    const auto side = json_integer_in(shape[axis], 1, max_feature_map_side);
+    if (!side) return std::nullopt;
+    sides[axis] = *side;
+  }
+  const auto channels = json_integer_in(entry["channels"], 1, sides[0]);
+  // At most 2^48 values: the product cannot overflow.
+  if (!channels || values.size() != static_cast<std::uint64_t>(*channels * sides[1] * sides[2])) return std::nullopt;
+  StoredMaps stored{.layer = std::nullopt, .kind = "", .channels = static_cast<std::size_t>(sides[0]), .maps = {}};
+  const auto height = static_cast<std::size_t>(sides[1]), width = static_cast<std::size_t>(sides[2]);
+  std::size_t next = 0;
+  for (std::int64_t c = 0; c < *channels; ++c) {
+    Matrix map{height, width, {}};
+    map.values.reserve(height * width);
+    for (std::size_t i = 0; i < height * width; ++i) {
+      const auto value = finite_number(values[next++]);
+      if (!value) return std::nullopt;
+      map.values.push_back(*value);
+    }
+    stored.maps.push_back(std::move(map));
+  }
+  return stored;
 }
 
 }  // namespace
@@ -120,6 +152,34 @@ std::optional<StoredActivations> decode_activations(std::span<const std::byte> c
     }
     stored.labels.push_back(static_cast<int>(*label));
   }
+  return stored;
+}
+
+std::optional<StoredFeatureMaps> decode_feature_maps(std::span<const std::byte> content) {
+  constexpr std::size_t max_kind = 40;
+  const auto document = json_object(content);
+  if (!document || !document->contains("input") || !document->contains("layers") || !(*document)["layers"].is_array()) return std::nullopt;
+  auto input = stored_maps((*document)["input"]);
+  if (!input) return std::nullopt;
+  StoredFeatureMaps stored{.label = std::nullopt, .input = std::move(*input), .layers = {}};
+  if (document->contains("label"))
+    if (const auto label = json_integer_in((*document)["label"], 0, max_stored_label)) stored.label = static_cast<int>(*label);
+  for (const json& entry : (*document)["layers"]) {
+    auto maps = stored_maps(entry);
+    if (!maps || !entry.contains("layer")) return std::nullopt;
+    const auto layer = json_integer_in(entry["layer"], 0, max_layer);
+    if (!layer) return std::nullopt;
+    maps->layer = static_cast<int>(*layer);
+    if (entry.contains("kind")) {  // a layer type's name: letters, digits and '_' only, as nnlab writes them
+      if (!entry["kind"].is_string()) return std::nullopt;
+      const auto& kind = entry["kind"].get_ref<const std::string&>();
+      const bool plain = std::all_of(kind.begin(), kind.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+      if (kind.size() > max_kind || !plain) return std::nullopt;
+      maps->kind = kind;
+    }
+    stored.layers.push_back(std::move(*maps));
+  }
+  if (stored.layers.empty()) return std::nullopt;
   return stored;
 }
 

@@ -39,10 +39,13 @@ std::optional<StoredLayers> decode_layers(std::span<const std::byte> bytes, Inde
       if (offset == 1 && (shape.empty() || shape[0] != stored.population)) continue;
       const std::string what(kind);
       const float* block = offset == 1 ? tensor.value.slice(member) : tensor.value.data();
-      if (what == "weight" && shape.size() == offset + 2) {
-        Matrix& matrix = layers[layer].weight;
-        matrix.rows = static_cast<std::size_t>(shape[offset]);
-        matrix.columns = static_cast<std::size_t>(shape[offset + 1]);
+      if (what == "weight" && (shape.size() == offset + 2 || shape.size() == offset + 4)) {
+        LayerWeights& weights = layers[layer];
+        weights.shape.assign(shape.begin() + static_cast<std::ptrdiff_t>(offset), shape.end());
+        Matrix& matrix = weights.weight;
+        matrix.rows = weights.shape[0];
+        matrix.columns = 1;
+        for (std::size_t axis = 1; axis < weights.shape.size(); ++axis) matrix.columns *= weights.shape[axis];
         matrix.values.assign(block, block + matrix.rows * matrix.columns);
       } else if (what == "bias" && shape.size() == offset + 1) {
         layers[layer].bias.assign(block, block + shape[offset]);

@@ -1,6 +1,7 @@
 // One member's layers from a safetensors artefact of the run store (final weights, snapshots,
-// updates): `layers.{i}.weight` [out, in] and `layers.{i}.bias` [out], from a plain file or one
-// member of a population file [P, ...]. Internal to the run report.
+// updates): `layers.{i}.weight` [out, in] (a conv2d's [filters, C, kh, kw], kept as
+// [filters, C·kh·kw]) and `layers.{i}.bias` [out], from a plain file or one member of a population
+// file [P, ...]. Internal to the run report.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,8 @@ namespace nnlab {
 
 struct LayerWeights {
   int layer = 0;              // i of layers.{i}
-  Matrix weight;              // [out, in]
+  Matrix weight;              // [out, in]; a conv2d's [filters, C·kh·kw]
+  std::vector<std::size_t> shape;  // the member's weight shape: [out, in] or [filters, C, kh, kw]
   std::vector<double> bias;   // [out]; empty without biases
 };
 

@@ -208,6 +208,19 @@ std::optional<Index> median_member(const RunView& view, const TrialGroup& trial)
   return trial.members[lower_median_position(losses)];
 }
 
+const ArtefactInfo* trial_artefact(const std::vector<ArtefactInfo>& artefacts, const std::string& kind, const RunView& view, const TrialGroup& trial) {
+  const std::optional<Index> median = median_member(view, trial);
+  const ArtefactInfo* found = nullptr;
+  for (const ArtefactInfo& artefact : artefacts) {
+    if (artefact.label.kind != kind || !artefact.label.member) continue;
+    const Index member = *artefact.label.member;
+    if (!std::binary_search(trial.members.begin(), trial.members.end(), member)) continue;
+    if (median && member == *median) return &artefact;
+    if (found == nullptr || member < *found->label.member) found = &artefact;
+  }
+  return found;
+}
+
 std::map<std::string, Color> value_colors(const std::vector<std::string>& values) {
   std::vector<std::string> distinct;
   for (const std::string& value : values)

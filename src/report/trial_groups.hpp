@@ -79,6 +79,10 @@ std::string trial_member_name(const RunView& view, const TrialGroup& trial, Inde
 // The trial's member with the median final train loss (the lower median; ties -> lower index,
 // non-finite losses last), as the runner picks it for the test-set pictures.
 std::optional<Index> median_member(const RunView& view, const TrialGroup& trial);
+// The trial's artefact of `kind` stored for one member (the runner's test pictures): the median
+// member's when there is one, else the lowest member's (older stores kept them for the first member
+// of each population); null when no member of the trial has one.
+const ArtefactInfo* trial_artefact(const std::vector<ArtefactInfo>& artefacts, const std::string& kind, const RunView& view, const TrialGroup& trial);
 
 // How a sweep's trials spread over the panels of a figure: with exactly two varying keys (and at
 // most nine values of the second) one panel per value of the second key, the trials in it told apart

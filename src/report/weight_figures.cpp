@@ -1,14 +1,16 @@
 #include "report/weight_figures.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 #include "report/hinton.hpp"
 #include "report/image_grid.hpp"
 #include "report/matrix_image.hpp"
-#include "report/stored_weights.hpp"
+#include "report/run_weights.hpp"
 
 namespace nnlab {
 
@@ -17,21 +19,6 @@ namespace {
 constexpr std::size_t max_hinton_parameters = 600;
 constexpr std::size_t max_tiles = 64;
 constexpr std::size_t image_inputs = 784;  // 28 x 28 pixels
-
-std::optional<StoredLayers> read_layers(const RunView& view, const ArtefactLabel& label, Index member_in_file) {
-  const auto artefact = view.artefact(label);
-  if (!artefact) return std::nullopt;
-  return decode_layers(artefact->content, member_in_file, fmt::format("run {} {}/{}", view.id(), label.kind, label.name));
-}
-
-// The member's population and its position in that population's weights file.
-std::optional<std::pair<Index, Index>> population_slot(const RunView& view, Index member) {
-  const auto& members = view.record.members;
-  const auto it = std::find_if(members.begin(), members.end(), [&](const MemberInfo& m) { return m.member == member; });
-  if (it == members.end()) return std::nullopt;
-  const Index position = std::count_if(members.begin(), it, [&](const MemberInfo& m) { return m.population == it->population; });
-  return std::pair{it->population, position};
-}
 
 // The member whose final weights to show: the trial's first that met the success criterion (the
 // learned solution), else its median member by final train loss.
@@ -66,12 +53,7 @@ void add_final_weights(ReportSection& section, const RunView& view, const std::v
                        bool has_snapshots) {
   if (trial.members.empty()) return;
   const auto [member, why] = shown_member(view, trial);
-  const auto slot = population_slot(view, member);
-  if (!slot) return;
-  std::optional<StoredLayers> stored;
-  for (const ArtefactInfo& artefact : artefacts)
-    if (artefact.label.kind == "weights" && !artefact.label.member && artefact.label.name == fmt::format("population-{}", slot->first))
-      stored = read_layers(view, artefact.label, slot->second);
+  const std::optional<StoredLayers> stored = final_weights_of(view, artefacts, member);
   if (!stored) return;
   const std::string who = trial_member_name(view, trial, member) + (why.empty() ? "" : " (" + why + ")");
   if (stored->parameters() <= max_hinton_parameters) {
@@ -84,7 +66,7 @@ void add_final_weights(ReportSection& section, const RunView& view, const std::v
                                  "each layer is its bias; small layers print each value.",
                                  who))});
   }
-  if (!has_snapshots && stored->layers.front().layer == 0 && stored->layers.front().weight.columns == image_inputs) {
+  if (!has_snapshots && stored->layers.front().layer == 0 && stored->layers.front().shape.size() == 2 && stored->layers.front().weight.columns == image_inputs) {
     const Matrix& first = stored->layers.front().weight;
     section.blocks.push_back(ReportFigure{
         fmt::format("{}-first-layer-trial-{}", view.stem, trial.trial),
@@ -92,29 +74,6 @@ void add_final_weights(ReportSection& section, const RunView& view, const std::v
         view.caption(fmt::format("The first {} hidden units' final input weights as 28×28 images (red positive, blue negative, shared scale) of {}.",
                                  std::min(first.rows, max_tiles), who))});
   }
-}
-
-struct Snapshots {
-  Index member = -1;
-  std::map<Epoch, ArtefactLabel> weights;
-  std::map<Epoch, ArtefactLabel> updates;
-};
-
-// The lowest member of the trial with snapshots (the runner keeps them for replicate 0).
-Snapshots snapshots_of(const std::vector<ArtefactInfo>& artefacts, const TrialGroup& trial) {
-  Snapshots found;
-  for (const ArtefactInfo& artefact : artefacts)
-    if (artefact.label.kind == "snapshot" && artefact.label.member && artefact.label.epoch &&
-        std::binary_search(trial.members.begin(), trial.members.end(), *artefact.label.member) &&
-        (found.member < 0 || *artefact.label.member < found.member))
-      found.member = *artefact.label.member;
-  if (found.member < 0) return found;
-  for (const ArtefactInfo& artefact : artefacts) {
-    if (artefact.label.member != found.member || !artefact.label.epoch) continue;
-    if (artefact.label.kind == "snapshot") found.weights[*artefact.label.epoch] = artefact.label;
-    if (artefact.label.kind == "update") found.updates[*artefact.label.epoch] = artefact.label;
-  }
-  return found;
 }
 
 // At most `count` epochs: the first, the last and evenly spread ones between.
@@ -149,7 +108,7 @@ void add_snapshots(ReportSection& section, const RunView& view, const TrialGroup
     const int columns = updates ? 2 : 1;
     for (const LayerWeights& layer : weights->layers) {
       const Matrix& w = layer.weight;
-      panels.push_back(signed_matrix_panel(w, SignedMatrixOptions{.title = fmt::format("layer {}: W [{}×{}]", layer.layer, w.rows, w.columns), .value_label = "W"}));
+      panels.push_back(signed_matrix_panel(w, SignedMatrixOptions{.title = fmt::format("layer {}: W [{}]", layer.layer, fmt::join(layer.shape, "×")), .value_label = "W"}));
       if (!updates) continue;
       if (const Matrix* dw = update_of(layer.layer)) {
         panels.push_back(signed_matrix_panel(*dw, SignedMatrixOptions{.title = fmt::format("layer {}: last update ΔW", layer.layer), .value_label = "ΔW"}));
@@ -164,11 +123,11 @@ void add_snapshots(ReportSection& section, const RunView& view, const TrialGroup
                   .columns = columns, .panels = std::move(panels)};
     section.blocks.push_back(ReportFigure{
         fmt::format("{}-weights-trial-{}-epoch-{}", view.stem, trial.trial, epoch), std::move(figure),
-        view.caption(fmt::format("Every layer's weight matrix W (rows: units, columns: inputs){} at epoch {} of {}: blue negative, white 0, red "
+        view.caption(fmt::format("Every layer's weight matrix W (rows: units or a convolution's filters, columns: inputs or C·kh·kw){} at epoch {} of {}: blue negative, white 0, red "
                                  "positive, each panel on its own scale ±max|value| (its colour bar). Snapshots stored at epochs {}.",
                                  updates ? " and the epoch's last update ΔW = W after − W before" : "", epoch, who, stored_epochs))});
     const LayerWeights& first = weights->layers.front();
-    if (first.layer == 0 && first.weight.columns == image_inputs) {
+    if (first.layer == 0 && first.shape.size() == 2 && first.weight.columns == image_inputs) {
       const Matrix* dw = update_of(0);
       section.blocks.push_back(ReportFigure{
           fmt::format("{}-first-layer-trial-{}-epoch-{}", view.stem, trial.trial, epoch),

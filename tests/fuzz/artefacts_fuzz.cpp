@@ -2,7 +2,8 @@
 // them. Input: a byte choosing the decoder, then its bytes:
 //   0 weights, snapshot and update artefacts (safetensors, one member of a population)
 //   1 a metric series chunk (its row's first epoch, count and form, then the two blobs)
-//   2 "histograms"   3 "confusion"   4 "activations"   5 the plan source   6 stored text (UTF-8)
+//   2 "histograms"   3 "confusion"   4 "activations" and "feature_maps" (a layer's outputs on test
+//   images)   5 the plan source   6 stored text (UTF-8)
 // The report's decoders never throw (a damaged artefact drops its figure); the store's and the
 // plan's refuse with an InputError naming where.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -76,6 +77,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (const auto stored = decode_activations(bytes, 1000);
             stored && (stored->labels.size() != stored->points.rows || stored->points.values.size() != stored->points.rows * stored->points.columns))
           fuzz::finding("activations of the wrong size", "");
+      });
+      fuzz::accepts([&] {
+        if (const auto stored = decode_feature_maps(bytes))
+          for (const StoredMaps& maps : stored->layers)
+            if (maps.maps.empty() || maps.maps.size() > maps.channels || maps.maps.front().values.size() != maps.maps.front().rows * maps.maps.front().columns)
+              fuzz::finding("feature maps of the wrong size", "");
       });
       break;
     case 5:

@@ -62,15 +62,21 @@ def store_seeds(nnlab, config_out, safetensors_out, checkpoint_out, artefacts_ou
             "name: fuzz-seed\nseed: 3\nreplicates: 2\ndata: {train: xor, test: xor}\n"
             "model:\n  layers:\n    - {units: 3, activation: tanh}\n    - {units: 1}\n"
             "loss: sse\noptimizer: adam\ntrain: {epochs: 1000, checkpoint_every: 500, snapshot_epochs: [0, 1, 1000]}\n")
+        # A convolution over 2 x 2 "images" (mirror patterns of 4 bits): feature maps of the first test image.
+        (scratch / "conv.yaml").write_text(
+            "name: fuzz-seed-conv\nseed: 2\ndata: {train: {source: mirror, bits: 4}, test: {source: mirror, bits: 4}}\n"
+            "model:\n  input_shape: [1, 2, 2]\n  layers:\n    - {type: conv2d, filters: 2, kernel: 1, activation: relu}\n"
+            "    - {type: maxpool2d, size: 2}\n    - {type: flatten}\n    - {units: 1, activation: sigmoid}\n"
+            "loss: bce\noptimizer: adam\ntrain: {epochs: 5, batch: full}\n")
         (scratch / "classes.yaml").write_text(
             "name: fuzz-seed-classes\nseed: 1\ndata: {train: {source: spirals, points: 30}, test: {source: spirals, points: 10}}\n"
             "model:\n  layers:\n    - {units: 8, activation: tanh}\n    - {units: 2, activation: softmax}\n"
             "loss: cross_entropy\noptimizer: adam\ntrain: {epochs: 20, batch: 16, log_every: 3}\n")
         store = scratch / "runs.db"
-        for config in ("checkpoint.yaml", "classes.yaml"):
+        for config in ("checkpoint.yaml", "classes.yaml", "conv.yaml"):
             subprocess.run([nnlab, "run", str(scratch / config), "--store", str(store), "--quiet"], check=True)
         db = sqlite3.connect(store)
-        selector = {"weights": 0, "snapshot": 0, "update": 0, "histograms": 2, "confusion": 3, "activations": 4, "source": 5}
+        selector = {"weights": 0, "snapshot": 0, "update": 0, "histograms": 2, "confusion": 3, "activations": 4, "feature_maps": 4, "source": 5}
         for run, member, kind, name, content in db.execute("SELECT run_id, member, kind, name, content FROM artefacts ORDER BY id"):
             label = f"run{run}-{kind}-{name}-{member}".replace("/", "_")
             if kind == "checkpoint":

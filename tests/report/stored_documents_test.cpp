@@ -77,3 +77,62 @@ TEST(StoredDocuments, DecodesActivationsUpToMaxPoints) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// experiment/feature_maps.hpp's document: the input image and two layers, the second cut to 1 of 2 channels.
+const char* feature_maps_text = R"({"member": 2, "example": 0, "label": 7,
+    "input": {"shape": [1, 2, 3], "channels": 1, "values": [0, 0.5, 1, 0, 0.25, 0]},
+    "layers": [{"layer": 0, "kind": "conv2d", "shape": [2, 1, 2], "channels": 2, "values": [1, -2, 3, 4]},
+               {"layer": 1, "kind": "maxpool2d", "shape": [2, 1, 1], "channels": 1, "values": [4]}]})";
+
+TEST(StoredDocuments, DecodesFeatureMaps) {
+  const auto stored = decode_feature_maps(bytes(feature_maps_text));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->label, 7);
+  EXPECT_FALSE(stored->input.layer.has_value());
+  EXPECT_EQ(stored->input.channels, 1u);
+  ASSERT_EQ(stored->input.maps.size(), 1u);
+  EXPECT_EQ(stored->input.maps[0].rows, 2u);
+  EXPECT_EQ(stored->input.maps[0].columns, 3u);
+  EXPECT_EQ(stored->input.maps[0].values, (std::vector<double>{0, 0.5, 1, 0, 0.25, 0}));
+  ASSERT_EQ(stored->layers.size(), 2u);
+  const StoredMaps& conv = stored->layers[0];
+  EXPECT_EQ(conv.layer, 0);
+  EXPECT_EQ(conv.kind, "conv2d");
+  ASSERT_EQ(conv.maps.size(), 2u);
+  EXPECT_EQ(conv.maps[1].values, (std::vector<double>{3, 4}));  // channel-major
+  EXPECT_EQ(stored->layers[1].channels, 2u);  // of which one is stored
+  EXPECT_EQ(stored->layers[1].maps.size(), 1u);
+}
+
+TEST(StoredDocuments, RefusesMalformedFeatureMaps) {
+  const std::string good = feature_maps_text;
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const std::size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+  };
+  const std::vector<std::string> malformed = {
+      "", "[]", "not json", R"({"input": 7, "layers": []})", with(R"("layers": [)", R"("layers": 3, "x": [)"),
+      R"({"input": {"shape": [1, 1, 1], "channels": 1, "values": [0]}, "layers": []})",  // no layer
+      with(R"("shape": [1, 2, 3])", R"("shape": [1, 2])"), with(R"("shape": [1, 2, 3])", R"("shape": [1, 0, 3])"),
+      with(R"("shape": [1, 2, 3])", R"("shape": [1, 2, 3.5])"), with(R"("shape": [1, 2, 3])", R"("shape": [1, 2, 99999999])"),
+      with(R"("shape": [1, 2, 3], "channels": 1)", R"("shape": [1, 2, 3], "channels": 2)"),  // more channels than C
+      with(R"("shape": [1, 2, 3], "channels": 1)", R"("shape": [1, 2, 3], "channels": 0)"),
+      with(R"("values": [0, 0.5, 1, 0, 0.25, 0])", R"("values": [0, 0.5, 1, 0, 0.25])"),  // one value short
+      with(R"("values": [0, 0.5, 1, 0, 0.25, 0])", R"("values": [0, 0.5, 1, 0, 0.25, "0"])"),
+      with(R"("values": [4])", R"("values": [1e999])"), with(R"("layer": 1,)", R"("layer": -1,)"), with(R"("layer": 1,)", ""),
+      with(R"("kind": "maxpool2d")", R"("kind": "max\u0000pool")"), with(R"("kind": "maxpool2d")", R"("kind": "<b>pool</b>")"),
+      with(R"("kind": "maxpool2d")", R"("kind": 2)"), good + std::string(1, '\0') + "}"};
+  for (const std::string& text : malformed) EXPECT_FALSE(decode_feature_maps(bytes(text)).has_value()) << text;
+  // A label that is not a class leaves the image unnamed, not the figure out.
+  const auto unlabelled = decode_feature_maps(bytes(with(R"("label": 7)", R"("label": -3)")));
+  ASSERT_TRUE(unlabelled.has_value());
+  EXPECT_FALSE(unlabelled->label.has_value());
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -49,5 +49,25 @@ TEST(StoredWeights, APopulationThatDoesNotFitItsTensorsIsNotDecoded) {
     EXPECT_FALSE(decode_layers(with_population(text), 0, "test").has_value()) << text;
 }
 
+// A conv2d's weight [P, filters, C, kh, kw] keeps its shape and reads as [filters, C·kh·kw].
+TEST(StoredWeights, DecodesAConvolutionsFilters) {
+  Tensor filters({2, 3, 2, 2, 2});
+  std::iota(filters.data(), filters.data() + filters.size(), 0.0f);
+  const std::vector<NamedTensor> tensors{NamedTensor{layer_weight_name(0), filters}};
+  const auto member = decode_layers(model_file_bytes(tensors), 1, "test");
+  ASSERT_TRUE(member.has_value());
+  ASSERT_EQ(member->layers.size(), 1u);
+  const LayerWeights& conv = member->layers[0];
+  EXPECT_EQ(conv.shape, (std::vector<std::size_t>{3, 2, 2, 2}));
+  EXPECT_EQ(conv.weight.rows, 3u);
+  EXPECT_EQ(conv.weight.columns, 8u);
+  EXPECT_EQ(conv.weight.values.front(), 24);  // member 1's block starts at 3·2·2·2
+  EXPECT_EQ(conv.weight.values.back(), 47);
+  // A dense layer's shape is its [out, in].
+  const auto dense = decode_layers(model_file_bytes(population(2)), 0, "test");
+  ASSERT_TRUE(dense.has_value());
+  EXPECT_EQ(dense->layers[0].shape, (std::vector<std::size_t>{2, 3}));
+}
+
 }  // namespace
 }  // namespace nnlab
