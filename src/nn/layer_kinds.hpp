@@ -47,7 +47,8 @@ Shape default_input_shape(Index features, const Shape& example_shape);
 // The shape layer i of a resolved model takes.
 const Shape& input_shape_of(const ModelSpec& model, std::size_t layer);
 
-// Parameters of one member's layer given its input shape (dense and conv2d: weight and bias;
+// Parameters of one member's layer given its input shape (dense and conv2d: weight and bias, and
+// with weight_norm one gain per unit;
 // batchnorm: a weight and a bias per channel; layernorm: per feature).
 Index layer_parameter_count(const LayerSpec& layer, const Shape& input);
 
