@@ -249,8 +249,8 @@ std::vector<std::string_view> keys_of(LayerKind kind) {
   std::vector<std::string_view> keys{"type", "from"};
   const auto add = [&](std::initializer_list<std::string_view> more) { keys.insert(keys.end(), more); };
   switch (kind) {
-    case LayerKind::dense: add({"units", "bias", "init"}); break;
-    case LayerKind::conv2d: add({"filters", "kernel", "stride", "padding", "bias", "init"}); break;
+    case LayerKind::dense: add({"units", "bias", "weight_norm", "init"}); break;
+    case LayerKind::conv2d: add({"filters", "kernel", "stride", "padding", "bias", "weight_norm", "init"}); break;
     case LayerKind::maxpool2d:
     case LayerKind::avgpool2d: add({"size", "stride"}); break;
     case LayerKind::flatten: break;
@@ -289,8 +289,9 @@ void read_activation(const Section& section, LayerSpec& layer) {
 }
 
 LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const InitSpec& bias_init) {
-  const Section section(field, {"type", "units", "activation", "bias", "steepness", "slope", "alpha", "levels", "straight_through",
-                                "init", "rate", "std", "filters", "kernel", "stride", "padding", "size", "momentum", "eps", "from"});
+  const Section section(field, {"type", "units", "activation", "bias", "weight_norm", "steepness", "slope", "alpha", "levels",
+                                "straight_through", "init", "rate", "std", "filters", "kernel", "stride", "padding", "size",
+                                "momentum", "eps", "from"});
   LayerSpec layer;
   if (const auto type = section.find("type"))
     layer.kind = static_cast<LayerKind>(choose_name(*type, layer_kind_names(), "layer type"));
@@ -335,6 +336,7 @@ LayerSpec read_layer(const Field& field, const InitSpec& weight_init, const Init
   }
   read_activation(section, layer);
   if (const auto bias = section.find("bias")) layer.bias = bias->boolean();
+  if (const auto weight_norm = section.find("weight_norm")) layer.weight_norm = weight_norm->boolean();
   layer.weight_init = weight_init;
   layer.bias_init = bias_init;
   if (const auto init = section.find("init")) read_init_pair(*init, layer.weight_init, layer.bias_init);

@@ -34,13 +34,14 @@ std::string_view trim(std::string_view text) {
   fail_at(origin, "", fmt::format("{}: {}", where, reason));
 }
 
-// model.layers.*.rate, .std, .momentum and .eps: keys that only some layer types have ('*'
-// sets them on those).
-constexpr std::array<std::pair<std::string_view, std::array<std::string_view, 2>>, 4> layer_type_keys{{
+// model.layers.*.rate, .std, .momentum, .eps and .weight_norm: keys that only some layer types
+// have ('*' sets them on those).
+constexpr std::array<std::pair<std::string_view, std::array<std::string_view, 2>>, 5> layer_type_keys{{
     {"rate", {"dropout", "gaussian_dropout"}},
     {"std", {"gaussian_noise", ""}},
     {"momentum", {"batchnorm", ""}},
     {"eps", {"batchnorm", "layernorm"}},
+    {"weight_norm", {"dense", "conv2d"}},
 }};
 
 // Whether `*` over model.layers leaves out `layer` for `key`: a key of other layer types.

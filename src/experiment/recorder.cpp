@@ -168,7 +168,7 @@ void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model, std::sp
     const Index run_member = first_member_ + member;
     nlohmann::json weights = nlohmann::json::array(), activations = nlohmann::json::array();
     for (const auto& parameter : parameters) {
-      if (parameter.is_bias) continue;
+      if (!parameter.is_weight()) continue;  // a weight-normalised layer: v, not g
       weights.push_back(entry(static_cast<std::size_t>(parameter.layer_index),
                               std::span(parameter.value->slice(member), static_cast<std::size_t>(parameter.value->slice_size()))));
     }

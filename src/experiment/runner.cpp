@@ -124,11 +124,13 @@ std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentC
   return values;
 }
 
-// The mirror-solution check applies to 6-2-1 networks trained on the mirror task.
+// The mirror-solution check applies to 6-2-1 networks trained on the mirror task, whose parameters
+// are weight, bias, weight, bias (not weight_g / weight_v).
 bool is_mirror_network(const ExperimentConfig& config, const ModelSpec& spec) {
+  const auto plain_dense = [](const LayerSpec& layer) { return layer.kind == LayerKind::dense && layer.bias && !layer.weight_norm; };
   return config.data.train && config.data.train->source == "mirror" && config.data.train->bits == 6 && spec.inputs == 6 &&
-         spec.layers.size() == 2 && spec.layers[0].units == 2 && spec.layers[1].units == 1 && spec.layers[0].bias && spec.layers[1].bias &&
-         spec.layers[1].from.empty();
+         spec.layers.size() == 2 && spec.layers[0].units == 2 && spec.layers[1].units == 1 && plain_dense(spec.layers[0]) &&
+         plain_dense(spec.layers[1]) && spec.layers[1].from.empty();
 }
 
 double majority_fraction(const Dataset& data) {

@@ -46,7 +46,8 @@ class Conv2d final : public Layer<T> {
   const Conv2dGeometry& geometry() const { return geometry_; }
   bool has_bias() const { return has_bias_; }
   TensorT<T>& weight() { return weight_; }
-  TensorT<T>& bias() { return bias_; }
+  TensorT<T>& bias() { return bias_; }  // empty without bias
+  TensorT<T>& weight_grad() { return weight_grad_; }
 
  private:
   Index chunk_examples(Index batch) const;

@@ -36,6 +36,12 @@ struct ParameterRef {
   TensorT<T>* grad = nullptr;
   int layer_index = 0;
   bool is_bias = false;
+  // A weight-normalised layer's per-unit scale g (weight_g): optimised and penalised like a
+  // weight, but the layer's weight statistics and histograms describe its direction v (weight_v).
+  bool is_gain = false;
+
+  // What a layer's weight statistics and histograms describe: neither a bias nor a gain.
+  bool is_weight() const { return !is_bias && !is_gain; }
 };
 
 // State a layer keeps that is not a parameter (batch norm's running mean and variance and its

@@ -178,10 +178,11 @@ const Shape& input_shape_of(const ModelSpec& model, std::size_t layer) { return 
 std::string source_name(Index source) { return source == network_input ? "input" : fmt::format("layers.{}", source); }
 
 Index layer_parameter_count(const LayerSpec& layer, const Shape& input) {
-  const Index bias = layer.bias ? 1 : 0;
+  // A weight-normalised layer holds v (the weight's size) and one g per unit, as PyTorch counts.
+  const Index bias = layer.bias ? 1 : 0, per_unit = bias + (layer.weight_norm ? 1 : 0);
   switch (layer.kind) {
-    case LayerKind::dense: return layer.units * product(input) + bias * layer.units;
-    case LayerKind::conv2d: return layer.filters * input.at(0) * layer.kernel[0] * layer.kernel[1] + bias * layer.filters;
+    case LayerKind::dense: return layer.units * product(input) + per_unit * layer.units;
+    case LayerKind::conv2d: return layer.filters * input.at(0) * layer.kernel[0] * layer.kernel[1] + per_unit * layer.filters;
     case LayerKind::batchnorm: return 2 * input.at(0);  // weight and bias per channel (per feature when flat)
     case LayerKind::layernorm: return 2 * product(input);  // weight and bias per feature
     default: return 0;

@@ -52,7 +52,8 @@ const Shape& input_shape_of(const ModelSpec& model, std::size_t layer);
 // A `from` source as the summary and messages name it: "input", "layers.2".
 std::string source_name(Index source);
 
-// Parameters of one member's layer given its input shape (dense and conv2d: weight and bias;
+// Parameters of one member's layer given its input shape (dense and conv2d: weight and bias, and
+// with weight_norm one gain per unit;
 // batchnorm: a weight and a bias per channel; layernorm: per feature).
 Index layer_parameter_count(const LayerSpec& layer, const Shape& input);
 

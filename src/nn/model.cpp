@@ -23,6 +23,7 @@
 #include "nn/layer_kinds.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/pooling.hpp"
+#include "nn/weight_norm.hpp"
 
 namespace nnlab {
 namespace {
@@ -37,6 +38,8 @@ void validate_layer(const LayerSpec& layer, std::size_t i) {
                     activation_name(layer.activation.kind)));
   if (layer.activation.kind == ActivationKind::sigmoid && !(layer.activation.steepness > 0))
     throw std::invalid_argument(fmt::format("{}: must be > 0, got {}", where(i, "steepness"), layer.activation.steepness));
+  if (!has_weights(layer.kind) && layer.weight_norm)
+    throw std::invalid_argument(fmt::format("{}: {} has no weights to normalise", where(i, "weight_norm"), layer_kind_name(layer.kind)));
   if (has_weights(layer.kind) && layer.bias && layer.bias_init.kind == InitKind::orthogonal)
     throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
   const auto check_eps = [&] {
@@ -113,6 +116,7 @@ void validate(std::span<const ModelSpec> members, std::span<const std::uint64_t>
       if (!has_weights(mine.kind)) continue;
       if (mine.units != theirs.units) throw differs(where(i, "units"), mine.units, theirs.units);
       if (mine.bias != theirs.bias) throw differs(where(i, "bias"), mine.bias, theirs.bias);
+      if (mine.weight_norm != theirs.weight_norm) throw differs(where(i, "weight_norm"), mine.weight_norm, theirs.weight_norm);
       if (mine.activation.kind != theirs.activation.kind)
         throw differs(where(i, "activation"), activation_name(mine.activation.kind),
                       activation_name(theirs.activation.kind));
@@ -161,6 +165,14 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
       if (layer.bias) init_bias<T>(layer.bias_init, seed, index, fan_out, fan_in, {bias.slice(m), static_cast<std::size_t>(fan_out)});
     }
   };
+  // A weight-normalised layer wraps the initialised one: v = w, g = ‖w‖ per unit, w unchanged.
+  const auto add_weighted = [&](std::size_t i, auto layer) {
+    if (structure[i].weight_norm) {
+      layers_.push_back(std::make_unique<WeightNorm<T>>(std::move(layer), static_cast<int>(i)));
+    } else {
+      layers_.push_back(std::move(layer));
+    }
+  };
   for (std::size_t i = 0; i < structure.size(); ++i) {
     const int index = static_cast<int>(i);
     const Index units = structure[i].units;
@@ -179,8 +191,8 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
       case LayerKind::dense: {
         auto dense = std::make_unique<Dense<T>>(population_, inputs, units, structure[i].bias, index);
         initialise(i, dense->weight(), dense->bias(), units, inputs, 1);
-        dense_.back() = dense.get();
-        layers_.push_back(std::move(dense));
+        if (!structure[i].weight_norm) dense_.back() = dense.get();  // the fused kernel takes no weight norm
+        add_weighted(i, std::move(dense));
         break;
       }
       case LayerKind::conv2d: {
@@ -191,7 +203,7 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
         auto conv = std::make_unique<Conv2d<T>>(population_, geometry, layer.bias, index);
         const Index patch = geometry.patch(), receptive = layer.kernel[0] * layer.kernel[1];
         initialise(i, conv->weight(), conv->bias(), layer.filters, patch, receptive);
-        layers_.push_back(std::move(conv));
+        add_weighted(i, std::move(conv));
         break;
       }
       case LayerKind::maxpool2d:

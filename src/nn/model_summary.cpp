@@ -98,6 +98,7 @@ std::string Sequential<T>::summary() const {
                               ? std::string()
                               : fmt::format(" stride {}x{}", layer.stride[0], layer.stride[1]));
     if (has_weights(layer.kind) && !layer.bias) type += ", no bias";
+    if (has_weights(layer.kind) && layer.weight_norm) type += ", weight norm";
     rows.push_back({fmt::format("layers.{} ({})", i, type), describe_activation(specs_, i),
                     fmt::format("(None, {})", fmt::join(layer.shape, ", ")),
                     with_thousands(layer_parameter_count(layer, input_shape_of(specs_.front(), i))),

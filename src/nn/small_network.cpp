@@ -457,7 +457,8 @@ bool SmallNetworkKernel<T>::supports(const ModelSpec& structure) {
   if (structure.layers.empty()) return false;
   Index inputs = structure.inputs, parameters = 0;
   for (const LayerSpec& layer : structure.layers) {
-    if (layer.kind != LayerKind::dense || layer.activation.kind == ActivationKind::softmax || !layer.from.empty()) return false;
+    if (layer.kind != LayerKind::dense || layer.weight_norm || layer.activation.kind == ActivationKind::softmax || !layer.from.empty())
+      return false;
     if (!is_small_dense(inputs, layer.units)) return false;
     parameters += layer.units * inputs + (layer.bias ? layer.units : 0);
     inputs = layer.units;

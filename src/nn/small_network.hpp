@@ -37,7 +37,7 @@ class SmallNetworkKernel {
   };
 
   // Whether the kernel runs this structure: dense layers that are all is_small_dense with
-  // at most max_parameters per member, and element-wise activations (no softmax). Shapes and
+  // at most max_parameters per member, without weight_norm, and element-wise activations (no softmax). Shapes and
   // kinds only, never the population size.
   static bool supports(const ModelSpec& structure);
   // Whether it computes this loss: sse, mse and bce, either reduction (cross_entropy takes the

@@ -54,11 +54,11 @@ struct InitSpec {
 
 // The layer types (nn/layer_kinds.hpp has their names and shape rules).
 enum class LayerKind {
-  dense,             // units, bias, activation, init
+  dense,             // units, bias, weight_norm, activation, init
   dropout,           // rate: inverted dropout in training, identity in evaluation
   gaussian_noise,    // std: x + N(0, std²) in training (Keras GaussianNoise)
   gaussian_dropout,  // rate: x · N(1, rate / (1 − rate)) in training (Keras GaussianDropout)
-  conv2d,            // filters, kernel, stride, padding, bias, activation, init: [C, H, W] -> [filters, H', W']
+  conv2d,            // filters, kernel, stride, padding, bias, weight_norm, activation, init: [C, H, W] -> [filters, H', W']
   maxpool2d,         // kernel (the pool size), stride: [C, H, W] -> [C, H', W']
   avgpool2d,
   flatten,           // [C, H, W] -> [C·H·W] (the same floats: activations are stored flat)
@@ -91,6 +91,7 @@ struct LayerSpec {
   double momentum = 0.1;  // batchnorm: running statistics' update weight, [0, 1] (PyTorch's default)
   double eps = 1e-5;      // batchnorm, layernorm: added to the variance, > 0
   bool bias = true;
+  bool weight_norm = false;   // dense, conv2d: w = g · v / ‖v‖ per output unit (nn/weight_norm.hpp)
   ActivationSpec activation;  // dense, batchnorm, layernorm: applied after the layer
   InitSpec weight_init;
   InitSpec bias_init;

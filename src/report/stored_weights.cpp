@@ -37,6 +37,9 @@ std::optional<StoredLayers> decode_layers(std::span<const std::byte> bytes, Inde
       const Shape& shape = tensor.value.shape();
       // A population tensor holds every member: [P, ...] with the file's P, else it is not ours.
       if (offset == 1 && (shape.empty() || shape[0] != stored.population)) continue;
+      // Only `weight` and `bias`: a weight-normalised layer's `weight_g` / `weight_v` (read as
+      // "weight_") are left out, so its figure is skipped. Its w = g · v / ‖v‖ is not computed here:
+      // update artefacts hold Δg and Δv under the same names, from which no ΔW follows.
       const std::string what(kind);
       const float* block = offset == 1 ? tensor.value.slice(member) : tensor.value.data();
       if (what == "weight" && (shape.size() == offset + 2 || shape.size() == offset + 4)) {

@@ -1,7 +1,8 @@
 // One member's layers from a safetensors artefact of the run store (final weights, snapshots,
 // updates): `layers.{i}.weight` [out, in] (a conv2d's [filters, C, kh, kw], kept as
 // [filters, C·kh·kw]) and `layers.{i}.bias` [out], from a plain file or one member of a population
-// file [P, ...]. Internal to the run report.
+// file [P, ...]; a layer without `weight` (weight-normalised: weight_g and weight_v) is left out.
+// Internal to the run report.
 #pragma once
 
 #include <cstddef>

@@ -17,7 +17,7 @@ void LayerStatisticsHook::on_fit_begin(TrainingContext& ctx) {
 
 void LayerStatisticsHook::record_weight_norms(TrainingContext& ctx) {
   for (const auto& parameter : ctx.parameters) {
-    if (parameter.is_bias) continue;
+    if (!parameter.is_weight()) continue;
     sum_squares_per_member(parameter.value->data(), ctx.population, parameter.value->slice_size(), sums_.data());
     sum_abs_per_member(parameter.value->data(), ctx.population, parameter.value->slice_size(), other_sums_.data());
     for (std::size_t m = 0; m < ctx.member_count(); ++m) {
@@ -36,7 +36,7 @@ void LayerStatisticsHook::on_gradients(TrainingContext& ctx, std::int64_t epoch,
     sum_squares_per_member(parameter.grad->data(), ctx.population, parameter.grad->slice_size(), sums_.data());
     for (std::size_t m = 0; m < ctx.member_count(); ++m) {
       other_sums_[m] += sums_[m];
-      if (!parameter.is_bias) ctx.stats(m, parameter.layer_index).gradient_norm = std::sqrt(sums_[m]);
+      if (parameter.is_weight()) ctx.stats(m, parameter.layer_index).gradient_norm = std::sqrt(sums_[m]);
     }
   }
   for (std::size_t m = 0; m < ctx.member_count(); ++m) ctx.state.last_gradient_norm[m] = std::sqrt(other_sums_[m]);
@@ -51,7 +51,7 @@ void LayerStatisticsHook::on_step_end(TrainingContext& ctx, std::int64_t /*epoch
   record_weight_norms(ctx);
   for (std::size_t p = 0; p < ctx.parameters.size(); ++p) {
     const auto& parameter = ctx.parameters[p];
-    if (parameter.is_bias) continue;
+    if (!parameter.is_weight()) continue;
     const Index per_member = parameter.value->slice_size();
     sum_squares_per_member(ctx.step_start[p].data(), ctx.population, per_member, sums_.data());
     sum_squared_differences_per_member(parameter.value->data(), ctx.step_start[p].data(), ctx.population, per_member,

@@ -338,6 +338,23 @@ TEST(ConfigErrors, NormLayersTakeTheirOwnKeysInRange) {
   EXPECT_EQ(config.model.layers[2].momentum, 0.1) << "the default";
 }
 
+TEST(ConfigErrors, WeightNormIsADenseAndConvolutionKey) {
+  const auto layers = [](const std::string& text) {
+    return error_of("data: {train: mirror}\nmodel: {layers: [" + text + ", {units: 1}]}\n");
+  };
+  EXPECT_EQ(layers("{type: dropout, rate: 0.5, weight_norm: true}"), "mirror.yaml: model.layers.0.weight_norm: not used by dropout");
+  EXPECT_EQ(layers("{units: 3}, {type: batchnorm, weight_norm: true}"), "mirror.yaml: model.layers.1.weight_norm: not used by batchnorm");
+  EXPECT_EQ(layers("{units: 3, weight_norm: 1}"), "mirror.yaml: model.layers.0.weight_norm: expected true or false, got '1'");
+  EXPECT_EQ(layers("{units: 3, weight_norm: true}"), "(no error)");
+  const ExperimentConfig config = parse_experiment(
+      "data: {train: mirror}\nmodel: {input_shape: [1, 2, 3], layers: [{type: conv2d, filters: 2, kernel: 2, weight_norm: true}, "
+      "{type: flatten}, {units: 2, weight_norm: false}, {units: 1}]}\n",
+      "mirror.yaml", {});
+  EXPECT_TRUE(config.model.layers[0].weight_norm);
+  EXPECT_FALSE(config.model.layers[2].weight_norm);
+  EXPECT_FALSE(config.model.layers[3].weight_norm) << "the default";
+}
+
 TEST(ConfigErrors, SuccessCriteriaNeedTheirData) {
   EXPECT_EQ(error_of(with("success: {test_accuracy: 0.9}\n")),
             "mirror.yaml: success.test_accuracy: needs a test set (data.test)");

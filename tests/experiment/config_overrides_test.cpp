@@ -146,6 +146,12 @@ model:
   EXPECT_EQ(config.model.layers[0].std, 0.2);
   EXPECT_EQ(config.model.layers[1].rate, 0.0);
   EXPECT_EQ(error_of({"model.layers.*.rate=0.3"}), "mirror.yaml: --set model.layers.*.rate: no entry of model.layers takes 'rate'");
+  // weight_norm belongs to dense and conv2d: the noise layers are left out.
+  const ExperimentConfig normed = parse_experiment(noisy, "noisy.yaml", {"model.layers.*.weight_norm=true"});
+  EXPECT_FALSE(normed.model.layers[0].weight_norm);
+  EXPECT_TRUE(normed.model.layers[1].weight_norm);
+  EXPECT_FALSE(normed.model.layers[2].weight_norm);
+  EXPECT_TRUE(normed.model.layers[4].weight_norm);
 }
 
 TEST(ConfigOverrides, AStarSetsTheKeyOnEveryLayer) {

@@ -188,6 +188,42 @@ train: {epochs: 120, batch: full, order: fixed}
   }
 }
 
+// A weight-normalised 6-2-1 mirror network trains, its files hold weight_g / weight_v, its
+// histograms one entry per layer (v, not g), and the mirror-solution check, which reads plain
+// weights, leaves it alone.
+TEST(Runner, WeightNormMirrorNetworkTrainsAndRecordsGAndV) {
+  const char* mirror = R"(
+seed: 3
+replicates: 2
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers: [{type: dense, units: 2, activation: sigmoid, weight_norm: true}, {type: dense, units: 1, activation: sigmoid}]
+loss: {type: sse, l2: 0.001}
+optimizer: {type: sgd, lr: 0.1, momentum: 0.9}
+train: {epochs: 40, batch: full, order: fixed}
+)";
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunSummary summary = run_experiment(parse_experiment(mirror, "mirror.yaml"), RunOptions{.store = &store});
+  ASSERT_EQ(summary.members.size(), 2u);
+  for (const auto& member : summary.members) {
+    EXPECT_FALSE(member.solution.has_value());
+    EXPECT_LT(member.result.final_metrics.train_loss, member.result.history.front().train_loss);
+  }
+  const auto weights = store.get_artefact(summary.run_id, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = "population-0", .epoch = 40});
+  ASSERT_TRUE(weights);
+  std::vector<std::string> names;
+  for (const NamedTensor& tensor : parse_safetensors(weights->content, "weights").tensors) names.push_back(tensor.name);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"layers.0.bias", "layers.0.weight_g", "layers.0.weight_v", "layers.1.bias", "layers.1.weight"}));
+  const auto histograms = store.get_artefact(summary.run_id, ArtefactLabel{.member = 0, .kind = "histograms", .name = "epoch-40", .epoch = 40});
+  ASSERT_TRUE(histograms);
+  const nlohmann::json document = nlohmann::json::parse(bytes_text(histograms->content));
+  ASSERT_EQ(document.at("weights").size(), 2u);
+  EXPECT_EQ(document.at("weights")[0].at("layer"), 0);
+  EXPECT_EQ(document.at("weights")[1].at("layer"), 1);
+}
+
 TEST(Runner, SnapshotEpochsAreTheOnesAskedFor) {
   const char* mirror = R"(
 replicates: 2

@@ -1,5 +1,6 @@
 // One member's layers from a stored weights artefact: the right member of a population file,
-// and nothing (never a read out of bounds) for a file whose population does not fit its tensors.
+// nothing (never a read out of bounds) for a file whose population does not fit its tensors, and
+// no figure for a weight-normalised layer.
 #include "report/stored_weights.hpp"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,18 @@ TEST(StoredWeights, DecodesOneMemberOfAPopulation) {
   EXPECT_EQ(member->layers[0].bias, (std::vector<double>{102, 103}));
   EXPECT_EQ(member->parameters(), 8u);
   EXPECT_FALSE(decode_layers(bytes, 3, "test").has_value());
+}
+
+// A weight-normalised layer 1 (weight_g, weight_v, bias) is left out, not misread as a weight.
+TEST(StoredWeights, AWeightNormalisedLayerIsLeftOut) {
+  std::vector<NamedTensor> tensors = population(1);
+  tensors.push_back(NamedTensor{"layers.1.weight_g", Tensor({1, 1, 1}, 2.0f)});
+  tensors.push_back(NamedTensor{"layers.1.weight_v", Tensor({1, 1, 2}, 1.0f)});
+  tensors.push_back(NamedTensor{layer_bias_name(1), Tensor({1, 1}, 0.5f)});
+  const auto member = decode_layers(model_file_bytes(tensors), 0, "test");
+  ASSERT_TRUE(member.has_value());
+  ASSERT_EQ(member->layers.size(), 1u);
+  EXPECT_EQ(member->layers[0].layer, 0);
 }
 
 // Found by the artefacts fuzz harness: metadata promising 3 members over tensors of 2 made
