@@ -194,6 +194,63 @@ TEST(Conv2d, SmallCnnTrainsLikePyTorchFor25Steps) {
       ASSERT_NEAR((*parameters[p].value)[static_cast<Index>(i)], (*final_values[p])[i], 2e-3) << parameters[p].name << " [" << i << "]";
 }
 
+// PyTorch's Sequential(Conv2d(1, 3, 3, bias=False), BatchNorm2d(3), ReLU, MaxPool2d(2), Dropout
+// (in eval mode: the identity, as nnlab's at rate 0), Flatten, Linear(27, 3)) from the same weights,
+// 25 full-batch SGD steps (lr 0.1) on cross-entropy: every weight, the running statistics and the
+// evaluation loss within 2e-3.
+TEST(Conv2d, ConvBatchNormDropoutNetTrainsLikePyTorchFor25Steps) {
+  using namespace golden_conv;
+  ModelSpec spec;
+  spec.inputs = 64;
+  spec.input_shape = {1, 8, 8};
+  spec.layers = {LayerSpec{.kind = LayerKind::conv2d, .filters = 3, .kernel = {3, 3}, .stride = {1, 1}, .bias = false},
+                 LayerSpec{.kind = LayerKind::batchnorm},
+                 LayerSpec{.kind = LayerKind::maxpool2d, .kernel = {2, 2}, .stride = {2, 2}},
+                 LayerSpec{.kind = LayerKind::dropout, .rate = 0.0},
+                 LayerSpec{.kind = LayerKind::flatten},
+                 LayerSpec{.kind = LayerKind::dense, .units = 3}};
+  spec.layers[1].activation.kind = ActivationKind::relu;
+  const std::vector<ModelSpec> specs{spec};
+  const std::vector<std::uint64_t> seeds{1};
+  Sequential<float> model(specs, seeds, false);
+  const std::vector<ParameterRef<float>> parameters = model.parameters();
+  const std::vector<BufferRef<float>> buffers = model.buffers();
+  ASSERT_EQ(parameters.size(), 5u);
+  ASSERT_EQ(buffers.size(), 3u);
+  std::vector<Tensor*> tensors;
+  for (const auto& parameter : parameters) tensors.push_back(parameter.value);
+  tensors.push_back(buffers[0].value);
+  tensors.push_back(buffers[1].value);
+  const std::vector<const std::vector<double>*> initial{&bn_initial_0_weight, &bn_initial_1_weight, &bn_initial_1_bias,
+                                                        &bn_initial_6_weight, &bn_initial_6_bias, &bn_initial_1_running_mean,
+                                                        &bn_initial_1_running_var};
+  const std::vector<const std::vector<double>*> final_values{&bn_final_0_weight, &bn_final_1_weight, &bn_final_1_bias,
+                                                             &bn_final_6_weight, &bn_final_6_bias, &bn_final_1_running_mean,
+                                                             &bn_final_1_running_var};
+  for (std::size_t t = 0; t < tensors.size(); ++t) {
+    ASSERT_EQ(static_cast<std::size_t>(tensors[t]->size()), initial[t]->size()) << t;
+    std::transform(initial[t]->begin(), initial[t]->end(), tensors[t]->data(), [](double v) { return static_cast<float>(v); });
+  }
+  Tensor inputs({1, 8, 64});
+  std::transform(bn_train_x.begin(), bn_train_x.end(), inputs.data(), [](double v) { return static_cast<float>(v); });
+  const std::vector<std::int32_t> labels(train_labels.begin(), train_labels.end());
+  Tensor one_hot({1, 8, 3});
+  for (std::size_t b = 0; b < labels.size(); ++b) one_hot[static_cast<Index>(b * 3) + labels[b]] = 1.0f;
+  const auto loss = make_loss<float>(std::vector<LossSpec>{LossSpec{.kind = LossKind::cross_entropy}});
+  std::vector<double> value(1);
+  for (int step = 0; step < 25; ++step) {
+    model.forward_backward(inputs, *loss, Targets<float>{&one_hot, labels}, value, ForwardContext{.mode = Mode::train, .step = step});
+    for (const auto& parameter : parameters)
+      for (Index i = 0; i < parameter.value->size(); ++i) (*parameter.value)[i] -= 0.1f * (*parameter.grad)[i];
+  }
+  loss->evaluate(model.forward(inputs, ForwardContext{.mode = Mode::eval}), Targets<float>{&one_hot, labels}, value, nullptr);
+  EXPECT_NEAR(value[0], bn_final_loss[0], 2e-3);
+  for (std::size_t t = 0; t < tensors.size(); ++t)
+    for (std::size_t i = 0; i < final_values[t]->size(); ++i)
+      ASSERT_NEAR((*tensors[t])[static_cast<Index>(i)], (*final_values[t])[i], 2e-3) << "tensor " << t << " [" << i << "]";
+  EXPECT_EQ((*buffers[2].value)[0], 25.0f);  // num_batches_tracked
+}
+
 // Keras' MNIST CNN (the lecture's): 1,199,882 parameters with valid padding.
 TEST(Conv2d, KerasMnistCnnHasItsParameterCountAndShapes) {
   ModelSpec spec;
