@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/statistics.hpp"
+#include "report/layer_list_labels.hpp"
 #include "store/checksum.hpp"
 
 namespace nnlab {
@@ -64,6 +65,18 @@ std::vector<TrialGroup> trials_of(const json& summary) {
     }
   }
   for (auto& trial : trials) std::sort(trial.members.begin(), trial.members.end());
+  // A swept list of layers is labelled by its layers, not by its whole text.
+  std::set<std::string> keys;
+  for (const auto& trial : trials)
+    for (const auto& [key, value] : trial.parameters) keys.insert(key);
+  for (const std::string& key : keys) {
+    std::vector<std::string> values;
+    for (const auto& trial : trials) values.push_back(trial.value_of(key));
+    shorten_layer_lists(values);
+    for (std::size_t t = 0; t < trials.size(); ++t)
+      for (auto& [name, value] : trials[t].parameters)
+        if (name == key) value = values[t];
+  }
   return trials;
 }
 
