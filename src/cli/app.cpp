@@ -11,6 +11,7 @@
 #include "cli/flag_checks.hpp"
 #include "cli/inspect.hpp"
 #include "cli/progress.hpp"
+#include "cli/schedule_command.hpp"
 #include "cli/store_commands.hpp"
 #include "core/error.hpp"
 #include "core/simd.hpp"
@@ -169,6 +170,14 @@ int run_cli(int argc, char** argv) {
   summary->add_option("experiment", summary_experiment, "The experiment file (YAML)")->required();
   summary->add_option("--set", summary_overrides, "Override a config key (repeatable; default: none)")->type_name("KEY=VALUE")->allow_extra_args(false);
 
+  ScheduleFlags schedule_flags;
+  CLI::App* schedule = app.add_subcommand("schedule", "Print the learning rate EXPERIMENT.yaml's schedule gives per step or epoch, without training");
+  schedule->add_option("experiment", schedule_flags.experiment, "The experiment file (YAML)")->required();
+  schedule->add_option("--set", schedule_flags.overrides, "Override a config key (repeatable; default: none)")->type_name("KEY=VALUE")->allow_extra_args(false);
+  schedule->add_option("--steps", schedule_flags.steps, "How many steps or epochs to print (default: the run's length in the schedule's unit)")
+      ->type_name("N");
+  schedule->add_option("--plot", schedule_flags.plot, "Also draw the rates against t into this PNG (default: none)")->type_name("FILE");
+
   std::string inspect_file;
   Index inspect_member = 0;
   CLI::App* inspect = app.add_subcommand("inspect", "Print a saved model's weights (and, for 6-2-1 nets, the Rumelhart pattern check)");
@@ -227,6 +236,10 @@ int run_cli(int argc, char** argv) {
     if (run->parsed()) return command_run(run_flags);
     if (resume->parsed()) return command_resume(resume_flags);
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);
+    if (schedule->parsed()) {
+      fmt::print("{}", schedule_table(schedule_flags));
+      return exit_ok;
+    }
     if (runs->parsed()) return command_runs(store_path(store_flag));
     if (show->parsed()) return command_show(store_path(store_flag), show_run, show_json);
     if (exporter->parsed()) return command_export(store_path(store_flag), export_options);

@@ -1,6 +1,6 @@
 // The typed values an experiment file's keys take, checked once with messages that name the
 // key and the value (the config parser's shared vocabulary; one reader per section in
-// config_data_model.cpp and config_training.cpp).
+// config_data_model.cpp, config_training.cpp and config_schedule.cpp).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +31,8 @@ DataConfig read_data(const Field& field, const std::filesystem::path& base_dir);
 void read_model(const Field& field, const std::filesystem::path& base_dir, ExperimentConfig& config);
 LossSpec read_loss(const Field& field);
 OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count);
-ScheduleSpec read_schedule(const Field& field);
+// optimizer_lr: the lower bound of a cyclic schedule without its own base_lr.
+ScheduleSpec read_schedule(const Field& field, double optimizer_lr);
 TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);

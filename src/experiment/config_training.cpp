@@ -1,4 +1,4 @@
-// The `loss`, `optimizer`, `schedule`, `train`, `success` and `report` sections of an experiment file.
+// The `loss`, `optimizer`, `train`, `success` and `report` sections of an experiment file.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -32,18 +32,6 @@ constexpr std::array<Choice<OptimizerKind>, 7> optimizer_names{{
     {"adamw", OptimizerKind::adamw},
     {"radam", OptimizerKind::radam},
 }};
-
-constexpr std::array<Choice<ScheduleKind>, 6> schedule_names{{
-    {"constant", ScheduleKind::constant},
-    {"step", ScheduleKind::step},
-    {"exponential", ScheduleKind::exponential},
-    {"inverse_time", ScheduleKind::inverse_time},
-    {"linear", ScheduleKind::linear},
-    {"cosine", ScheduleKind::cosine},
-}};
-
-constexpr std::array<Choice<ScheduleUnit>, 2> unit_names{
-    {{"epoch", ScheduleUnit::epoch}, {"step", ScheduleUnit::step}}};
 
 constexpr std::array<Choice<OrderKind>, 3> order_names{{
     {"fixed", OrderKind::fixed},
@@ -116,23 +104,9 @@ Keys optimizer_keys(OptimizerKind kind) {
   return keys;
 }
 
-// The keys each schedule understands.
-Keys schedule_keys(ScheduleKind kind) {
-  Keys keys{"type", "unit"};
-  switch (kind) {
-    case ScheduleKind::constant: break;
-    case ScheduleKind::step: keys.insert(keys.end(), {"gamma", "step_size"}); break;
-    case ScheduleKind::exponential: keys.push_back("gamma"); break;
-    case ScheduleKind::inverse_time:
-    case ScheduleKind::linear: keys.push_back("decay"); break;
-    case ScheduleKind::cosine: keys.insert(keys.end(), {"period", "eta_min"}); break;
-  }
-  return keys;
-}
-
 }  // namespace
 
-// ---------------------------------------------------------------- loss, optimiser, schedule
+// ---------------------------------------------------------------- loss, optimiser
 
 LossSpec read_loss(const Field& field) {
   const Section section(expand_shorthand(field, "type"), {"type", "class_weights", "reduction", "l1", "l2"});
@@ -197,34 +171,6 @@ OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
     fail_at(field.origin(), "", fmt::format("{}.{}", field.key(), error.what()));
   }
   return options;
-}
-
-ScheduleSpec read_schedule(const Field& field) {
-  static constexpr std::array<std::string_view, 7> all_keys{"type",  "unit",   "gamma",  "step_size",
-                                                            "decay", "period", "eta_min"};
-  const Section section(expand_shorthand(field, "type"), all_keys);
-  ScheduleSpec schedule;
-  if (const auto type = section.find("type")) schedule.kind = choose(*type, schedule_names, "schedule");
-  const auto named = std::ranges::find(schedule_names, schedule.kind, &Choice<ScheduleKind>::kind);
-  section.only(schedule_keys(schedule.kind), named->name);
-  if (const auto unit = section.find("unit")) schedule.unit = choose(*unit, unit_names, "schedule unit");
-
-  // Each schedule's defining parameter is required: without it the schedule would do nothing.
-  switch (schedule.kind) {
-    case ScheduleKind::constant: break;
-    case ScheduleKind::step:
-      schedule.step_size = integer_at_least(section.required("step_size"), 1);
-      if (const auto gamma = section.find("gamma")) schedule.gamma = positive(*gamma);
-      break;
-    case ScheduleKind::exponential: schedule.gamma = positive(section.required("gamma")); break;
-    case ScheduleKind::inverse_time: schedule.decay = non_negative(section.required("decay")); break;
-    case ScheduleKind::linear: schedule.decay = section.required("decay").number(); break;
-    case ScheduleKind::cosine:
-      schedule.period = integer_at_least(section.required("period"), 1);
-      if (const auto eta_min = section.find("eta_min")) schedule.eta_min = non_negative(*eta_min);
-      break;
-  }
-  return schedule;
 }
 
 // ---------------------------------------------------------------- training, success

@@ -20,7 +20,10 @@ namespace {
 // Keys members of one population may differ in: the scalar hyper-parameters.
 const std::set<std::string> scalar_optimizer_keys = {"lr",  "momentum", "dampening", "weight_decay", "betas",   "eps",
                                                      "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr"};
-const std::set<std::string> scalar_schedule_keys = {"gamma", "step_size", "decay", "period", "eta_min"};
+const std::set<std::string> scalar_schedule_keys = {"gamma",        "step_size",      "decay",       "period",    "eta_min",
+                                                    "period_mult",  "base_lr",        "max_lr",      "step_size_up", "step_size_down",
+                                                    "total_steps",  "pct_start",      "div_factor",  "final_div_factor"};
+const std::set<std::string> scalar_warmup_keys = {"steps", "start_factor"};
 const std::set<std::string> scalar_layer_keys = {"steepness", "slope", "alpha", "rate", "std", "momentum", "eps"};
 
 void erase_keys(YAML::Node map, const std::set<std::string>& keys) {
@@ -101,7 +104,11 @@ std::string structure_key(const YAML::Node& tree) {
   YAML::Node copy = YAML::Clone(tree);
   for (const char* key : {"name", "seed", "replicates", "sweep"}) copy.remove(key);
   if (copy["optimizer"]) erase_keys(copy["optimizer"], scalar_optimizer_keys);
-  if (copy["schedule"]) erase_keys(copy["schedule"], scalar_schedule_keys);
+  if (YAML::Node schedule = copy["schedule"]; schedule && schedule.IsMap()) {
+    erase_keys(schedule, scalar_schedule_keys);
+    if (schedule["then"]) erase_keys(schedule["then"], scalar_schedule_keys);
+    if (schedule["warmup"]) erase_keys(schedule["warmup"], scalar_warmup_keys);
+  }
   if (copy["loss"] && copy["loss"].IsMap()) erase_keys(copy["loss"], {"class_weights", "l1", "l2"});
   if (copy["train"] && copy["train"].IsMap()) erase_keys(copy["train"], {"clip_norm", "clip_value"});
   if (YAML::Node model = copy["model"]; model && model.IsMap()) {

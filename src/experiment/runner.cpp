@@ -15,6 +15,7 @@
 #include "experiment/checkpoint.hpp"
 #include "experiment/checkpointer.hpp"
 #include "experiment/data_setup.hpp"
+#include "experiment/member_schedule.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "experiment/plan_data.hpp"
 #include "experiment/recorder.hpp"
@@ -243,7 +244,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         specs.push_back(spec);
         losses.push_back(config.loss);
         optimizers.push_back(config.optimizer);
-        setups.push_back(MemberSetup{.seed = seed, .base_lr = config.optimizer.lr, .schedule = config.schedule,
+        setups.push_back(MemberSetup{.seed = seed, .base_lr = config.optimizer.lr, .schedule = member_schedule(config, data.train.size()),
                                      .clip_norm = config.train.clip_norm, .clip_value = config.train.clip_value});
         member_trial.push_back(t);
       }

@@ -22,10 +22,17 @@ constexpr std::array<std::pair<std::string_view, double OptimizerOptions::*>, 9>
     {"lr_decay", &OptimizerOptions::lr_decay},
     {"initial_accumulator_value", &OptimizerOptions::initial_accumulator_value},
 }};
-constexpr std::array<std::pair<std::string_view, double ScheduleSpec::*>, 3> schedule_numbers{{
+// A warm-up's inner schedule (`schedule.then.eta_min`) is the same field as `schedule.eta_min`.
+constexpr std::array<std::pair<std::string_view, double ScheduleSpec::*>, 9> schedule_numbers{{
     {"gamma", &ScheduleSpec::gamma},
     {"decay", &ScheduleSpec::decay},
     {"eta_min", &ScheduleSpec::eta_min},
+    {"base_lr", &ScheduleSpec::base_lr},
+    {"max_lr", &ScheduleSpec::max_lr},
+    {"pct_start", &ScheduleSpec::pct_start},
+    {"div_factor", &ScheduleSpec::div_factor},
+    {"final_div_factor", &ScheduleSpec::final_div_factor},
+    {"warmup.start_factor", &ScheduleSpec::warmup_start_factor},
 }};
 constexpr std::array<std::pair<std::string_view, double TrainConfig::*>, 2> train_numbers{{
     {"clip_norm", &TrainConfig::clip_norm},
@@ -58,6 +65,11 @@ std::string_view after(std::string_view name, std::string_view prefix) { return 
 }  // namespace
 
 std::optional<ScalarField> scalar_field(const std::string& key) {
+  constexpr std::string_view inner = "schedule.then.";
+  if (key.starts_with(inner)) {
+    const auto field = scalar_field("schedule." + key.substr(inner.size()));
+    return field && field->name != "schedule.warmup.start_factor" ? field : std::nullopt;
+  }
   const std::string_view text(key);
   const auto in = [&](std::string_view prefix, const auto& table) {
     return text.starts_with(prefix) && member_of(table, after(text, prefix)) != nullptr;

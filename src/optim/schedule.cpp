@@ -12,13 +12,16 @@
 namespace nnlab {
 namespace {
 
-constexpr std::array<std::pair<ScheduleKind, std::string_view>, 6> kind_names{{
+constexpr std::array<std::pair<ScheduleKind, std::string_view>, 9> kind_names{{
     {ScheduleKind::constant, "constant"},
     {ScheduleKind::step, "step"},
     {ScheduleKind::exponential, "exponential"},
     {ScheduleKind::inverse_time, "inverse_time"},
     {ScheduleKind::linear, "linear"},
     {ScheduleKind::cosine, "cosine"},
+    {ScheduleKind::cosine_restarts, "cosine_restarts"},
+    {ScheduleKind::cyclic, "cyclic"},
+    {ScheduleKind::one_cycle, "one_cycle"},
 }};
 
 template <typename Value>
@@ -29,6 +32,10 @@ void require(bool condition, std::string_view key, std::string_view rule, Value 
 }  // namespace
 
 void validate(const ScheduleSpec& schedule) {
+  require(schedule.warmup_steps >= 0, "warmup.steps", ">= 0 (0: none)", schedule.warmup_steps);
+  if (schedule.warmup_steps > 0)
+    require(schedule.warmup_start_factor > 0 && schedule.warmup_start_factor <= 1, "warmup.start_factor", "in (0, 1]",
+            schedule.warmup_start_factor);
   switch (schedule.kind) {
     case ScheduleKind::constant: break;
     case ScheduleKind::step:
@@ -46,6 +53,9 @@ void validate(const ScheduleSpec& schedule) {
       require(schedule.period > 0, "period", "> 0", schedule.period);
       require(std::isfinite(schedule.eta_min) && schedule.eta_min >= 0, "eta_min", ">= 0", schedule.eta_min);
       break;
+    case ScheduleKind::cosine_restarts:
+    case ScheduleKind::cyclic:
+    case ScheduleKind::one_cycle: validate_cycles(schedule); break;
   }
 }
 
@@ -53,6 +63,14 @@ double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std
   validate(schedule);
   require(std::isfinite(base_lr) && base_lr >= 0, "lr", ">= 0", base_lr);
   require(t >= 0, "t", ">= 0", t);
+  if (schedule.warmup_steps > 0) {
+    // LinearLR's closed form for the first warmup_steps, then the schedule from its own t = 0.
+    if (t < schedule.warmup_steps) {
+      const double f = schedule.warmup_start_factor;
+      return base_lr * (f + (1.0 - f) * static_cast<double>(t) / static_cast<double>(schedule.warmup_steps));
+    }
+    t -= schedule.warmup_steps;
+  }
   const auto time = static_cast<double>(t);
   switch (schedule.kind) {
     case ScheduleKind::constant: return base_lr;
@@ -66,6 +84,9 @@ double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std
       const double angle = std::numbers::pi * clamped / static_cast<double>(schedule.period);
       return schedule.eta_min + (base_lr - schedule.eta_min) * (1.0 + std::cos(angle)) / 2.0;
     }
+    case ScheduleKind::cosine_restarts: return cosine_restarts_rate(schedule, base_lr, t);
+    case ScheduleKind::cyclic: return cyclic_rate(schedule, base_lr, t);
+    case ScheduleKind::one_cycle: return one_cycle_rate(schedule, t);
   }
   throw std::logic_error("scheduled_learning_rate: unknown schedule kind");
 }

@@ -2,41 +2,71 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 
 namespace nnlab {
 
 enum class ScheduleKind {
-  constant,      // lr
-  step,          // lr * gamma^floor(t / step_size)                     (StepLR)
-  exponential,   // lr * gamma^t                                        (ExponentialLR)
-  inverse_time,  // lr / (1 + decay * t)                                (decay >= 0)
-  linear,        // lr * max(0, 1 - decay * t); decay < 0 makes the rate grow: lr (1 + |decay| t)
-  cosine,        // eta_min + (lr - eta_min) (1 + cos(pi t / period)) / 2 (CosineAnnealingLR; t clamped to period)
+  constant,         // lr
+  step,             // lr * gamma^floor(t / step_size)                     (StepLR)
+  exponential,      // lr * gamma^t                                        (ExponentialLR)
+  inverse_time,     // lr / (1 + decay * t)                                (decay >= 0)
+  linear,           // lr * max(0, 1 - decay * t); decay < 0 makes the rate grow: lr (1 + |decay| t)
+  cosine,           // eta_min + (lr - eta_min) (1 + cos(pi t / period)) / 2 (CosineAnnealingLR; t clamped to period)
+  cosine_restarts,  // cosine over cycles of period, period * period_mult, ...   (CosineAnnealingWarmRestarts)
+  cyclic,           // triangles between base_lr and max_lr                      (CyclicLR)
+  one_cycle,        // up to max_lr and down to max_lr / div_factor / final_div_factor (OneCycleLR)
 };
 
 enum class ScheduleUnit { epoch, step };  // does t count epochs or optimiser steps
+enum class CyclicMode { triangular, triangular2, exp_range };
+enum class Anneal { cos, linear };
 
 struct ScheduleSpec {
   ScheduleKind kind = ScheduleKind::constant;
   ScheduleUnit unit = ScheduleUnit::epoch;
-  double gamma = 0.1;
+  double gamma = 0.1;  // step, exponential; cyclic exp_range (read with PyTorch's default 1 there)
   std::int64_t step_size = 1;
   double decay = 0.0;
-  std::int64_t period = 1;
+  std::int64_t period = 1;  // cosine T_max; cosine_restarts T_0
   double eta_min = 0.0;
+  std::int64_t period_mult = 1;  // cosine_restarts T_mult
+  // cyclic: the lower bound; NaN = the optimiser's lr (PyTorch sets the optimiser's lr to base_lr).
+  double base_lr = std::numeric_limits<double>::quiet_NaN();
+  double max_lr = 0.0;  // cyclic, one_cycle
+  std::int64_t step_size_up = 2000;
+  std::int64_t step_size_down = 0;  // 0 = step_size_up
+  CyclicMode mode = CyclicMode::triangular;
+  std::int64_t total_steps = 0;  // one_cycle; 0 = not resolved yet (the experiment layer fills in the run's length)
+  double pct_start = 0.3;
+  Anneal anneal = Anneal::cos;
+  double div_factor = 25.0;
+  double final_div_factor = 1e4;
+  bool three_phase = false;
+  // A linear warm-up around any of the above (LinearLR(start_factor, total_iters = warmup_steps)
+  // then the schedule via SequentialLR(milestones = [warmup_steps])): 0 steps = none.
+  std::int64_t warmup_steps = 0;
+  double warmup_start_factor = 1.0 / 3.0;
 };
 
 // Throws std::invalid_argument "<key>: <reason>" (e.g. "step_size: must be > 0, got 0") on a
-// spec that defines no schedule; only the fields `kind` uses are checked.
+// spec that defines no schedule; only the fields `kind` (and a warm-up) uses are checked.
 void validate(const ScheduleSpec& schedule);
 
 // The rate at t = 0, 1, 2, ... (t counts from 0: the first epoch or step gets t = 0).
 // Validates the spec, base_lr (finite, >= 0) and t (>= 0): std::invalid_argument otherwise.
+// cyclic and one_cycle ignore base_lr when the spec sets its own rates (see ScheduleSpec).
 double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
 
 std::string_view schedule_kind_name(ScheduleKind kind);  // "constant", "step", ..., "inverse_time", ...
 std::optional<ScheduleKind> parse_schedule_kind(std::string_view name);
+
+// The cyclic family (schedule_cycles.cpp); t >= 0 and the spec validated by the caller.
+void validate_cycles(const ScheduleSpec& schedule);
+double cosine_restarts_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
+double cyclic_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
+double one_cycle_rate(const ScheduleSpec& schedule, std::int64_t t);
 
 }  // namespace nnlab

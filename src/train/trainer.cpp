@@ -144,7 +144,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   const bool any_clip_norm = std::any_of(clip_norms.begin(), clip_norms.end(), [](double c) { return c > 0; });
   const bool any_clip_value = std::any_of(clip_values.begin(), clip_values.end(), [](double c) { return c > 0; });
   const bool constant_rates =
-      std::all_of(members_.begin(), members_.end(), [](const MemberSetup& m) { return m.schedule.kind == ScheduleKind::constant; });
+      std::all_of(members_.begin(), members_.end(), [](const MemberSetup& m) { return m.schedule.kind == ScheduleKind::constant && m.schedule.warmup_steps == 0; });
 
   hooks(&TrainingHook::on_fit_begin, ctx);
   Batch batch;

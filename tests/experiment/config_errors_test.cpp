@@ -130,6 +130,27 @@ TEST(ConfigErrors, OutOfRangeValues) {
             "mirror.yaml: schedule.gamma: must be > 0, got -1");
 }
 
+TEST(ConfigErrors, CyclicOneCycleAndWarmupValues) {
+  EXPECT_EQ(error_of(with("schedule: {type: cyclic, base_lr: 0.1, max_lr: 0.05}\n")),
+            "mirror.yaml: schedule.max_lr: must be >= base_lr (0.1), got 0.05");
+  EXPECT_EQ(error_of(with("optimizer: {lr: 0.5}\nschedule: {type: cyclic, max_lr: 0.05}\n")),
+            "mirror.yaml: schedule.max_lr: must be >= optimizer.lr (0.5), got 0.05");
+  EXPECT_EQ(error_of(with("schedule: {type: one_cycle, max_lr: 0.1, pct_start: 1}\n")),
+            "mirror.yaml: schedule.pct_start: must be in (0, 1), got 1");
+  EXPECT_EQ(error_of(with("schedule: {type: one_cycle, max_lr: 0.1, pct_start: 0}\n")),
+            "mirror.yaml: schedule.pct_start: must be in (0, 1), got 0");
+  EXPECT_EQ(error_of(with("schedule: {type: cosine_restarts, period: 5, period_mult: 0}\n")),
+            "mirror.yaml: schedule.period_mult: must be >= 1, got 0");
+  EXPECT_EQ(error_of(with("schedule: {warmup: {steps: 0}, then: {type: cosine, period: 10}}\n")),
+            "mirror.yaml: schedule.warmup.steps: must be >= 1, got 0");
+  EXPECT_EQ(error_of(with("schedule: {warmup: {steps: 5, start_factor: 0}, then: step}\n")),
+            "mirror.yaml: schedule.warmup.start_factor: must be in (0, 1], got 0");
+  EXPECT_EQ(error_of(with("schedule: {warmup: {steps: 5, start_factor: 1.5}}\n")),
+            "mirror.yaml: schedule.warmup.start_factor: must be in (0, 1], got 1.5");
+  EXPECT_EQ(error_of(with("schedule: {warmup: {steps: 5}, then: {type: cosine, period: 10, gamma: 2}}\n")),
+            "mirror.yaml: schedule.then.gamma: not used by cosine");
+}
+
 TEST(ConfigErrors, OutOfRangeDataAndModelValues) {
   const auto data = [](const std::string& text) { return error_of("data: " + text + "\n" + valid_model); };
   EXPECT_EQ(data("{train: mirror, validation: 1}"), "mirror.yaml: data.validation: must be in [0, 1), got 1");

@@ -1,0 +1,33 @@
+#include "experiment/member_schedule.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/error.hpp"
+
+namespace nnlab {
+
+ScheduleSpec member_schedule(const ExperimentConfig& config, Index training_examples) {
+  ScheduleSpec schedule = config.schedule;
+  if (schedule.kind == ScheduleKind::one_cycle && schedule.total_steps == 0) {
+    const Index batch = config.train.batch == 0 ? training_examples : std::min<Index>(config.train.batch, training_examples);
+    const Index batches_per_epoch = batch > 0 ? (training_examples + batch - 1) / batch : 1;
+    // A warm-up comes first, so the cycle gets what is left of the run.
+    schedule.total_steps = config.train.epochs * (schedule.unit == ScheduleUnit::epoch ? 1 : batches_per_epoch) - schedule.warmup_steps;
+  }
+  // Checked here too: a sweep may pair a swept optimizer.lr with a max_lr below it.
+  if (schedule.kind == ScheduleKind::cyclic && std::isnan(schedule.base_lr) && schedule.max_lr < config.optimizer.lr)
+    throw InputError(fmt::format("{}: schedule.max_lr: must be >= optimizer.lr ({}), got {}", config.file.string(), config.optimizer.lr,
+                                 schedule.max_lr));
+  try {
+    validate(schedule);
+  } catch (const std::invalid_argument& error) {
+    throw InputError(fmt::format("{}: schedule.{}", config.file.string(), error.what()));
+  }
+  return schedule;
+}
+
+}  // namespace nnlab

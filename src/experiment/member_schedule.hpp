@@ -1,0 +1,14 @@
+// The schedule a trial's members follow, completed from the run's length: one_cycle without
+// total_steps spans the whole training (epochs, or epochs x batches per epoch when unit is step).
+#pragma once
+
+#include "core/tensor.hpp"
+#include "experiment/config.hpp"
+
+namespace nnlab {
+
+// training_examples: the rows of the training split. A schedule that cannot run (e.g. one_cycle
+// over too few steps for its pct_start) is an InputError "<file>: schedule.<key>: <reason>".
+ScheduleSpec member_schedule(const ExperimentConfig& config, Index training_examples);
+
+}  // namespace nnlab

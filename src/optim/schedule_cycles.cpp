@@ -1,0 +1,118 @@
+// Cyclic schedules: SGDR's warm restarts, CyclicLR's triangles and the one-cycle policy, each
+// written as torch.optim.lr_scheduler computes it, operation for operation.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <span>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "optim/schedule.hpp"
+
+namespace nnlab {
+namespace {
+
+template <typename Value>
+void require(bool condition, std::string_view key, std::string_view rule, Value value) {
+  if (!condition) throw std::invalid_argument(fmt::format("{}: must be {}, got {}", key, rule, value));
+}
+
+bool non_negative(double value) { return std::isfinite(value) && value >= 0; }
+
+}  // namespace
+
+void validate_cycles(const ScheduleSpec& s) {
+  switch (s.kind) {
+    case ScheduleKind::cosine_restarts:
+      require(s.period > 0, "period", "> 0", s.period);
+      require(s.period_mult >= 1, "period_mult", ">= 1", s.period_mult);
+      require(non_negative(s.eta_min), "eta_min", ">= 0", s.eta_min);
+      break;
+    case ScheduleKind::cyclic:
+      require(std::isnan(s.base_lr) || non_negative(s.base_lr), "base_lr", ">= 0", s.base_lr);
+      require(non_negative(s.max_lr), "max_lr", ">= 0", s.max_lr);
+      require(std::isnan(s.base_lr) || s.max_lr >= s.base_lr, "max_lr", fmt::format(">= base_lr ({})", s.base_lr), s.max_lr);
+      require(s.step_size_up >= 1, "step_size_up", ">= 1", s.step_size_up);
+      require(s.step_size_down >= 0, "step_size_down", ">= 1 (0: step_size_up)", s.step_size_down);
+      require(std::isfinite(s.gamma) && s.gamma > 0, "gamma", "> 0", s.gamma);
+      break;
+    case ScheduleKind::one_cycle: {
+      require(std::isfinite(s.max_lr) && s.max_lr > 0, "max_lr", "> 0", s.max_lr);
+      require(s.total_steps >= 1, "total_steps", ">= 1", s.total_steps);
+      require(s.pct_start > 0 && s.pct_start < 1, "pct_start", "in (0, 1)", s.pct_start);
+      require(std::isfinite(s.div_factor) && s.div_factor > 0, "div_factor", "> 0", s.div_factor);
+      require(std::isfinite(s.final_div_factor) && s.final_div_factor > 0, "final_div_factor", "> 0", s.final_div_factor);
+      // Every phase must span at least one step, or OneCycleLR divides by zero.
+      const double up_end = s.pct_start * static_cast<double>(s.total_steps) - 1;
+      require(up_end > 0, "total_steps", fmt::format("> 1 / pct_start ({})", 1 / s.pct_start), s.total_steps);
+      if (s.three_phase)
+        require(2 * s.pct_start * static_cast<double>(s.total_steps) - 2 < static_cast<double>(s.total_steps) - 1, "pct_start",
+                "short enough for three phases (2 pct_start total_steps - 1 < total_steps)", s.pct_start);
+      break;
+    }
+    default: throw std::logic_error("validate_cycles: not a cyclic schedule");
+  }
+}
+
+double cosine_restarts_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
+  // T_cur counts steps into the current cycle of length T_i; each restart multiplies T_i by T_mult.
+  std::int64_t t_cur = t, t_i = s.period;
+  if (s.period_mult == 1) {
+    t_cur = t % s.period;
+  } else {
+    while (t_cur >= t_i) {
+      t_cur -= t_i;
+      t_i *= s.period_mult;
+    }
+  }
+  return s.eta_min +
+         (base_lr - s.eta_min) * (1 + std::cos(std::numbers::pi * static_cast<double>(t_cur) / static_cast<double>(t_i))) / 2;
+}
+
+double cyclic_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
+  const double low = std::isnan(s.base_lr) ? base_lr : s.base_lr;
+  const auto up = static_cast<double>(s.step_size_up);
+  const auto down = static_cast<double>(s.step_size_down > 0 ? s.step_size_down : s.step_size_up);
+  const double total_size = up + down, step_ratio = up / total_size;
+  const auto epoch = static_cast<double>(t);
+  const double cycle = std::floor(1 + epoch / total_size);
+  const double x = 1. + epoch / total_size - cycle;
+  const double scale_factor = x <= step_ratio ? x / step_ratio : (x - 1) / (step_ratio - 1);
+  const double base_height = (s.max_lr - low) * scale_factor;
+  switch (s.mode) {
+    case CyclicMode::triangular: return low + base_height * 1.;
+    case CyclicMode::triangular2: return low + base_height * (1 / std::pow(2., cycle - 1));
+    case CyclicMode::exp_range: return low + base_height * std::pow(s.gamma, epoch);
+  }
+  throw std::logic_error("cyclic_rate: unknown mode");
+}
+
+double one_cycle_rate(const ScheduleSpec& s, std::int64_t t) {
+  const double initial_lr = s.max_lr / s.div_factor, min_lr = initial_lr / s.final_div_factor;
+  const auto total = static_cast<double>(s.total_steps);
+  struct Phase {
+    double end_step, start_lr, end_lr;
+  };
+  const Phase two[] = {{s.pct_start * total - 1, initial_lr, s.max_lr}, {total - 1, s.max_lr, min_lr}};
+  const Phase three[] = {{s.pct_start * total - 1, initial_lr, s.max_lr},
+                         {2 * s.pct_start * total - 2, s.max_lr, initial_lr},
+                         {total - 1, initial_lr, min_lr}};
+  const std::span<const Phase> phases = s.three_phase ? std::span<const Phase>(three) : std::span<const Phase>(two);
+  // Held at min_lr after the last step (OneCycleLR raises there instead).
+  const auto step_num = static_cast<double>(std::min(t, s.total_steps - 1));
+  double start_step = 0;
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const Phase& phase = phases[i];
+    if (step_num <= phase.end_step || i + 1 == phases.size()) {
+      const double pct = (step_num - start_step) / (phase.end_step - start_step);
+      if (s.anneal == Anneal::linear) return (phase.end_lr - phase.start_lr) * pct + phase.start_lr;
+      const double cos_out = std::cos(std::numbers::pi * pct) + 1;
+      return phase.end_lr + (phase.start_lr - phase.end_lr) / 2.0 * cos_out;
+    }
+    start_step = phase.end_step;
+  }
+  throw std::logic_error("one_cycle_rate: no phase");
+}
+
+}  // namespace nnlab

@@ -1,0 +1,78 @@
+// cosine_restarts, cyclic, one_cycle and warm-ups against torch.optim.lr_scheduler over 300 steps
+// (tests/optim/golden_schedules.py). 1e-12 relative: PyTorch's chainable forms (LinearLR,
+// CosineAnnealingLR, StepLR after a warm-up) multiply step by step and drift by a few ulps.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "golden_schedules.hpp"
+#include "optim/schedule.hpp"
+
+namespace nnlab {
+namespace {
+
+void expect_golden(const ScheduleSpec& spec, double lr, const std::vector<double>& expected) {
+  ASSERT_EQ(expected.size(), 300u);
+  for (std::size_t t = 0; t < expected.size(); ++t) {
+    const double got = scheduled_learning_rate(spec, lr, static_cast<std::int64_t>(t));
+    ASSERT_LE(std::abs(got - expected[t]), 1e-12 * std::abs(expected[t]))
+        << "t = " << t << ": " << got << " vs PyTorch " << expected[t]
+        << " (HINT: re-run /usr/bin/python3 tests/optim/golden_schedules.py > tests/optim/golden_schedules.hpp)";
+  }
+}
+
+TEST(ScheduleGolden, CosineRestarts) {
+  expect_golden({.kind = ScheduleKind::cosine_restarts, .period = 7, .eta_min = 0.001, .period_mult = 1}, 0.1,
+                golden_schedules::restarts_mult1);
+  expect_golden({.kind = ScheduleKind::cosine_restarts, .period = 5, .period_mult = 2}, 0.1, golden_schedules::restarts_mult2);
+  expect_golden({.kind = ScheduleKind::cosine_restarts, .period = 3, .eta_min = 0.01, .period_mult = 3}, 0.5,
+                golden_schedules::restarts_mult3);
+}
+
+TEST(ScheduleGolden, Cyclic) {
+  // base_lr unset: the optimiser's lr is the lower bound; set: it replaces the optimiser's lr.
+  expect_golden({.kind = ScheduleKind::cyclic, .max_lr = 0.1, .step_size_up = 20}, 0.01, golden_schedules::cyclic_triangular);
+  expect_golden({.kind = ScheduleKind::cyclic, .base_lr = 0.001, .max_lr = 0.1, .step_size_up = 15, .step_size_down = 35,
+                 .mode = CyclicMode::triangular2},
+                0.01, golden_schedules::cyclic_triangular2);
+  expect_golden({.kind = ScheduleKind::cyclic, .gamma = 0.99, .base_lr = 0.002, .max_lr = 0.05, .step_size_up = 25,
+                 .mode = CyclicMode::exp_range},
+                0.01, golden_schedules::cyclic_exp_range);
+}
+
+TEST(ScheduleGolden, OneCycle) {
+  expect_golden({.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 300}, 0.01, golden_schedules::one_cycle_cos);
+  expect_golden({.kind = ScheduleKind::one_cycle, .max_lr = 0.3, .total_steps = 300, .pct_start = 0.25, .anneal = Anneal::linear,
+                 .div_factor = 10, .final_div_factor = 100},
+                0.01, golden_schedules::one_cycle_linear);
+  expect_golden({.kind = ScheduleKind::one_cycle, .max_lr = 0.2, .total_steps = 300, .pct_start = 0.4, .three_phase = true}, 0.01,
+                golden_schedules::one_cycle_three_phase);
+}
+
+TEST(ScheduleGolden, OneCycleHoldsItsLastRateAfterTotalSteps) {
+  const ScheduleSpec spec{.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 300};
+  EXPECT_EQ(scheduled_learning_rate(spec, 0.01, 400), scheduled_learning_rate(spec, 0.01, 299));
+}
+
+TEST(ScheduleGolden, WarmupThenInnerSchedule) {
+  expect_golden({.kind = ScheduleKind::cosine, .period = 280, .eta_min = 0.001, .warmup_steps = 20, .warmup_start_factor = 0.1}, 0.1,
+                golden_schedules::warmup_cosine);
+  expect_golden({.kind = ScheduleKind::step, .gamma = 0.5, .step_size = 30, .warmup_steps = 7, .warmup_start_factor = 0.5}, 0.2,
+                golden_schedules::warmup_step);
+}
+
+TEST(ScheduleGolden, RejectsBadCycles) {
+  EXPECT_THROW(scheduled_learning_rate({.kind = ScheduleKind::cosine_restarts, .period = 5, .period_mult = 0}, 0.1, 0),
+               std::invalid_argument);
+  EXPECT_THROW(scheduled_learning_rate({.kind = ScheduleKind::cyclic, .base_lr = 0.2, .max_lr = 0.1}, 0.1, 0), std::invalid_argument);
+  EXPECT_THROW(scheduled_learning_rate({.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 100, .pct_start = 1}, 0.1, 0),
+               std::invalid_argument);
+  EXPECT_THROW(scheduled_learning_rate({.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 0}, 0.1, 0),
+               std::invalid_argument);
+  EXPECT_THROW(scheduled_learning_rate({.kind = ScheduleKind::constant, .warmup_steps = 3, .warmup_start_factor = 0}, 0.1, 0),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace nnlab
