@@ -63,7 +63,12 @@ bool strictly_inside(const std::vector<std::string>& inner, const std::vector<st
   return true;
 }
 
-using Assignments = std::vector<std::pair<std::string, YAML::Node>>;
+struct Assignment {
+  std::string key;
+  YAML::Node value;
+  std::string origin_key;  // where the file sweeps it: sweep.parameters.KEY or sweep.zip.KEY
+};
+using Assignments = std::vector<Assignment>;
 
 // Writes a trial's values into the tree. A key that holds another is written first (model.layers
 // before model.layers.*.steepness), so that the inner value lands in the structure the outer one
@@ -74,18 +79,16 @@ void write_trial(YAML::Node tree, Index index, const Assignments& trial, const s
   // overwrites the node it refers to.
   std::vector<std::size_t> order(trial.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::ranges::stable_sort(order, {}, [&](std::size_t k) { return segments_of(trial[k].first).size(); });
+  std::ranges::stable_sort(order, {}, [&](std::size_t k) { return segments_of(trial[k].key).size(); });
   std::vector<Override> assignments;
   assignments.reserve(order.size());
-  for (const std::size_t k : order) {
-    const auto& [key, value] = trial[k];
-    assignments.push_back(Override{.key = key, .path = segments_of(key), .value = value});
-  }
-  for (const Override& assignment : assignments) {
+  for (const std::size_t k : order) assignments.push_back(Override{.key = trial[k].key, .path = segments_of(trial[k].key), .value = trial[k].value});
+  for (std::size_t i = 0; i < assignments.size(); ++i) {
+    const Override& assignment = assignments[i];
     try {
       apply_override(tree, assignment, where);
     } catch (const InputError& error) {
-      fail_at(where, "sweep.parameters." + assignment.key, fmt::format("cannot be set: {}", error.what()));
+      fail_at(where, trial[order[i]].origin_key, fmt::format("cannot be set: {}", error.what()));
     }
     for (const Override& set_key : set_keys) {
       if (!strictly_inside(set_key.path, assignment.path)) continue;
@@ -148,7 +151,8 @@ struct PlanBasis {
   Assignments assignments(Index t) const {
     Assignments trial;
     for (std::size_t k = 0; k < table.parameters.size(); ++k)
-      trial.emplace_back(table.parameters[k].key, table.parameters[k].node(table.pick(t, k)));
+      trial.push_back(Assignment{.key = table.parameters[k].key, .value = table.parameters[k].node(table.pick(t, k)),
+                                 .origin_key = table.parameters[k].origin_key()});
     return trial;
   }
   // Trial t's tree: the resolved file with its values written in.
@@ -248,8 +252,11 @@ Plan plan_experiment_text(const std::string& yaml_text, const std::string& origi
     if (parse) {
       const YAML::Node tree = basis->tree_of(t);
       ExperimentConfig config = basis->parse(tree, t);
-      if (config.replicates != base.replicates)
-        fail_at(where, "sweep.parameters.replicates", "replicates cannot be swept; it applies to every trial");
+      if (config.replicates != base.replicates) {
+        const auto swept = std::ranges::find(table.parameters, std::string("replicates"), &SweptValues::key);
+        fail_at(where, swept == table.parameters.end() ? "sweep.parameters.replicates" : swept->origin_key(),
+                "replicates cannot be swept; it applies to every trial");
+      }
       if (new_group) {
         const auto [it, inserted] = population_of_structure.emplace(structure_key(tree), static_cast<Index>(plan.populations.size()));
         if (inserted) plan.populations.push_back(PlannedPopulation{.index = it->second, .trials = {}, .varying = {}});

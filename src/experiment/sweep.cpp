@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -74,13 +75,36 @@ void sample(const SweepParameter& parameter, CounterRng& rng, SweptValues& value
   }
 }
 
+// sweep.zip: a map of keys to lists of one length, none of them also a grid parameter.
+std::vector<SweepParameter> read_zip(const Field& zip, const std::vector<SweepParameter>& grid, const YamlOrigin& origin) {
+  if (!zip.node().IsMap() || zip.node().size() == 0) zip.fail("expected a map of dotted config keys to lists of values");
+  std::vector<SweepParameter> keys;
+  for (const auto& entry : zip.node()) {
+    if (!entry.first.IsScalar()) zip.fail("keys must be dotted config keys, got a list or map as a key");
+    SweepParameter parameter;
+    parameter.key = entry.first.Scalar();
+    const std::string where = "sweep.zip." + parameter.key;
+    if (std::ranges::any_of(keys, [&](const SweepParameter& other) { return other.key == parameter.key; }))
+      fail_at(origin, where, "duplicate key");
+    if (std::ranges::any_of(grid, [&](const SweepParameter& other) { return other.key == parameter.key; }))
+      fail_at(origin, where, "also in sweep.parameters; a key is either zipped or a grid parameter");
+    if (!entry.second.IsSequence()) fail_at(origin, where, "expected a list of values");
+    if (entry.second.size() == 0) fail_at(origin, where, "an empty list of values");
+    for (const auto& value : entry.second) parameter.values.push_back(YAML::Clone(value));
+    if (!keys.empty() && parameter.values.size() != keys.front().values.size())
+      fail_at(origin, where, fmt::format("{} values, but sweep.zip.{} has {}", parameter.values.size(), keys.front().key, keys.front().values.size()));
+    keys.push_back(std::move(parameter));
+  }
+  return keys;
+}
+
 }  // namespace
 
 SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
   SweepSpec sweep;
   if (!node || node.IsNull()) return sweep;
   const Field field(origin, node, "sweep");
-  const Section section(field, {"method", "count", "max_trials", "parameters"});
+  const Section section(field, {"method", "count", "max_trials", "parameters", "zip"});
   if (const auto method = section.find("method")) {
     const std::string name = method->text();
     if (name == "grid") sweep.method = SweepMethod::grid;
@@ -98,16 +122,21 @@ SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
     sweep.max_trials = value;
   }
   const auto parameters = section.find("parameters");
-  if (!parameters || !parameters->node().IsMap() || parameters->node().size() == 0)
-    field.fail("parameters: expected a map of dotted config keys to values");
-  std::set<std::string> keys;
-  for (const auto& entry : parameters->node()) {
-    if (!entry.first.IsScalar()) parameters->fail("keys must be dotted config keys, got a list or map as a key");
-    const std::string key = entry.first.Scalar();
-    // yaml-cpp keeps both entries of a repeated key; a sweep would vary the key twice.
-    if (!keys.insert(key).second) fail_at(origin, "sweep.parameters." + key, "duplicate key");
-    sweep.parameters.push_back(read_parameter(Field(origin, entry.second, "sweep.parameters." + key)));
+  const auto zip = section.find("zip");
+  // Without a zip the grid must be there; with one it may be left out.
+  if (!zip || parameters) {
+    if (!parameters || !parameters->node().IsMap() || parameters->node().size() == 0)
+      field.fail("parameters: expected a map of dotted config keys to values");
+    std::set<std::string> keys;
+    for (const auto& entry : parameters->node()) {
+      if (!entry.first.IsScalar()) parameters->fail("keys must be dotted config keys, got a list or map as a key");
+      const std::string key = entry.first.Scalar();
+      // yaml-cpp keeps both entries of a repeated key; a sweep would vary the key twice.
+      if (!keys.insert(key).second) fail_at(origin, "sweep.parameters." + key, "duplicate key");
+      sweep.parameters.push_back(read_parameter(Field(origin, entry.second, "sweep.parameters." + key)));
+    }
   }
+  if (zip) sweep.zip = read_zip(*zip, sweep.parameters, origin);
   if (sweep.method == SweepMethod::grid) {
     for (const auto& parameter : sweep.parameters)
       if (parameter.distribution)
@@ -121,36 +150,43 @@ SweepSpec read_sweep(const YAML::Node& node, const YamlOrigin& origin) {
 
 SweepTable tabulate_trials(const SweepSpec& sweep, std::uint64_t seed, bool force, const YamlOrigin& origin) {
   SweepTable table;
-  for (const auto& parameter : sweep.parameters) {
-    SweptValues values{.key = parameter.key, .nodes = parameter.values, .texts = {}};
-    for (const auto& value : parameter.values) values.texts.push_back(value_text(value));
-    table.parameters.push_back(std::move(values));
-  }
-  if (sweep.parameters.empty()) return table;
+  for (const auto* keys : {&sweep.parameters, &sweep.zip})
+    for (const auto& parameter : *keys) {
+      SweptValues values{.key = parameter.key, .nodes = parameter.values, .texts = {}, .zipped = keys == &sweep.zip};
+      for (const auto& value : parameter.values) values.texts.push_back(value_text(value));
+      table.parameters.push_back(std::move(values));
+    }
+  if (table.parameters.empty()) return table;
+  const std::size_t grid = sweep.parameters.size(), columns = table.parameters.size();
   if (sweep.method == SweepMethod::random) {
     if (sweep.count > sweep.max_trials && !force)
       fail_at(origin, "sweep.count", fmt::format("{} trials exceed max_trials {} (raise sweep.max_trials or pass --force)", sweep.count, sweep.max_trials));
     table.trials = sweep.count;
-    table.picks.resize(static_cast<std::size_t>(sweep.count) * sweep.parameters.size());
+    table.picks.resize(static_cast<std::size_t>(sweep.count) * columns);
     for (Index t = 0; t < sweep.count; ++t) {
       CounterRng rng(seed, RngPurpose::sweep, 0, static_cast<std::uint64_t>(t));
-      for (std::size_t k = 0; k < sweep.parameters.size(); ++k)
-        sample(sweep.parameters[k], rng, table.parameters[k], table.picks[static_cast<std::size_t>(t) * sweep.parameters.size() + k]);
+      std::size_t* picks = table.picks.data() + static_cast<std::size_t>(t) * columns;
+      for (std::size_t k = 0; k < grid; ++k) sample(sweep.parameters[k], rng, table.parameters[k], picks[k]);
+      // The zip is sampled as one unit: one position for all its keys.
+      if (!sweep.zip.empty()) std::fill(picks + grid, picks + columns, static_cast<std::size_t>(rng.below(sweep.zip.front().values.size())));
     }
     return table;
   }
+  // One grid dimension per parameter, and one for the zip, shared by its keys.
+  std::vector<Index> sizes;
+  for (const auto& parameter : sweep.parameters) sizes.push_back(static_cast<Index>(parameter.values.size()));
+  if (!sweep.zip.empty()) sizes.push_back(static_cast<Index>(sweep.zip.front().values.size()));
   Index total = 1;
-  for (const auto& parameter : sweep.parameters) {
-    const auto size = static_cast<Index>(parameter.values.size());
-    total = total > std::numeric_limits<Index>::max() / size ? std::numeric_limits<Index>::max() : total * size;
-  }
+  for (const Index size : sizes) total = total > std::numeric_limits<Index>::max() / size ? std::numeric_limits<Index>::max() : total * size;
   if (total > sweep.max_trials && !force)
-    fail_at(origin, "sweep.parameters", fmt::format("the grid has {} trials, more than max_trials {} (raise sweep.max_trials or pass --force)", total, sweep.max_trials));
+    fail_at(origin, sweep.parameters.empty() ? "sweep.zip" : "sweep.parameters",
+            fmt::format("the grid has {} trials, more than max_trials {} (raise sweep.max_trials or pass --force)", total, sweep.max_trials));
   table.trials = total;
-  // Row-major: the last parameter varies fastest.
-  table.strides.assign(sweep.parameters.size(), 1);
-  for (std::size_t k = sweep.parameters.size() - 1; k > 0; --k)
-    table.strides[k - 1] = table.strides[k] * static_cast<Index>(sweep.parameters[k].values.size());
+  // Row-major: the last dimension (the zip, when there is one) varies fastest.
+  std::vector<Index> strides(sizes.size(), 1);
+  for (std::size_t d = sizes.size() - 1; d > 0; --d) strides[d - 1] = strides[d] * sizes[d];
+  table.strides.resize(columns);
+  for (std::size_t k = 0; k < columns; ++k) table.strides[k] = strides[std::min(k, sizes.size() - 1)];
   return table;
 }
 

@@ -1,5 +1,6 @@
 // The `sweep:` section (W&B style): which config keys vary, over which values, and how
-// trials are drawn from them (a full grid or random samples).
+// trials are drawn from them (a full grid or random samples). Keys under `zip` vary together:
+// trial i takes the i-th value of every zipped key, one more grid dimension (or one random draw).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@ struct SweepSpec {
   Index count = 0;                 // random: number of trials (required)
   Index max_trials = 100000;       // a larger grid needs --force
   std::vector<SweepParameter> parameters;
+  std::vector<SweepParameter> zip;  // lists of one length, one position per trial
 };
 
 // One swept key's values, each once: a list's values as written, or a distribution's samples
@@ -40,14 +42,19 @@ struct SweptValues {
   std::string key;
   std::vector<YAML::Node> nodes;   // a list's values; empty for a distribution
   std::vector<std::string> texts;  // value_text of each value
+  bool zipped = false;             // under sweep.zip rather than sweep.parameters
+  // The key as the file spells it: "sweep.parameters.optimizer.lr" or "sweep.zip.optimizer.lr".
+  std::string origin_key() const { return (zipped ? "sweep.zip." : "sweep.parameters.") + key; }
   // The value to write into a trial's tree.
   YAML::Node node(std::size_t value) const { return nodes.empty() ? YAML::Node(texts[value]) : nodes[value]; }
 };
 
 // The trials of a sweep without a YAML node per trial: trial t takes value pick(t, k) of
-// parameter k. A grid in row-major order of the parameters as written (the last varies
-// fastest), or `count` random draws from CounterRng(seed, RngPurpose::sweep, 0, trial). No
-// sweep is one trial with no parameters.
+// parameter k (the grid's parameters as written, then the zipped keys as written). A grid in
+// row-major order of the parameters as written, then the zip position (varying fastest), or
+// `count` random draws from CounterRng(seed, RngPurpose::sweep, 0, trial): each parameter in
+// turn, then one zip position shared by every zipped key. No sweep is one trial with no
+// parameters.
 struct SweepTable {
   Index trials = 1;
   std::vector<SweptValues> parameters;

@@ -149,5 +149,19 @@ TEST_F(ErrorLines, BadSkipConnectionsNameTheFromKey) {
                      {"model.layers.1.from", "expected `input` or a layer index >= 0, got inptu"});
 }
 
+// Bad linked sweep keys: exit 2, one line naming the zipped key.
+TEST_F(ErrorLines, BadZippedSweepsNameTheKey) {
+  const auto run = [&](const std::string& sweep) {
+    const Result result = nnlab({"run", experiment("tiny", "sweep: " + sweep + "\n").string(), "--quiet", "--no-store"});
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    return result;
+  };
+  expect_short_error(run("{zip: {train.batch: [1, 2, 3, 4], optimizer.lr: [0.01, 0.02, 0.04]}}"),
+                     {"tiny.yaml", "sweep.zip.optimizer.lr: 3 values, but sweep.zip.train.batch has 4"});
+  expect_short_error(run("{zip: {optimizer.lr: []}}"), {"sweep.zip.optimizer.lr: an empty list of values"});
+  expect_short_error(run("{parameters: {optimizer.lr: [0.1]}, zip: {optimizer.lr: [0.2]}}"),
+                     {"sweep.zip.optimizer.lr: also in sweep.parameters"});
+}
+
 }  // namespace
 }  // namespace nnlab
