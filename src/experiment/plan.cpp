@@ -19,7 +19,7 @@ namespace {
 
 // Keys members of one population may differ in: the scalar hyper-parameters.
 const std::set<std::string> scalar_optimizer_keys = {"lr",  "momentum", "dampening", "weight_decay", "betas",   "eps",
-                                                     "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr"};
+                                                     "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr", "k"};
 const std::set<std::string> scalar_schedule_keys = {"gamma", "step_size", "decay", "period", "eta_min"};
 const std::set<std::string> scalar_layer_keys = {"steepness", "slope", "alpha", "rate", "std", "momentum", "eps"};
 
@@ -100,7 +100,10 @@ void write_trial(YAML::Node tree, Index index, const Assignments& trial, const s
 std::string structure_key(const YAML::Node& tree) {
   YAML::Node copy = YAML::Clone(tree);
   for (const char* key : {"name", "seed", "replicates", "sweep"}) copy.remove(key);
-  if (copy["optimizer"]) erase_keys(copy["optimizer"], scalar_optimizer_keys);
+  if (YAML::Node optimizer = copy["optimizer"]; optimizer && optimizer.IsMap()) {
+    erase_keys(optimizer, scalar_optimizer_keys);
+    if (optimizer["inner"]) erase_keys(optimizer["inner"], scalar_optimizer_keys);  // lookahead's rule
+  }
   if (copy["schedule"]) erase_keys(copy["schedule"], scalar_schedule_keys);
   if (copy["loss"] && copy["loss"].IsMap()) erase_keys(copy["loss"], {"class_weights", "l1", "l2"});
   if (copy["train"] && copy["train"].IsMap()) erase_keys(copy["train"], {"clip_norm", "clip_value"});
