@@ -249,7 +249,7 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   }
   // Buffers are named optimizer.{p}.{b}: every such tensor is one, checked by restore.
   for (std::size_t p = 0; p < optimizer_state.shapes.size(); ++p)
-    for (int b = 0; b < max_state_buffers; ++b)
+    for (int b = 0; b < max_optimizer_buffers; ++b)
       if (tensors.contains(buffer_name(p, b)))
         optimizer_state.buffers.push_back(
             OptimizerState::Buffer{.parameter = p, .index = b, .value = tensor(buffer_name(p, b), optimizer_state.shapes[p])});

@@ -23,14 +23,22 @@ constexpr std::array<Choice<LossReduction>, 2> reduction_names{{
     {"sum", LossReduction::sum},
 }};
 
-constexpr std::array<Choice<OptimizerKind>, 7> optimizer_names{{
-    {"sgd", OptimizerKind::sgd},
-    {"adagrad", OptimizerKind::adagrad},
-    {"adadelta", OptimizerKind::adadelta},
-    {"rmsprop", OptimizerKind::rmsprop},
-    {"adam", OptimizerKind::adam},
-    {"adamw", OptimizerKind::adamw},
-    {"radam", OptimizerKind::radam},
+// An optimizer.type: the update rule, and the wrapper around it (lookahead's rule is its `inner`).
+struct OptimizerType {
+  OptimizerKind kind;
+  OptimizerWrapper wrapper;
+};
+
+constexpr std::array<Choice<OptimizerType>, 9> optimizer_names{{
+    {"sgd", {OptimizerKind::sgd, OptimizerWrapper::none}},
+    {"adagrad", {OptimizerKind::adagrad, OptimizerWrapper::none}},
+    {"adadelta", {OptimizerKind::adadelta, OptimizerWrapper::none}},
+    {"rmsprop", {OptimizerKind::rmsprop, OptimizerWrapper::none}},
+    {"adam", {OptimizerKind::adam, OptimizerWrapper::none}},
+    {"adamw", {OptimizerKind::adamw, OptimizerWrapper::none}},
+    {"radam", {OptimizerKind::radam, OptimizerWrapper::none}},
+    {"lookahead", {OptimizerKind::sgd, OptimizerWrapper::lookahead}},
+    {"ranger", {OptimizerKind::radam, OptimizerWrapper::ranger}},
 }};
 
 constexpr std::array<Choice<OrderKind>, 3> order_names{{
@@ -123,18 +131,47 @@ LossSpec read_loss(const Field& field) {
   return loss;
 }
 
-OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
-  static constexpr std::array<std::string_view, 15> all_keys{
+namespace {
+
+// Lookahead's k and alpha (ranger's too), over the defaults already in `options`.
+void read_lookahead(const Section& section, OptimizerOptions& options) {
+  if (const auto k = section.find("k")) options.lookahead_k = integer_at_least(*k, 1);
+  if (const auto alpha = section.find("alpha")) {
+    options.lookahead_alpha = alpha->number();
+    alpha->check(options.lookahead_alpha > 0 && options.lookahead_alpha <= 1, "must be in (0, 1]");
+  }
+}
+
+// `inner`: the section is lookahead's rule, which may not be a wrapper itself.
+OptimizerOptions read_optimizer_section(const Field& field, std::size_t layer_count, bool inner) {
+  static constexpr std::array<std::string_view, 17> all_keys{
       "type",    "lr",      "momentum", "dampening", "nesterov", "weight_decay", "betas",
       "eps",     "amsgrad", "alpha",    "centered",  "rho",      "lr_decay",     "initial_accumulator_value",
-      "layer_lr"};
+      "layer_lr", "k",      "inner"};
   const Section section(expand_shorthand(field, "type"), all_keys);
-  OptimizerKind kind = OptimizerKind::sgd;
-  if (const auto type = section.find("type")) kind = choose(*type, optimizer_names, "optimizer");
-  section.only(optimizer_keys(kind), optimizer_kind_name(kind));
+  OptimizerType type{OptimizerKind::sgd, OptimizerWrapper::none};
+  if (const auto found = section.find("type")) {
+    type = choose(*found, optimizer_names, "optimizer");
+    if (inner && type.wrapper != OptimizerWrapper::none) found->fail("lookahead wraps a plain optimiser, not lookahead or ranger");
+  }
+  if (type.wrapper == OptimizerWrapper::lookahead) {
+    section.only({"type", "k", "alpha", "inner"}, "lookahead (the optimiser's own keys go in inner)");
+    OptimizerOptions options = read_optimizer_section(section.required("inner"), layer_count, true);
+    options.wrapper = OptimizerWrapper::lookahead;
+    read_lookahead(section, options);
+    return options;
+  }
+  Keys keys = optimizer_keys(type.kind);
+  if (type.wrapper == OptimizerWrapper::ranger) keys.insert(keys.end(), {"k", "alpha"});
+  section.only(keys, type.wrapper == OptimizerWrapper::ranger ? "ranger" : optimizer_kind_name(type.kind));
 
   // PyTorch's defaults for this kind, then whatever the file says.
-  OptimizerOptions options = defaults_for(kind);
+  OptimizerOptions options = defaults_for(type.kind);
+  if (type.wrapper == OptimizerWrapper::ranger) {
+    options.wrapper = OptimizerWrapper::ranger;
+    options.lookahead_k = 6;
+    read_lookahead(section, options);
+  }
   if (const auto lr = section.find("lr")) options.lr = positive(*lr);
   if (const auto weight_decay = section.find("weight_decay")) options.weight_decay = non_negative(*weight_decay);
   if (const auto momentum = section.find("momentum")) options.momentum = non_negative(*momentum);
@@ -152,7 +189,8 @@ OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
   }
   if (const auto eps = section.find("eps")) options.eps = positive(*eps);
   if (const auto amsgrad = section.find("amsgrad")) options.amsgrad = amsgrad->boolean();
-  if (const auto alpha = section.find("alpha")) options.alpha = in_closed_unit_interval(*alpha);
+  if (const auto alpha = section.find("alpha"); alpha && type.wrapper == OptimizerWrapper::none)
+    options.alpha = in_closed_unit_interval(*alpha);
   if (const auto centered = section.find("centered")) options.centered = centered->boolean();
   if (const auto rho = section.find("rho")) options.rho = in_closed_unit_interval(*rho);
   if (const auto lr_decay = section.find("lr_decay")) options.lr_decay = non_negative(*lr_decay);
@@ -165,6 +203,19 @@ OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
           fmt::format("has {} entries but model.layers has {}", options.layer_lr_multipliers.size(), layer_count));
   }
   // torch.optim's own checks, as a backstop for anything the reads above let through.
+  try {
+    validate(options);
+  } catch (const std::invalid_argument& error) {
+    fail_at(field.origin(), "", fmt::format("{}.{}", field.key(), error.what()));
+  }
+  return options;
+}
+
+}  // namespace
+
+OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
+  OptimizerOptions options = read_optimizer_section(field, layer_count, false);
+  if (options.wrapper != OptimizerWrapper::lookahead) return options;  // validated with its keys
   try {
     validate(options);
   } catch (const std::invalid_argument& error) {

@@ -78,6 +78,7 @@ PopulationShape shape_of(const Plan& plan, const PlannedPopulation& population, 
 int optimizer_buffer_count(const OptimizerOptions& options) {
   int count = 0;
   for (int b = 0; b < max_state_buffers; ++b) count += uses_state_buffer(options, b) ? 1 : 0;
+  if (options.wrapper != OptimizerWrapper::none) ++count;  // lookahead's slow weights
   return count;
 }
 

@@ -19,7 +19,7 @@ namespace {
 
 // Keys members of one population may differ in: the scalar hyper-parameters.
 const std::set<std::string> scalar_optimizer_keys = {"lr",  "momentum", "dampening", "weight_decay", "betas",   "eps",
-                                                     "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr"};
+                                                     "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr", "k"};
 const std::set<std::string> scalar_schedule_keys = {"gamma",        "step_size",      "decay",       "period",    "eta_min",
                                                     "period_mult",  "base_lr",        "max_lr",      "step_size_up", "step_size_down",
                                                     "total_steps",  "pct_start",      "div_factor",  "final_div_factor"};
@@ -106,7 +106,10 @@ void write_trial(YAML::Node tree, Index index, const Assignments& trial, const s
 std::string structure_key(const YAML::Node& tree) {
   YAML::Node copy = YAML::Clone(tree);
   for (const char* key : {"name", "seed", "replicates", "sweep"}) copy.remove(key);
-  if (copy["optimizer"]) erase_keys(copy["optimizer"], scalar_optimizer_keys);
+  if (YAML::Node optimizer = copy["optimizer"]; optimizer && optimizer.IsMap()) {
+    erase_keys(optimizer, scalar_optimizer_keys);
+    if (optimizer["inner"]) erase_keys(optimizer["inner"], scalar_optimizer_keys);  // lookahead's rule
+  }
   if (YAML::Node schedule = copy["schedule"]; schedule && schedule.IsMap()) {
     erase_keys(schedule, scalar_schedule_keys);
     if (schedule["then"]) erase_keys(schedule["then"], scalar_schedule_keys);

@@ -106,6 +106,8 @@ std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentC
       break;
   }
   values.emplace_back("optimizer.weight_decay", o.weight_decay);
+  if (o.wrapper != OptimizerWrapper::none)  // lookahead, ranger (alpha apart from RMSprop's inside lookahead)
+    values.insert(values.end(), {{"optimizer.k", static_cast<double>(o.lookahead_k)}, {"optimizer.lookahead_alpha", o.lookahead_alpha}});
   values.insert(values.end(), {{"loss.l1", config.loss.l1}, {"loss.l2", config.loss.l2}});
   for (std::size_t i = 0; i < config.model.layers.size(); ++i) {
     const LayerSpec& layer = config.model.layers[i];

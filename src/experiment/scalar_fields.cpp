@@ -62,6 +62,17 @@ auto member_of(const Table& table, std::string_view name) -> decltype(table.fron
 
 std::string_view after(std::string_view name, std::string_view prefix) { return name.substr(prefix.size()); }
 
+// optimizer.inner.<key> (the rule Lookahead wraps) is optimizer.<key> of the flat options,
+// except that optimizer.alpha of a wrapper is Lookahead's α and optimizer.inner.alpha RMSprop's.
+std::string_view optimizer_key(std::string_view name) {
+  return name.starts_with("optimizer.inner.") ? after(name, "optimizer.inner.") : after(name, "optimizer.");
+}
+
+double& optimizer_number(std::string_view name, OptimizerOptions& options) {
+  if (name == "optimizer.alpha" && options.wrapper != OptimizerWrapper::none) return options.lookahead_alpha;
+  return options.*member_of(optimizer_numbers, optimizer_key(name));
+}
+
 }  // namespace
 
 std::optional<ScalarField> scalar_field(const std::string& key) {
@@ -74,6 +85,9 @@ std::optional<ScalarField> scalar_field(const std::string& key) {
   const auto in = [&](std::string_view prefix, const auto& table) {
     return text.starts_with(prefix) && member_of(table, after(text, prefix)) != nullptr;
   };
+  if (in("optimizer.inner.", optimizer_numbers) || key == "optimizer.inner.betas" || key == "optimizer.inner.layer_lr" ||
+      key == "optimizer.k")
+    return ScalarField{.name = key};
   if (in("optimizer.", optimizer_numbers) || in("schedule.", schedule_numbers) || in("train.", train_numbers) || in("loss.", loss_numbers) ||
       key == "optimizer.betas" || key == "optimizer.layer_lr" || key == "loss.class_weights")
     return ScalarField{.name = key};
@@ -93,10 +107,14 @@ bool overlap(const ScalarField& a, const ScalarField& b) { return a.name == b.na
 
 std::vector<double> read_field(const ScalarField& field, const ExperimentConfig& config) {
   const std::string_view name(field.name);
-  if (name == "optimizer.betas") return {config.optimizer.beta1, config.optimizer.beta2};
-  if (name == "optimizer.layer_lr") return config.optimizer.layer_lr_multipliers;
+  if (name == "optimizer.k") return {static_cast<double>(config.optimizer.lookahead_k)};
+  if (name.starts_with("optimizer.") && optimizer_key(name) == "betas") return {config.optimizer.beta1, config.optimizer.beta2};
+  if (name.starts_with("optimizer.") && optimizer_key(name) == "layer_lr") return config.optimizer.layer_lr_multipliers;
   if (name == "loss.class_weights") return config.loss.class_weights;
-  if (name.starts_with("optimizer.")) return {config.optimizer.*member_of(optimizer_numbers, after(name, "optimizer."))};
+  if (name.starts_with("optimizer.")) {
+    OptimizerOptions options = config.optimizer;
+    return {optimizer_number(name, options)};
+  }
   if (name.starts_with("schedule.")) return {config.schedule.*member_of(schedule_numbers, after(name, "schedule."))};
   if (name.starts_with("train.")) return {config.train.*member_of(train_numbers, after(name, "train."))};
   if (name.starts_with("loss.")) return {config.loss.*member_of(loss_numbers, after(name, "loss."))};
@@ -108,15 +126,17 @@ std::vector<double> read_field(const ScalarField& field, const ExperimentConfig&
 
 void write_field(const ScalarField& field, const std::vector<double>& values, ExperimentConfig& config) {
   const std::string_view name(field.name);
-  if (name == "optimizer.betas") {
+  if (name == "optimizer.k") {
+    config.optimizer.lookahead_k = static_cast<std::int64_t>(values.at(0));
+  } else if (name.starts_with("optimizer.") && optimizer_key(name) == "betas") {
     config.optimizer.beta1 = values.at(0);
     config.optimizer.beta2 = values.at(1);
-  } else if (name == "optimizer.layer_lr") {
+  } else if (name.starts_with("optimizer.") && optimizer_key(name) == "layer_lr") {
     config.optimizer.layer_lr_multipliers = values;
   } else if (name == "loss.class_weights") {
     config.loss.class_weights = values;
   } else if (name.starts_with("optimizer.")) {
-    config.optimizer.*member_of(optimizer_numbers, after(name, "optimizer.")) = values.at(0);
+    optimizer_number(name, config.optimizer) = values.at(0);
   } else if (name.starts_with("schedule.")) {
     config.schedule.*member_of(schedule_numbers, after(name, "schedule.")) = values.at(0);
   } else if (name.starts_with("train.")) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/threads.hpp"
+#include "optim/lookahead.hpp"
 #include "optim/update_rules.hpp"
 
 namespace nnlab {
@@ -218,13 +219,18 @@ std::unique_ptr<Optimizer> make_optimizer(std::span<const OptimizerOptions> memb
       throw std::invalid_argument(fmt::format("make_optimizer: member {} is {} but member 0 is {}", m,
                                               optimizer_kind_name(members[m].kind),
                                               optimizer_kind_name(members.front().kind)));
+    if (members[m].wrapper != members.front().wrapper)
+      throw std::invalid_argument(fmt::format("make_optimizer: member {} is {} but member 0 is {}", m,
+                                              optimizer_name(members[m]), optimizer_name(members.front())));
     try {
       validate(members[m]);
     } catch (const std::invalid_argument& error) {
       throw std::invalid_argument(fmt::format("make_optimizer: member {}: {}", m, error.what()));
     }
   }
-  return std::make_unique<PopulationOptimizer>(members);
+  auto rule = std::make_unique<PopulationOptimizer>(members);
+  if (members.front().wrapper == OptimizerWrapper::none) return rule;
+  return make_lookahead(members, std::move(rule));
 }
 
 }  // namespace nnlab

@@ -16,10 +16,15 @@ namespace nnlab {
 
 // Everything a later step depends on besides the parameters themselves: what a checkpoint
 // keeps so that training resumed from it continues bit-identically.
+// Buffer indices of OptimizerState: the update rule's 0 .. max_state_buffers - 1
+// (update_rules.hpp), then Lookahead's slow weights.
+inline constexpr int lookahead_slow_buffer = 3;
+inline constexpr int max_optimizer_buffers = 4;
+
 struct OptimizerState {
   struct Buffer {
     std::size_t parameter = 0;  // position in the step's parameter list
-    int index = 0;              // which of the rule's buffers (update_rules.hpp)
+    int index = 0;              // which buffer: the rule's (update_rules.hpp) or lookahead_slow_buffer
     Tensor value;               // laid out like the parameter, [P, ...]
   };
   std::vector<std::int64_t> steps;  // per member: updates taken
@@ -54,8 +59,9 @@ class Optimizer {
   virtual void restore(const OptimizerState& state) = 0;
 };
 
-// members: one options struct per member (P = members.size() >= 1); their `kind` must agree
-// and each must pass validate(), else std::invalid_argument naming the member.
+// members: one options struct per member (P = members.size() >= 1); their `kind` and `wrapper`
+// must agree and each must pass validate(), else std::invalid_argument naming the member.
+// A wrapper (lookahead, ranger) wraps the optimiser of `kind` made from the same options.
 std::unique_ptr<Optimizer> make_optimizer(std::span<const OptimizerOptions> members);
 
 }  // namespace nnlab

@@ -97,6 +97,13 @@ void validate(const OptimizerOptions& options) {
     require(options.beta1 >= 0 && options.beta1 < 1, "beta1", "in [0, 1)", options.beta1);
     require(options.beta2 >= 0 && options.beta2 < 1, "beta2", "in [0, 1)", options.beta2);
   }
+  if (options.wrapper != OptimizerWrapper::none) {
+    if (options.lookahead_k < 1)
+      throw std::invalid_argument(fmt::format("k: must be >= 1, got {}", options.lookahead_k));
+    require(options.lookahead_alpha > 0 && options.lookahead_alpha <= 1, "alpha", "in (0, 1]", options.lookahead_alpha);
+    if (options.wrapper == OptimizerWrapper::ranger && options.kind != OptimizerKind::radam)
+      throw std::invalid_argument("type: ranger wraps radam");
+  }
   for (std::size_t layer = 0; layer < options.layer_lr_multipliers.size(); ++layer) {
     const double multiplier = options.layer_lr_multipliers[layer];
     require(std::isfinite(multiplier) && multiplier >= 0, fmt::format("layer_lr_multipliers[{}]", layer), ">= 0",
@@ -115,6 +122,15 @@ std::string_view optimizer_kind_name(OptimizerKind kind) {
   for (const auto& [candidate, name] : kind_names)
     if (candidate == kind) return name;
   throw std::logic_error("optimizer_kind_name: unknown kind");
+}
+
+std::string optimizer_name(const OptimizerOptions& options) {
+  switch (options.wrapper) {
+    case OptimizerWrapper::none: break;
+    case OptimizerWrapper::lookahead: return fmt::format("lookahead({})", optimizer_kind_name(options.kind));
+    case OptimizerWrapper::ranger: return "ranger";
+  }
+  return std::string(optimizer_kind_name(options.kind));
 }
 
 std::optional<OptimizerKind> parse_optimizer_kind(std::string_view name) {

@@ -2,13 +2,20 @@
 // `defaults_for(kind)` gives PyTorch's defaults for that kind.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace nnlab {
 
 enum class OptimizerKind { sgd, adagrad, adadelta, rmsprop, adam, adamw, radam };
+
+// Lookahead (Zhang et al. 2019) around the rule of `kind`: every `lookahead_k` updates of a
+// member, its slow weights move `lookahead_alpha` of the way to its parameters, which are
+// reset to them. Ranger is Lookahead around RAdam (k 6, alpha 0.5 by default).
+enum class OptimizerWrapper { none, lookahead, ranger };
 
 struct OptimizerOptions {
   OptimizerKind kind = OptimizerKind::sgd;
@@ -34,6 +41,10 @@ struct OptimizerOptions {
   // Per-layer learning-rate multipliers, indexed by the layer's place in model.layers;
   // missing entries are 1.
   std::vector<double> layer_lr_multipliers{};
+  // lookahead and ranger (the rule they wrap is `kind`, its options the fields above)
+  OptimizerWrapper wrapper = OptimizerWrapper::none;
+  std::int64_t lookahead_k = 5;
+  double lookahead_alpha = 0.5;
 
   bool operator==(const OptimizerOptions&) const = default;
 };
@@ -51,5 +62,7 @@ double layer_lr_multiplier(const OptimizerOptions& options, int layer_index);
 
 std::string_view optimizer_kind_name(OptimizerKind kind);  // "sgd", "adagrad", ... as torch.optim names them
 std::optional<OptimizerKind> parse_optimizer_kind(std::string_view name);
+// "lookahead(adam)", "ranger", or the kind's name without a wrapper.
+std::string optimizer_name(const OptimizerOptions& options);
 
 }  // namespace nnlab

@@ -4,8 +4,10 @@
 #include "experiment/checkpoint.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -146,6 +148,30 @@ TEST(Checkpoint, RoundTripsEveryBit) {
 
 // Batch norm's running statistics and batch counts are part of the checkpoint (not parameters:
 // the optimiser's state has none for them), and a checkpoint without them does not restore.
+// Lookahead's slow weights are buffers optimizer.{p}.3 of the file, and come back bit for bit.
+TEST(Checkpoint, CarriesLookaheadSlowWeights) {
+  const auto wrap = [](Population& population) {
+    for (OptimizerOptions& options : population.options) {
+      options.wrapper = OptimizerWrapper::lookahead;
+      options.lookahead_k = 2;
+    }
+    population.optimizer = make_optimizer(population.options);
+  };
+  Population original(5), restored(5);
+  wrap(original);
+  wrap(restored);
+  original.step(3);
+  restore_checkpoint(encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2)), "test", *restored.model,
+                     *restored.optimizer);
+  const OptimizerState a = original.optimizer->state(), b = restored.optimizer->state();
+  ASSERT_EQ(a.buffers.size(), b.buffers.size());
+  EXPECT_TRUE(std::ranges::any_of(b.buffers, [](const OptimizerState::Buffer& x) { return x.index == lookahead_slow_buffer; }));
+  for (std::size_t i = 0; i < a.buffers.size(); ++i) {
+    EXPECT_EQ(a.buffers[i].index, b.buffers[i].index);
+    EXPECT_EQ(std::memcmp(a.buffers[i].value.data(), b.buffers[i].value.data(), static_cast<std::size_t>(a.buffers[i].value.size()) * sizeof(float)), 0);
+  }
+}
+
 TEST(Checkpoint, CarriesBatchNormBuffers) {
   ModelSpec spec = net(5);
   spec.layers.insert(spec.layers.begin() + 1, LayerSpec{.kind = LayerKind::batchnorm, .momentum = 0.25});

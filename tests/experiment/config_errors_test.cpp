@@ -254,7 +254,7 @@ TEST(ConfigErrors, UnknownNamesSuggestTheClosest) {
   EXPECT_EQ(
       error_of(with("optimizer: {type: lbfgs}\n")),
       "mirror.yaml: optimizer.type: unknown optimizer 'lbfgs'; expected one of sgd, adagrad, adadelta, rmsprop, adam, "
-      "adamw, radam");
+      "adamw, radam, lookahead, ranger");
   EXPECT_EQ(error_of(with("schedule: {type: cosin, period: 3}\n")),
             "mirror.yaml: schedule.type: unknown schedule 'cosin'; did you mean 'cosine'?");
   EXPECT_EQ(error_of(with("schedule: {type: step, step_size: 1, unit: epochs}\n")),

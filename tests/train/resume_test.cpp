@@ -211,6 +211,19 @@ TEST(Resume, ShuffledMiniBatchesWithAdamAndScheduleContinueBitIdentically) {
   for (const std::int64_t at : {1, 5, 11}) check_resume_at(s, at);
 }
 
+// Lookahead's slow weights live in the optimiser state: with k 3, 4 and 7 and epochs of a
+// few steps, the checkpoints fall mid-cycle, and the resumed leg ends bit-identical.
+TEST(Resume, LookaheadContinuesBitIdenticallyFromMidCycle) {
+  Scenario s = minibatch_adam();
+  for (std::size_t m = 0; m < s.optimizers.size(); ++m) {
+    OptimizerOptions& options = s.optimizers[m];
+    options.wrapper = OptimizerWrapper::lookahead;
+    options.lookahead_k = std::vector<std::int64_t>{3, 4, 7}[m % 3];
+    options.lookahead_alpha = m < 3 ? 0.5 : 0.8;
+  }
+  for (const std::int64_t at : {1, 5, 11}) check_resume_at(s, at);
+}
+
 // Dropout and Gaussian noise draw by (seed, layer, step): the checkpoint's step makes the
 // resumed leg draw the masks the uninterrupted run drew.
 TEST(Resume, NoiseLayersDrawTheSameMasksAfterResuming) {
