@@ -68,7 +68,7 @@ std::string schedule_table(const ScheduleFlags& flags) {
   for (const Curve& curve : curves) rows = std::max(rows, curve.rates.size());
   for (std::size_t t = 0; t < rows; ++t) {
     text += std::to_string(t);
-    for (const Curve& curve : curves) text += t < curve.rates.size() ? fmt::format("\t{:.17g}", curve.rates[t]) : "\t";
+    for (const Curve& curve : curves) text += t < curve.rates.size() ? fmt::format("\t{}", curve.rates[t])  /* shortest exact form */ : "\t";
     text += "\n";
   }
 
