@@ -157,6 +157,23 @@ ModelSpec small_cnn() {
   return spec;
 }
 
+// golden_conv.py's training: 25 full-batch SGD steps (lr 0.1) on the cross-entropy of
+// train_labels, the update written out here; returns the evaluation loss after them.
+double train_like_golden(Sequential<float>& model, const Tensor& inputs) {
+  const std::vector<std::int32_t> labels(golden_conv::train_labels.begin(), golden_conv::train_labels.end());
+  Tensor one_hot({1, 8, 3});
+  for (std::size_t b = 0; b < labels.size(); ++b) one_hot[static_cast<Index>(b * 3) + labels[b]] = 1.0f;
+  const auto loss = make_loss<float>(std::vector<LossSpec>{LossSpec{.kind = LossKind::cross_entropy}});
+  std::vector<double> value(1);
+  for (int step = 0; step < 25; ++step) {
+    model.forward_backward(inputs, *loss, Targets<float>{&one_hot, labels}, value, ForwardContext{.mode = Mode::train, .step = step});
+    for (const auto& parameter : model.parameters())
+      for (Index i = 0; i < parameter.value->size(); ++i) (*parameter.value)[i] -= 0.1f * (*parameter.grad)[i];
+  }
+  loss->evaluate(model.forward(inputs, ForwardContext{.mode = Mode::eval}), Targets<float>{&one_hot, labels}, value, nullptr);
+  return value[0];
+}
+
 // PyTorch's nn.Sequential(Conv2d(1, 4, 3), ReLU, MaxPool2d(2), Flatten, Linear(36, 3)) from the
 // same initial weights, 25 full-batch SGD steps (lr 0.1) on cross-entropy, in float here: every
 // weight and the final loss within 2e-3.
@@ -176,19 +193,7 @@ TEST(Conv2d, SmallCnnTrainsLikePyTorchFor25Steps) {
   }
   Tensor inputs({1, 8, 64});
   std::transform(train_x.begin(), train_x.end(), inputs.data(), [](double v) { return static_cast<float>(v); });
-  const std::vector<std::int32_t> labels(train_labels.begin(), train_labels.end());
-  Tensor one_hot({1, 8, 3});
-  for (std::size_t b = 0; b < labels.size(); ++b) one_hot[static_cast<Index>(b * 3) + labels[b]] = 1.0f;
-  const std::vector<LossSpec> losses{LossSpec{.kind = LossKind::cross_entropy}};
-  const auto loss = make_loss<float>(losses);
-  std::vector<double> value(1);
-  for (int step = 0; step < 25; ++step) {
-    model.forward_backward(inputs, *loss, Targets<float>{&one_hot, labels}, value, ForwardContext{.mode = Mode::train, .step = step});
-    for (const auto& parameter : parameters)
-      for (Index i = 0; i < parameter.value->size(); ++i) (*parameter.value)[i] -= 0.1f * (*parameter.grad)[i];
-  }
-  loss->evaluate(model.forward(inputs, ForwardContext{.mode = Mode::eval}), Targets<float>{&one_hot, labels}, value, nullptr);
-  EXPECT_NEAR(value[0], final_loss[0], 2e-3);
+  EXPECT_NEAR(train_like_golden(model, inputs), final_loss[0], 2e-3);
   for (std::size_t p = 0; p < 4; ++p)
     for (std::size_t i = 0; i < final_values[p]->size(); ++i)
       ASSERT_NEAR((*parameters[p].value)[static_cast<Index>(i)], (*final_values[p])[i], 2e-3) << parameters[p].name << " [" << i << "]";
@@ -233,18 +238,7 @@ TEST(Conv2d, ConvBatchNormDropoutNetTrainsLikePyTorchFor25Steps) {
   }
   Tensor inputs({1, 8, 64});
   std::transform(bn_train_x.begin(), bn_train_x.end(), inputs.data(), [](double v) { return static_cast<float>(v); });
-  const std::vector<std::int32_t> labels(train_labels.begin(), train_labels.end());
-  Tensor one_hot({1, 8, 3});
-  for (std::size_t b = 0; b < labels.size(); ++b) one_hot[static_cast<Index>(b * 3) + labels[b]] = 1.0f;
-  const auto loss = make_loss<float>(std::vector<LossSpec>{LossSpec{.kind = LossKind::cross_entropy}});
-  std::vector<double> value(1);
-  for (int step = 0; step < 25; ++step) {
-    model.forward_backward(inputs, *loss, Targets<float>{&one_hot, labels}, value, ForwardContext{.mode = Mode::train, .step = step});
-    for (const auto& parameter : parameters)
-      for (Index i = 0; i < parameter.value->size(); ++i) (*parameter.value)[i] -= 0.1f * (*parameter.grad)[i];
-  }
-  loss->evaluate(model.forward(inputs, ForwardContext{.mode = Mode::eval}), Targets<float>{&one_hot, labels}, value, nullptr);
-  EXPECT_NEAR(value[0], bn_final_loss[0], 2e-3);
+  EXPECT_NEAR(train_like_golden(model, inputs), bn_final_loss[0], 2e-3);
   for (std::size_t t = 0; t < tensors.size(); ++t)
     for (std::size_t i = 0; i < final_values[t]->size(); ++i)
       ASSERT_NEAR((*tensors[t])[static_cast<Index>(i)], (*final_values[t])[i], 2e-3) << "tensor " << t << " [" << i << "]";
