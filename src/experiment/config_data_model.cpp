@@ -43,7 +43,7 @@ constexpr std::array<Choice<StraightThrough>, 3> straight_through_names{{
     {"hard_tanh", StraightThrough::hard_tanh},
 }};
 
-constexpr std::array<Choice<InitKind>, 17> init_names{{
+constexpr std::array<Choice<InitKind>, 19> init_names{{
     {"torch_default", InitKind::torch_default},
     {"default", InitKind::torch_default},
     {"zeros", InitKind::zeros},
@@ -61,6 +61,8 @@ constexpr std::array<Choice<InitKind>, 17> init_names{{
     {"lecun_uniform", InitKind::lecun_uniform},
     {"lecun_normal", InitKind::lecun_normal},
     {"orthogonal", InitKind::orthogonal},
+    {"lsuv", InitKind::lsuv},
+    {"pca", InitKind::pca},
 }};
 
 constexpr std::array<std::string_view, 9> source_names{"mirror",        "parity", "xor", "encoder", "spirals",
@@ -182,6 +184,18 @@ void read_init_parameters(const Field& parameters, InitSpec& init) {
     case InitKind::orthogonal: {  // the scaled families: {xavier_uniform: {gain: g}}
       const Section section(parameters, {"gain"});
       if (const auto gain = section.find("gain")) init.gain = positive(*gain);
+      break;
+    }
+    case InitKind::lsuv:
+    case InitKind::pca: {  // from data: {lsuv: {batch: 512, tolerance: 0.1, iterations: 10}}
+      const bool lsuv = init.kind == InitKind::lsuv;
+      const Section section(parameters, lsuv ? Keys{"batch", "tolerance", "iterations"} : Keys{"batch"});
+      if (const auto batch = section.find("batch")) init.batch = integer_at_least(*batch, 2);
+      if (const auto tolerance = section.find("tolerance")) {
+        init.tolerance = positive(*tolerance);
+        if (init.tolerance >= 1.0) tolerance->fail(fmt::format("must be in (0, 1), got {}", tolerance->shown()));
+      }
+      if (const auto iterations = section.find("iterations")) init.iterations = integer_at_least(*iterations, 1);
     }
   }
 }

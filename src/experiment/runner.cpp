@@ -31,6 +31,7 @@
 #include "optim/optimizer.hpp"
 #include "store/store.hpp"
 #include "train/batch.hpp"
+#include "train/data_init.hpp"
 #include "train/evaluate.hpp"
 
 namespace nnlab {
@@ -252,7 +253,15 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       }
     }
     const auto loss = make_loss<float>(losses);
-    Sequential<float> model(specs, seeds, loss->takes_logits());
+    std::vector<std::vector<DataInitLayer>> data_init;  // lsuv / pca, from the training data
+    std::unique_ptr<Sequential<float>> built;
+    try {  // a spec the layers refuse, or data that cannot initialise them, is the file's error
+      built = std::make_unique<Sequential<float>>(specs, seeds, loss->takes_logits());
+      if (head.model_from.empty() && needs_data_init(specs)) data_init = initialise_from_data(*built, data.train, seeds);
+    } catch (const std::invalid_argument& error) {
+      throw InputError(fmt::format("{}: {}", where(head), error.what()));
+    }
+    Sequential<float>& model = *built;
     if (!head.model_from.empty()) load_weights_into(model, head.model_from);
     const auto optimizer = make_optimizer(optimizers);
     Trainer trainer(model, *loss, *optimizer, setups, head.train, head.success);
@@ -337,7 +346,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       const ExperimentConfig config = plan.trial_config(t);
       MemberSummary member{.member = static_cast<Index>(summary.members.size()), .trial = t, .population = population.index,
                            .seed = seeds[m], .hyperparameters = hyperparameters_of(config), .result = std::move(results[m]),
-                           .solution = std::nullopt};
+                           .solution = std::nullopt, .data_init = data_init.empty() ? std::vector<DataInitLayer>{} : data_init[m]};
       if (mirror) {
         const auto slice = [&](std::size_t p) {
           return std::span<const float>(parameters[p].value->slice(static_cast<Index>(m)), static_cast<std::size_t>(parameters[p].value->slice_size()));

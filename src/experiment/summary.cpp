@@ -8,6 +8,7 @@
 
 #include "core/statistics.hpp"
 #include "core/text.hpp"
+#include "experiment/data_init_summary.hpp"
 #include "experiment/sweep.hpp"
 
 namespace nnlab {
@@ -281,6 +282,7 @@ std::string to_json(const RunSummary& summary) {
     }
     if (result.early_stop) entry["early_stopping"] = early_stop_json(*result.early_stop);
     if (member.solution) entry["solution"] = solution_json(*member.solution);
+    if (!member.data_init.empty()) entry["data_init"] = data_init_json(member);
     entry["seconds"] = summary.seconds;  // a population trains as one; the run's wall time
     members.push_back(std::move(entry));
   }
@@ -352,6 +354,7 @@ std::string to_text(const RunSummary& summary) {
     if (summary.has_success_criterion && s.members > 1) text += "  " + time_to_success_text(s) + "\n";
     if (trial.boolean_task && s.members > 1) text += outcomes_text(trial, s.outcomes);
     if (s.early_stopping > 0) text += early_stopping_text(summary, trial, s);
+    text += data_init_text(summary, trial);
     if (s.solutions_checked > 0)
       text += fmt::format("  solutions like the paper's (mirrored within ±{:.0f} %, 1:2:4 within ±{:.0f} %, opposite units, biases): {}/{} of the "
                           "successful members\n",

@@ -13,6 +13,7 @@
 
 #include "core/statistics.hpp"
 #include "experiment/mirror_solution.hpp"
+#include "train/data_init.hpp"
 #include "train/trainer.hpp"
 
 namespace nnlab {
@@ -25,6 +26,7 @@ struct MemberSummary {
   std::vector<std::pair<std::string, double>> hyperparameters;  // dotted key -> value
   MemberResult result;
   std::optional<MirrorSolution> solution;                       // 6-2-1 networks on the mirror task
+  std::vector<DataInitLayer> data_init;                         // lsuv / pca layers' variances
   bool succeeded() const { return result.success_epoch.has_value(); }
 };
 

@@ -112,6 +112,10 @@ void fill(const InitSpec& spec, CounterRng& rng, Index fan_out, Index fan_in, bo
       if (is_bias)
         throw std::invalid_argument("init: orthogonal initialisation needs a matrix; it cannot initialise a bias");
       return fill_orthogonal(rng, spec.gain, fan_out, fan_in, values);
+    case InitKind::lsuv:
+    case InitKind::pca:  // the orthonormal start; train/data_init.cpp completes it from data
+      if (is_bias) throw std::invalid_argument("init: lsuv and pca initialise weights from data, not a bias");
+      return fill_orthogonal(rng, 1.0, fan_out, fan_in, values);
   }
   throw std::invalid_argument("init: unknown kind");
 }

@@ -144,6 +144,8 @@ Sequential<T>::Sequential(std::span<const ModelSpec> members, std::span<const st
     last_of_config_.push_back(layers_.size() - 1);
   }
   layer_outputs_.assign(structure.size(), nullptr);
+  layer_inputs_.assign(structure.size(), nullptr);
+  first_outputs_.assign(structure.size(), nullptr);
   // Layer i's output gradient passes by pointer when layer i + 1 alone takes it, as a plain
   // sequence does; else consumers add theirs into output_grads_[i], later layers first.
   std::vector<int> consumers(structure.size(), 0);
@@ -198,7 +200,11 @@ const TensorT<T>& Sequential<T>::forward(const TensorT<T>& input, const ForwardC
         sources_.push_back(source == network_input ? &input : layer_outputs_[static_cast<std::size_t>(source)]);
       x = &joins_[i]->forward(sources_);
     }
-    for (std::size_t j = first_of_config_[i]; j <= last_of_config_[i]; ++j) x = &layers_[j]->forward(*x, context);
+    layer_inputs_[i] = x;
+    for (std::size_t j = first_of_config_[i]; j <= last_of_config_[i]; ++j) {
+      x = &layers_[j]->forward(*x, context);
+      if (j == first_of_config_[i]) first_outputs_[i] = x;
+    }
     layer_outputs_[i] = x;
   }
   return *x;

@@ -60,6 +60,10 @@ class Sequential {
   // introspection: index i = model.layers[i]. With a folded final softmax the last entry
   // is the logits (the softmax is not computed). Null pointers before the first forward.
   std::vector<const TensorT<T>*> layer_outputs() const;
+  // Of the same forward, per config layer: its input (after a `from` join), and the output of
+  // its first part — for dense and conv2d the affine map W x + b before the activation.
+  std::vector<const TensorT<T>*> layer_inputs() const { return layer_inputs_; }
+  std::vector<const TensorT<T>*> pre_activations() const { return first_outputs_; }
 
   // Parameters of one member (all members have the same count).
   Index parameter_count() const;
@@ -79,6 +83,8 @@ class Sequential {
   std::vector<std::size_t> last_of_config_;       // layers_ index of config layer i's last layer
   std::vector<std::unique_ptr<Join<T>>> joins_;   // config layer i's `from` join (null: the previous output)
   std::vector<const TensorT<T>*> layer_outputs_;  // per config layer, set by forward
+  std::vector<const TensorT<T>*> layer_inputs_;   // ... its input
+  std::vector<const TensorT<T>*> first_outputs_;  // ... the output of its first layer
   std::vector<bool> passes_grad_;                 // config layer i's output gradient comes from layer i + 1 alone
   std::vector<const TensorT<T>*> pending_grads_;  // ... and then is this pointer, set by backward
   std::vector<TensorT<T>> output_grads_;          // ... else its consumers' sum, [P, B, units]

@@ -15,6 +15,30 @@ namespace {
 
 std::string where(std::size_t layer, const char* key) { return fmt::format("model.layers.{}.{}", layer, key); }
 
+// lsuv and pca: their options, and the layers they can initialise.
+void validate_data_init(const LayerSpec& layer, std::size_t i) {
+  const InitSpec& init = layer.weight_init;
+  const char* name = init.kind == InitKind::lsuv ? "lsuv" : "pca";
+  if (init.batch != 0 && init.batch < 2)
+    throw std::invalid_argument(fmt::format("{}: {} needs a batch of >= 2 rows, got {}", where(i, "init.weight"), name, init.batch));
+  if (init.kind == InitKind::lsuv) {
+    if (!(init.tolerance > 0.0 && init.tolerance < 1.0))
+      throw std::invalid_argument(fmt::format("{}: lsuv tolerance must be in (0, 1), got {}", where(i, "init.weight"), init.tolerance));
+    if (init.iterations < 1)
+      throw std::invalid_argument(fmt::format("{}: lsuv iterations must be >= 1, got {}", where(i, "init.weight"), init.iterations));
+    return;
+  }
+  if (layer.kind != LayerKind::dense)
+    throw std::invalid_argument(fmt::format("{}: pca initialises dense layers only, not {}", where(i, "init.weight"), layer_kind_name(layer.kind)));
+  if (layer.weight_norm)
+    throw std::invalid_argument(fmt::format("{}: pca cannot initialise a weight-normalised layer", where(i, "init.weight")));
+  Index inputs = 1;
+  for (const Index d : layer.input_shape) inputs *= d;
+  if (!layer.input_shape.empty() && layer.units > inputs)
+    throw std::invalid_argument(fmt::format("{}: pca needs units <= the layer's {} inputs (its principal components), got {} units",
+                                            where(i, "init.weight"), inputs, layer.units));
+}
+
 // One layer of one member's spec: the values its kind uses, in range.
 void validate_layer(const LayerSpec& layer, std::size_t i) {
   if (!takes_activation(layer.kind) && layer.activation.kind != ActivationKind::identity)
@@ -27,6 +51,9 @@ void validate_layer(const LayerSpec& layer, std::size_t i) {
     throw std::invalid_argument(fmt::format("{}: {} has no weights to normalise", where(i, "weight_norm"), layer_kind_name(layer.kind)));
   if (has_weights(layer.kind) && layer.bias && layer.bias_init.kind == InitKind::orthogonal)
     throw std::invalid_argument(fmt::format("{}: orthogonal needs a matrix, not a bias", where(i, "init.bias")));
+  if (has_weights(layer.kind) && layer.bias && from_data(layer.bias_init.kind))
+    throw std::invalid_argument(fmt::format("{}: lsuv and pca initialise weights, not a bias", where(i, "init.bias")));
+  if (from_data(layer.weight_init.kind)) validate_data_init(layer, i);
   const auto check_eps = [&] {
     if (!(layer.eps > 0.0 && std::isfinite(layer.eps)))
       throw std::invalid_argument(fmt::format("{}: must be finite and > 0, got {}", where(i, "eps"), layer.eps));

@@ -42,7 +42,14 @@ enum class InitKind {
   lecun_uniform,   // sqrt(3 / fan_in)
   lecun_normal,    // sqrt(1 / fan_in)
   orthogonal,      // gain * (semi-)orthogonal matrix from QR of a Gaussian matrix
+  // From data (train/data_init.hpp), after the model is built: the layer starts orthogonal
+  // (gain 1), then
+  lsuv,            // Mishkin & Matas 2015: rescaled until its output variance on a batch is 1
+  pca,             // rows = the leading principal components of the layer's input, whitened
 };
+
+// The kinds that need training data after construction.
+inline bool from_data(InitKind kind) { return kind == InitKind::lsuv || kind == InitKind::pca; }
 
 struct InitSpec {
   InitKind kind = InitKind::torch_default;
@@ -50,6 +57,9 @@ struct InitSpec {
   double mean = 0.0, std = 1.0;   // normal
   double value = 0.0;             // constant
   double gain = 1.0;              // xavier_*, orthogonal; also scales he_/lecun_ (default 1)
+  Index batch = 0;                // lsuv, pca: training rows per member; 0 = the kind's default
+  double tolerance = 0.1;         // lsuv: stop once |Var − 1| < tolerance
+  std::int64_t iterations = 10;   // lsuv: at most this many rescalings
 };
 
 // The layer types (nn/layer_kinds.hpp has their names and shape rules).

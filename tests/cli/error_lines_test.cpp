@@ -149,6 +149,26 @@ TEST_F(ErrorLines, BadSkipConnectionsNameTheFromKey) {
                      {"model.layers.1.from", "expected `input` or a layer index >= 0, got inptu"});
 }
 
+// Initialisers the layers or the data refuse: exit 2, one line naming the file and the init key.
+TEST_F(ErrorLines, BadInitialisersNameTheInitKey) {
+  const auto run = [&](const std::string& layers) {
+    const fs::path file = scratch_ / "init.yaml";
+    std::ofstream(file) << "data: {train: xor}\nmodel: {layers: " << layers << "}\nloss: sse\ntrain: {epochs: 1, batch: full}\n";
+    const Result result = nnlab({"run", file.string(), "--quiet", "--no-store"});
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    return result;
+  };
+  expect_short_error(run("[{units: 3, init: {bias: orthogonal}}, {units: 1}]"),
+                     {"init.yaml", "model.layers.0.init.bias: orthogonal needs a matrix, not a bias"});
+  expect_short_error(run("[{units: 3}, {units: 1, init: {bias: lsuv}}]"),
+                     {"init.yaml", "model.layers.1.init.bias: lsuv and pca initialise weights, not a bias"});
+  expect_short_error(run("[{units: 3, init: {weight: pca}}, {units: 1}]"),
+                     {"model.layers.0.init.weight: pca needs units <= the layer's 2 inputs (its principal components), got 3 units"});
+  // Three linear units of two-dimensional data have rank 2: no third principal component.
+  expect_short_error(run("[{units: 3, activation: identity}, {units: 3, init: {weight: pca}}, {units: 1}]"),
+                     {"model.layers.1.init.weight: pca needs 3 principal components, but the layer's input has rank 2 on a batch of 4 rows"});
+}
+
 // Bad linked sweep keys: exit 2, one line naming the zipped key.
 TEST_F(ErrorLines, BadZippedSweepsNameTheKey) {
   const auto run = [&](const std::string& sweep) {

@@ -185,6 +185,12 @@ TEST(ConfigErrors, OutOfRangeDataAndModelValues) {
             "mirror.yaml: model.layers.0.init.bias.normal: must be >= 0, got -1");
   EXPECT_EQ(layer("{units: 2, init: {weight: {orthogonal: {gain: 0}}}}"),
             "mirror.yaml: model.layers.0.init.weight.orthogonal.gain: must be > 0, got 0");
+  EXPECT_EQ(layer("{units: 2, init: {weight: {lsuv: {tolerance: 1.5}}}}"),
+            "mirror.yaml: model.layers.0.init.weight.lsuv.tolerance: must be in (0, 1), got 1.5");
+  EXPECT_EQ(layer("{units: 2, init: {weight: {lsuv: {batch: 1}}}}"),
+            "mirror.yaml: model.layers.0.init.weight.lsuv.batch: must be >= 2, got 1");
+  EXPECT_EQ(layer("{units: 2, init: {weight: {pca: {tolerance: 0.1}}}}"),
+            "mirror.yaml: model.layers.0.init.weight.pca.tolerance: unknown key; expected one of batch");
   EXPECT_EQ(layer("{units: 2, init: {weight: uniform}}"),
             "mirror.yaml: model.layers.0.init.weight: 'uniform' needs parameters, e.g. {uniform: [-0.3, 0.3]}, "
             "{normal: 0.1} or {constant: 0}");

@@ -357,6 +357,17 @@ TEST(ConfigParse, InitForms) {
   EXPECT_EQ(weight("lecun_normal").kind, InitKind::lecun_normal);
   EXPECT_DOUBLE_EQ(weight("{xavier_uniform: {gain: 3}}").gain, 3.0);
   EXPECT_DOUBLE_EQ(weight("orthogonal").gain, 1.0);
+  const InitSpec lsuv = weight("lsuv");
+  EXPECT_EQ(lsuv.kind, InitKind::lsuv);
+  EXPECT_EQ(lsuv.batch, 0);  // the kind's default (512)
+  EXPECT_DOUBLE_EQ(lsuv.tolerance, 0.1);
+  EXPECT_EQ(lsuv.iterations, 10);
+  const InitSpec tuned = weight("{lsuv: {batch: 256, tolerance: 0.05, iterations: 3}}");
+  EXPECT_EQ(tuned.batch, 256);
+  EXPECT_DOUBLE_EQ(tuned.tolerance, 0.05);
+  EXPECT_EQ(tuned.iterations, 3);
+  EXPECT_EQ(weight("{pca: {batch: 64}}").kind, InitKind::pca);
+  EXPECT_EQ(weight("{pca: {batch: 64}}").batch, 64);
   const InitSpec constant = weight("{constant: -2}");
   EXPECT_EQ(constant.kind, InitKind::constant);
   EXPECT_DOUBLE_EQ(constant.value, -2.0);
