@@ -40,6 +40,7 @@ std::string schedule_table(const ScheduleFlags& flags) {
     for (const Index t : population.trials) {
       const ExperimentConfig config = plan.trial_config(t);
       const bool needs_data = (config.schedule.kind == ScheduleKind::one_cycle && config.schedule.total_steps == 0) ||
+                              config.train.snapshot_ensemble.has_value() ||
                               (!flags.steps && config.schedule.unit == ScheduleUnit::step);
       const Index examples = needs_data ? data.of(plan, population).train.size() : 1;
       const ScheduleSpec schedule = member_schedule(config, examples);

@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* format_version = "4";  // 4: early stopping and the penalty; 3: running and per-class metrics, activation statistics
+constexpr const char* format_version = "5";  // 5: snapshot ensembles; 4: early stopping and the penalty; 3: running and per-class metrics, activation statistics
 // Format 2 held the first 8 metrics and 6 layer statistics of the lists below, format 3 the
 // first 12 metrics; they read with the rest absent.
 constexpr std::size_t format_2_metrics = 8, format_3_metrics = 12, format_2_layer_stats = 6;
@@ -122,6 +122,8 @@ json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
           {"optimizer_steps", optimizer.steps},
           {"optimizer_shapes", optimizer.shapes}};
   if (!state.stopping.empty()) out["early_stopping"] = encode_stopping(state);
+  if (!state.snapshot_counts.empty())  // the snapshots' weights are tensors snapshot_ensemble.{k}.*
+    out["snapshot_ensemble"] = {{"counts", state.snapshot_counts}, {"steps", state.snapshot_steps}};
   return out;
 }
 
@@ -144,6 +146,11 @@ TrainerState decode_state(const json& in) {
   state.last_gradient_norm = decode_doubles(in.at("last_gradient_norm"));
   state.last_step_rate = decode_doubles(in.at("last_step_rate"));
   if (in.contains("early_stopping")) decode_stopping(in.at("early_stopping"), state);
+  if (in.contains("snapshot_ensemble")) {
+    const json& ensemble = in.at("snapshot_ensemble");
+    state.snapshot_counts = json_integers<std::int64_t>(ensemble.at("counts"));
+    state.snapshot_steps = json_integers<std::int64_t>(ensemble.at("steps"));
+  }
   return state;
 }
 
@@ -187,6 +194,9 @@ void decode_stopping(const json& in, TrainerState& state) {
 
 std::string best_weight_name(const std::string& parameter) { return "early_stopping.best." + parameter; }
 
+// Snapshot k's copy of a parameter or buffer "layers.{i}.*".
+std::string snapshot_name(std::size_t k, const std::string& weight) { return fmt::format("snapshot_ensemble.{}.{}", k, weight); }
+
 std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format("optimizer.{}.{}", parameter, buffer); }
 
 }  // namespace
@@ -207,6 +217,12 @@ std::vector<std::byte> encode_checkpoint(const CheckpointContents& contents) {
     const Tensor& best = contents.trainer.best_weights[p];
     tensors.push_back(NamedTensorView{best_weight_name(contents.weights.at(p).name), best.shape(), best.span()});
   }
+  // Snapshots hold parameters then buffers, as contents.weights.
+  for (std::size_t k = 0; k < contents.trainer.snapshots.size(); ++k)
+    for (std::size_t p = 0; p < contents.trainer.snapshots[k].size(); ++p) {
+      const Tensor& kept = contents.trainer.snapshots[k][p];
+      tensors.push_back(NamedTensorView{snapshot_name(k, contents.weights.at(p).name), kept.shape(), kept.span()});
+    }
   for (const auto& buffer : contents.optimizer.buffers)
     tensors.push_back(NamedTensorView{buffer_name(buffer.parameter, buffer.index), buffer.value.shape(), buffer.value.span()});
   const SafetensorsMetadata metadata{{"nnlab_checkpoint", format_version},
@@ -224,8 +240,8 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   const auto version = file.metadata.find("nnlab_checkpoint");
   if (version == file.metadata.end() || !file.metadata.contains("state"))
     throw InputError(fmt::format("{}: not an nnlab checkpoint", source));
-  if (version->second != format_version && version->second != "3" && version->second != "2")
-    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3 or {}, the ones this nnlab reads", source, version->second, format_version));
+  if (version->second != format_version && version->second != "4" && version->second != "3" && version->second != "2")
+    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3, 4 or {}, the ones this nnlab reads", source, version->second, format_version));
   std::map<std::string, const Tensor*> tensors;
   for (const NamedTensor& tensor : file.tensors) tensors.emplace(tensor.name, &tensor.value);
   const auto tensor = [&](const std::string& name, const Shape& shape) -> const Tensor& {
@@ -263,6 +279,11 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   if (!state.best_weights.empty() && state.best_weights.size() != copies.size())
     throw InputError(fmt::format("{}: the checkpoint has best weights for {} of {} parameters", source, state.best_weights.size(), copies.size()));
   for (const auto& buffer : model.buffers()) copies.emplace_back(buffer.value, &tensor("model." + buffer.name, buffer.value->shape()));
+  for (std::size_t k = 0; k < state.snapshot_steps.size(); ++k) {
+    std::vector<Tensor>& kept = state.snapshots.emplace_back();
+    for (const auto& parameter : model.parameters()) kept.push_back(tensor(snapshot_name(k, parameter.name), parameter.value->shape()));
+    for (const auto& buffer : model.buffers()) kept.push_back(tensor(snapshot_name(k, buffer.name), buffer.value->shape()));
+  }
   try {
     optimizer.restore(optimizer_state);
   } catch (const std::invalid_argument& error) {

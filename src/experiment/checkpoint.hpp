@@ -4,9 +4,12 @@
 // Layout: a safetensors file. Tensors "model.layers.{i}.weight|bias" [P, ...] and the model's
 // buffers "model.layers.{i}.running_mean|running_var|num_batches_tracked" [P, ...] (batch norm),
 // "optimizer.{parameter}.{buffer}" [P, ...] and, with early stopping's restore_best,
-// "early_stopping.best.layers.{i}.weight|bias" [P, ...] (each member's best weights); metadata
+// "early_stopping.best.layers.{i}.weight|bias" [P, ...] (each member's best weights), with
+// train.snapshot_ensemble "snapshot_ensemble.{k}.layers.{i}.*" [P, ...] (the k-th snapshot's
+// parameters and buffers, format 5); metadata
 // "nnlab_checkpoint" (the format version) and "state", a JSON object with the step counts, the
-// trainer's per-member records and (format 4) early-stopping states, its doubles kept as their
+// trainer's per-member records, (format 4) early-stopping states and (format 5) each member's
+// snapshot count and the step of each snapshot, its doubles kept as their
 // 64-bit patterns so that NaN and every last bit survive.
 #pragma once
 

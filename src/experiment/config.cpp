@@ -56,6 +56,11 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
   config.optimizer = read_optimizer(part("optimizer"), config.model.layers.size());
   if (const auto schedule = section.find("schedule")) config.schedule = read_schedule(*schedule, config.optimizer.lr);
   if (const auto train = section.find("train")) config.train = read_train(*train, config.data);
+  if (config.train.snapshot_ensemble && section.contains("schedule")) {
+    const Field train = *section.find("train");
+    train.child("snapshot_ensemble", train.node()["snapshot_ensemble"])
+        .fail("sets the learning rate itself (a cosine cycle per snapshot); remove the schedule section or snapshot_ensemble");
+  }
   if (const auto success = section.find("success")) config.success = read_success(*success, config.data);
   if (const auto report = section.find("report")) config.report = read_report(*report, config.model.layers.size());
   // `sweep` is planned elsewhere from the resolved YAML; accepted here without reading it.

@@ -97,6 +97,20 @@ EarlyStoppingConfig read_early_stopping(const Field& field, const DataConfig& da
   return stopping;
 }
 
+// `train.snapshot_ensemble`: {cycles: M}, or M alone. Whether the last cycle gets a step depends
+// on the batches per epoch, checked when the data is known (experiment/member_schedule).
+SnapshotEnsembleConfig read_snapshot_ensemble(const Field& field, const TrainConfig& train, const DataConfig& data) {
+  const Section section(expand_shorthand(field, "cycles"), {"cycles"});
+  SnapshotEnsembleConfig ensemble;
+  const Field cycles = section.required("cycles");
+  ensemble.cycles = integer_at_least(cycles, 1);
+  if (train.early_stopping && train.early_stopping->restore_best)
+    field.fail("keeps each cycle's final weights; early_stopping.restore_best would replace them, so they cannot go together");
+  if (!data.test && data.validation == 0)
+    field.fail("evaluates the ensembles on the test set (data.test) or, without one, the validation split (data.validation > 0); give one");
+  return ensemble;
+}
+
 // The keys each optimiser understands, as torch.optim names its arguments.
 Keys optimizer_keys(OptimizerKind kind) {
   Keys keys{"type", "lr", "weight_decay", "layer_lr"};
@@ -228,7 +242,7 @@ OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
 
 TrainConfig read_train(const Field& field, const DataConfig& data) {
   const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "metrics_subset",
-                                "checkpoint_every", "snapshot_epochs", "early_stopping"});
+                                "checkpoint_every", "snapshot_epochs", "early_stopping", "snapshot_ensemble"});
   TrainConfig train;
   if (const auto epochs = section.find("epochs")) train.epochs = integer_at_least(*epochs, 1);
   if (const auto batch = section.find("batch")) {
@@ -258,6 +272,7 @@ TrainConfig read_train(const Field& field, const DataConfig& data) {
     std::sort(train.snapshot_epochs.begin(), train.snapshot_epochs.end());
   }
   if (const auto stopping = section.find("early_stopping")) train.early_stopping = read_early_stopping(*stopping, data);
+  if (const auto ensemble = section.find("snapshot_ensemble")) train.snapshot_ensemble = read_snapshot_ensemble(*ensemble, train, data);
   return train;
 }
 

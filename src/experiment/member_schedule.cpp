@@ -12,9 +12,18 @@ namespace nnlab {
 
 ScheduleSpec member_schedule(const ExperimentConfig& config, Index training_examples) {
   ScheduleSpec schedule = config.schedule;
+  const Index batch = config.train.batch == 0 ? training_examples : std::min<Index>(config.train.batch, training_examples);
+  const Index batches_per_epoch = batch > 0 ? (training_examples + batch - 1) / batch : 1;
+  if (const auto& ensemble = config.train.snapshot_ensemble) {
+    // The trainer sets the same schedule (train/snapshot_ensemble); here so that bad cycles are an
+    // input error before training and `nnlab schedule` shows the rate.
+    try {
+      return snapshot_schedule(ensemble->cycles, config.train.epochs * batches_per_epoch);
+    } catch (const std::invalid_argument& error) {
+      throw InputError(fmt::format("{}: train.snapshot_ensemble.{}", config.file.string(), error.what()));
+    }
+  }
   if (schedule.kind == ScheduleKind::one_cycle && schedule.total_steps == 0) {
-    const Index batch = config.train.batch == 0 ? training_examples : std::min<Index>(config.train.batch, training_examples);
-    const Index batches_per_epoch = batch > 0 ? (training_examples + batch - 1) / batch : 1;
     // A warm-up comes first, so the cycle gets what is left of the run.
     schedule.total_steps = config.train.epochs * (schedule.unit == ScheduleUnit::epoch ? 1 : batches_per_epoch) - schedule.warmup_steps;
   }

@@ -1,5 +1,6 @@
 // The schedule a trial's members follow, completed from the run's length: one_cycle without
-// total_steps spans the whole training (epochs, or epochs x batches per epoch when unit is step).
+// total_steps spans the whole training (epochs, or epochs x batches per epoch when unit is step);
+// train.snapshot_ensemble gives the snapshot rate over epochs x batches per epoch steps.
 #pragma once
 
 #include "core/tensor.hpp"

@@ -58,6 +58,8 @@ PopulationShape shape_of(const Plan& plan, const PlannedPopulation& population, 
   }
   shape.members = static_cast<double>(population.trials.size()) * static_cast<double>(plan.replicates);
   shape.optimizer_buffers = population_buffers(head.optimizer, population);
+  if (head.train.early_stopping && head.train.early_stopping->restore_best) shape.kept_weights += 1;
+  if (head.train.snapshot_ensemble) shape.kept_weights += static_cast<int>(std::min<std::int64_t>(head.train.snapshot_ensemble->cycles, 1 << 20)) + 1;
   shape.examples = static_cast<double>(data.train.size());
   const bool full_batch = head.train.batch == 0 || head.train.batch >= data.train.size();
   shape.batch = full_batch ? 0 : static_cast<double>(head.train.batch);
@@ -117,7 +119,7 @@ MemoryEstimate estimate_population_memory(const PopulationShape& shape) {
   const double row_bytes = (features + outputs + 1) * float_bytes;  // inputs, targets, label
 
   MemoryEstimate estimate;
-  estimate.parameters = parameters_per_member(shape.model) * (2.0 + shape.optimizer_buffers) * members * float_bytes;
+  estimate.parameters = parameters_per_member(shape.model) * (2.0 + shape.optimizer_buffers + shape.kept_weights) * members * float_bytes;
   estimate.activations = units * (forward_copies * rows + backward_copies * batch) * members * float_bytes;
   estimate.batches = (slices * batch + chunk + probe) * row_bytes;
   estimate.records = members * (member_bytes + member_bytes_per_layer * layers);

@@ -24,6 +24,7 @@ struct PopulationShape {
   ModelSpec model;                // inputs resolved (the data's features when model.inputs is 0)
   double members = 1;             // P
   int optimizer_buffers = 0;      // state buffers per parameter (optimizer_buffer_count)
+  int kept_weights = 0;           // more copies of the weights: early stopping's best, snapshot ensembles' M + 1
   double examples = 0;            // training examples
   double batch = 0;               // rows per step; 0 = full batch (= examples)
   bool shared_inputs = true;      // Q = 1: full batch, fixed order or one seed (train/trainer.cpp)

@@ -12,7 +12,7 @@
 namespace nnlab {
 namespace {
 
-constexpr std::array<std::pair<ScheduleKind, std::string_view>, 9> kind_names{{
+constexpr std::array<std::pair<ScheduleKind, std::string_view>, 10> kind_names{{
     {ScheduleKind::constant, "constant"},
     {ScheduleKind::step, "step"},
     {ScheduleKind::exponential, "exponential"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<ScheduleKind, std::string_view>, 9> kind_names{{
     {ScheduleKind::cosine_restarts, "cosine_restarts"},
     {ScheduleKind::cyclic, "cyclic"},
     {ScheduleKind::one_cycle, "one_cycle"},
+    {ScheduleKind::snapshot, "snapshot"},
 }};
 
 template <typename Value>
@@ -55,7 +56,8 @@ void validate(const ScheduleSpec& schedule) {
       break;
     case ScheduleKind::cosine_restarts:
     case ScheduleKind::cyclic:
-    case ScheduleKind::one_cycle: validate_cycles(schedule); break;
+    case ScheduleKind::one_cycle:
+    case ScheduleKind::snapshot: validate_cycles(schedule); break;
   }
 }
 
@@ -87,6 +89,7 @@ double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std
     case ScheduleKind::cosine_restarts: return cosine_restarts_rate(schedule, base_lr, t);
     case ScheduleKind::cyclic: return cyclic_rate(schedule, base_lr, t);
     case ScheduleKind::one_cycle: return one_cycle_rate(schedule, t);
+    case ScheduleKind::snapshot: return snapshot_rate(schedule, base_lr, t);
   }
   throw std::logic_error("scheduled_learning_rate: unknown schedule kind");
 }

@@ -18,6 +18,10 @@ enum class ScheduleKind {
   cosine_restarts,  // cosine over cycles of period, period * period_mult, ...   (CosineAnnealingWarmRestarts)
   cyclic,           // triangles between base_lr and max_lr                      (CyclicLR)
   one_cycle,        // up to max_lr and down to max_lr / div_factor / final_div_factor (OneCycleLR)
+  // Huang et al. 2017's snapshot-ensemble rate, alpha0 / 2 (cos(pi mod(t, period) / period) + 1)
+  // with period = ceil(T / M) steps: the paper's alpha(t') at t' = t + 1 (its t' counts from 1).
+  // Set by train.snapshot_ensemble (experiment/member_schedule), not a schedule.type of its own.
+  snapshot,
 };
 
 enum class ScheduleUnit { epoch, step };  // does t count epochs or optimiser steps
@@ -30,7 +34,7 @@ struct ScheduleSpec {
   double gamma = 0.1;  // step, exponential; cyclic exp_range (read with PyTorch's default 1 there)
   std::int64_t step_size = 1;
   double decay = 0.0;
-  std::int64_t period = 1;  // cosine T_max; cosine_restarts T_0
+  std::int64_t period = 1;  // cosine T_max; cosine_restarts T_0; snapshot: steps per cycle, ceil(T / M)
   double eta_min = 0.0;
   std::int64_t period_mult = 1;  // cosine_restarts T_mult
   // cyclic: the lower bound; NaN = the optimiser's lr (PyTorch sets the optimiser's lr to base_lr).
@@ -68,5 +72,11 @@ void validate_cycles(const ScheduleSpec& schedule);
 double cosine_restarts_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
 double cyclic_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
 double one_cycle_rate(const ScheduleSpec& schedule, std::int64_t t);
+double snapshot_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
+
+// train.snapshot_ensemble's schedule: M cycles over T steps, each ceil(T / M) long (unit step).
+// Throws std::invalid_argument "cycles: ..." unless 1 <= M and the M-th cycle gets a step,
+// (M - 1) ceil(T / M) < T (so M <= T; M = 4 over T = 9 steps would leave it none).
+ScheduleSpec snapshot_schedule(std::int64_t cycles, std::int64_t total_steps);
 
 }  // namespace nnlab

@@ -1,5 +1,6 @@
 // Cyclic schedules: SGDR's warm restarts, CyclicLR's triangles and the one-cycle policy, each
-// written as torch.optim.lr_scheduler computes it, operation for operation.
+// written as torch.optim.lr_scheduler computes it, operation for operation; and the snapshot
+// ensemble's cycles as Huang et al. (2017) write them.
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -51,6 +52,7 @@ void validate_cycles(const ScheduleSpec& s) {
                 "short enough for three phases (2 pct_start total_steps - 1 < total_steps)", s.pct_start);
       break;
     }
+    case ScheduleKind::snapshot: require(s.period >= 1, "period", ">= 1", s.period); break;
     default: throw std::logic_error("validate_cycles: not a cyclic schedule");
   }
 }
@@ -113,6 +115,24 @@ double one_cycle_rate(const ScheduleSpec& s, std::int64_t t) {
     start_step = phase.end_step;
   }
   throw std::logic_error("one_cycle_rate: no phase");
+}
+
+double snapshot_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
+  // Huang et al. (2017), eq. 2: alpha(t') = alpha0 / 2 (cos(pi mod(t' - 1, ceil(T/M)) / ceil(T/M)) + 1),
+  // t' = 1, 2, ... the iteration; nnlab's t = t' - 1 counts steps from 0.
+  const auto period = static_cast<double>(s.period);
+  return base_lr / 2 * (std::cos(std::numbers::pi * static_cast<double>(t % s.period) / period) + 1);
+}
+
+ScheduleSpec snapshot_schedule(std::int64_t cycles, std::int64_t total_steps) {
+  require(cycles >= 1, "cycles", ">= 1", cycles);
+  require(cycles <= total_steps, "cycles", fmt::format("<= the {} steps of training (epochs x batches per epoch)", total_steps), cycles);
+  const std::int64_t period = (total_steps + cycles - 1) / cycles;
+  require((cycles - 1) * period < total_steps, "cycles",
+          fmt::format("such that the last cycle gets a step: {} cycles of ceil({} / {}) = {} steps leave none of the {}", cycles - 1, total_steps,
+                      cycles, period, total_steps),
+          cycles);
+  return ScheduleSpec{.kind = ScheduleKind::snapshot, .unit = ScheduleUnit::step, .period = period};
 }
 
 }  // namespace nnlab

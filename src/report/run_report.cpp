@@ -12,6 +12,7 @@
 #include "report/learning_curves.hpp"
 #include "report/member_bands.hpp"
 #include "report/rate_curves.hpp"
+#include "report/snapshot_figures.hpp"
 #include "report/stopping_figures.hpp"
 #include "report/success_figures.hpp"
 #include "report/trial_groups.hpp"
@@ -102,6 +103,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_rate_curves(summary, view);
     add_generalisation_gap(summary, view);
     add_early_stopping_figures(summary, view);
+    add_snapshot_ensemble_figures(summary, view);
     add_sweep_summaries(summary, view);
     add_time_and_updates(summary, view);
     content.sections.push_back(std::move(summary));

@@ -8,12 +8,6 @@
 #include "train/outcome.hpp"
 
 namespace nnlab {
-namespace {
-
-// Member m's block of `from` into `to` (both [P, ...] of one shape).
-void copy_member(const Tensor& from, Tensor& to, Index m) { std::copy_n(from.slice(m), from.slice_size(), to.slice(m)); }
-
-}  // namespace
 
 double monitored_value(MonitorKind monitor, const EpochMetrics& metrics) {
   switch (monitor) {
@@ -27,19 +21,6 @@ double monitored_value(MonitorKind monitor, const EpochMetrics& metrics) {
   return not_measured;
 }
 
-namespace {
-
-// What restore_best keeps of the best epoch: every parameter, then every buffer (batch norm's
-// running statistics), so the restored member evaluates as it did at that epoch.
-std::vector<Tensor*> kept_tensors(TrainingContext& ctx) {
-  std::vector<Tensor*> kept;
-  for (const ParameterRef<float>& parameter : ctx.parameters) kept.push_back(parameter.value);
-  for (const BufferRef<float>& buffer : ctx.model.buffers()) kept.push_back(buffer.value);
-  return kept;
-}
-
-}  // namespace
-
 void EarlyStoppingHook::on_fit_begin(TrainingContext& ctx) {
   const bool validation = config_.monitor == MonitorKind::validation_loss || config_.monitor == MonitorKind::validation_accuracy;
   const bool test = config_.monitor == MonitorKind::test_loss || config_.monitor == MonitorKind::test_accuracy;
@@ -48,7 +29,7 @@ void EarlyStoppingHook::on_fit_begin(TrainingContext& ctx) {
                                             validation ? "validation" : "test"));
   TrainerState& state = ctx.state;
   const std::size_t members = ctx.member_count();
-  const std::vector<Tensor*> kept = config_.restore_best ? kept_tensors(ctx) : std::vector<Tensor*>{};
+  const std::vector<Tensor*> kept = config_.restore_best ? weight_tensors(ctx) : std::vector<Tensor*>{};
   const std::size_t weights = kept.size();
   if (ctx.first_epoch == 1 && state.stopping.empty()) {
     state.stopping.assign(members, StoppingState{});
@@ -71,7 +52,7 @@ void EarlyStoppingHook::on_fit_begin(TrainingContext& ctx) {
 void EarlyStoppingHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool /*last*/) {
   if (epoch == 0) return;  // the initial weights are not a candidate
   TrainerState& state = ctx.state;
-  const std::vector<Tensor*> kept = state.best_weights.empty() ? std::vector<Tensor*>{} : kept_tensors(ctx);
+  const std::vector<Tensor*> kept = state.best_weights.empty() ? std::vector<Tensor*>{} : weight_tensors(ctx);
   for (std::size_t m = 0; m < ctx.member_count(); ++m) {
     if (!state.active[m]) continue;  // diverged, succeeded with success.stop, or stopped before
     const EpochMetrics& metrics = state.current[m];
@@ -92,7 +73,7 @@ void EarlyStoppingHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, b
 
 void EarlyStoppingHook::on_fit_end(TrainingContext& ctx) {
   TrainerState& state = ctx.state;
-  const std::vector<Tensor*> kept = state.best_weights.empty() ? std::vector<Tensor*>{} : kept_tensors(ctx);
+  const std::vector<Tensor*> kept = state.best_weights.empty() ? std::vector<Tensor*>{} : weight_tensors(ctx);
   for (std::size_t m = 0; m < ctx.member_count(); ++m) {
     const StoppingState& stopping = state.stopping[m];
     MemberResult& result = state.results[m];

@@ -21,6 +21,16 @@ Index evaluation_chunk_rows(Index widest_units, Index examples) {
   return std::min(rows, std::max<Index>(examples, 1));
 }
 
+Index widest_units(const Sequential<float>& model) {
+  Index widest = 0;
+  for (const LayerSpec& layer : model.specs().front().layers) {
+    widest = std::max(widest, layer.units);
+    if (!layer.from.empty())  // a join's width too
+      widest = std::max(widest, std::accumulate(layer.input_shape.begin(), layer.input_shape.end(), Index{1}, std::multiplies<>()));
+  }
+  return widest;
+}
+
 Evaluation evaluate(Sequential<float>& model, const Loss<float>& loss, const Dataset& dataset, const Tensor& targets,
                     const EvaluateOptions& options) {
   const Index population = model.population();
@@ -33,13 +43,7 @@ Evaluation evaluate(Sequential<float>& model, const Loss<float>& loss, const Dat
   result.class_correct.assign(members * static_cast<std::size_t>(result.classes), 0);
   result.class_totals.assign(static_cast<std::size_t>(result.classes), 0);
   if (examples == 0) return result;
-  Index widest = 0;
-  for (const LayerSpec& layer : model.specs().front().layers) {
-    widest = std::max(widest, layer.units);
-    if (!layer.from.empty())  // a join's width too
-      widest = std::max(widest, std::accumulate(layer.input_shape.begin(), layer.input_shape.end(), Index{1}, std::multiplies<>()));
-  }
-  const Index chunk = options.chunk_rows > 0 ? options.chunk_rows : evaluation_chunk_rows(widest, examples);
+  const Index chunk = options.chunk_rows > 0 ? options.chunk_rows : evaluation_chunk_rows(widest_units(model), examples);
   const Index features = dataset.features(), outputs = targets.dim(1);
 
   std::vector<std::int64_t> correct(members, 0);

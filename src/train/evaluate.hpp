@@ -33,6 +33,10 @@ Index per_class_count(const Dataset& dataset);
 // --threads. Large chunks feed the GEMM well; bounded ones need no large allocation.
 Index evaluation_chunk_rows(Index widest_units, Index examples);
 
+// The widest layer output (or join input) of the model, in floats per example: what
+// evaluation_chunk_rows sizes chunks by.
+Index widest_units(const Sequential<float>& model);
+
 struct EvaluateOptions {
   std::span<const Index> rows;  // the examples measured (ascending, say); empty = all
   Batch* buffers = nullptr;     // reused from call to call when given (a hook keeps one)

@@ -75,6 +75,19 @@ struct TrainingContext {
   }
 };
 
+// What a member's weights are, for hooks that keep or restore them (early stopping's best,
+// snapshot ensembles): every parameter, then every buffer (batch norm's running statistics), so
+// that the kept member evaluates as it did. Each is [P, ...].
+inline std::vector<Tensor*> weight_tensors(TrainingContext& ctx) {
+  std::vector<Tensor*> kept;
+  for (const ParameterRef<float>& parameter : ctx.parameters) kept.push_back(parameter.value);
+  for (const BufferRef<float>& buffer : ctx.model.buffers()) kept.push_back(buffer.value);
+  return kept;
+}
+
+// Member m's block of `from` into `to` (both [P, ...] of one shape).
+inline void copy_member(const Tensor& from, Tensor& to, Index m) { std::copy_n(from.slice(m), from.slice_size(), to.slice(m)); }
+
 class TrainingHook {
  public:
   virtual ~TrainingHook() = default;

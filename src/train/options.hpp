@@ -13,6 +13,12 @@
 
 namespace nnlab {
 
+// train.snapshot_ensemble (Huang et al. 2017, train/snapshot_ensemble.hpp): M cycles of the
+// snapshot rate over the run, each cycle's final weights kept and ensembled.
+struct SnapshotEnsembleConfig {
+  std::int64_t cycles = 5;  // M >= 1, and the last cycle must get a step (optim/schedule.hpp, snapshot_schedule)
+};
+
 struct TrainConfig {
   std::int64_t epochs = 10;          // > 0
   Index batch = 0;                   // examples per update; 0 = full batch ("full"), 1 = online
@@ -36,6 +42,8 @@ struct TrainConfig {
   std::vector<std::int64_t> snapshot_epochs;
   // Stop each member on its own when its monitored metric stops improving (train/early_stopping.hpp).
   std::optional<EarlyStoppingConfig> early_stopping;
+  // Keep each cycle's final weights and evaluate the ensembles of the last m snapshots.
+  std::optional<SnapshotEnsembleConfig> snapshot_ensemble;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

@@ -17,6 +17,7 @@
 #include "train/outcome.hpp"
 #include "train/penalty.hpp"
 #include "train/probe.hpp"
+#include "train/snapshot_ensemble.hpp"
 #include "train/train_metrics.hpp"
 
 namespace nnlab {
@@ -75,6 +76,8 @@ Trainer::Trainer(Sequential<float>& model, const Loss<float>& loss, Optimizer& o
   if (config_.batch < 0) throw std::invalid_argument("Trainer: batch must be >= 0");
   if (config_.metrics_subset < 0) throw std::invalid_argument("Trainer: metrics_subset must be >= 0");
   if (config_.early_stopping) validate(*config_.early_stopping);
+  if (config_.snapshot_ensemble && config_.early_stopping && config_.early_stopping->restore_best)
+    throw std::invalid_argument("Trainer: train.snapshot_ensemble keeps each cycle's weights; early stopping's restore_best cannot go with it");
 }
 
 std::vector<MemberResult> Trainer::fit(const TrainingData& data, TrainObserver* observer) {
@@ -113,6 +116,11 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   std::vector<TrainingHook*> list{&penalty, &train_metrics, &held_out_metrics, &layer_statistics, &probe, &outcome};
   std::optional<EarlyStoppingHook> early_stopping;  // judges after the outcome, on the complete record
   if (config_.early_stopping) list.push_back(&early_stopping.emplace(*config_.early_stopping));
+  std::optional<SnapshotEnsembleHook> snapshot_ensemble;  // sets every member's schedule, keeps each cycle's weights
+  if (config_.snapshot_ensemble) {
+    apply_snapshot_schedule(*config_.snapshot_ensemble, config_.epochs * static_cast<std::int64_t>(ctx.batches_per_epoch), members_);
+    list.push_back(&snapshot_ensemble.emplace(*config_.snapshot_ensemble));
+  }
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));

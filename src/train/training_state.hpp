@@ -34,6 +34,17 @@ struct EarlyStopOutcome {
   bool restored = false;                       // final weights and final_metrics are best_epoch's
 };
 
+// With train.snapshot_ensemble: accuracy on the evaluation set (the test set, else the
+// validation set) of each snapshot alone and of the ensembles of the last m snapshots. A member
+// that stopped or diverged early has fewer snapshots than cycles.
+struct SnapshotEnsembleOutcome {
+  bool on_test = true;                    // false: measured on the validation set
+  std::int64_t cycles = 0;                // M
+  std::vector<std::int64_t> steps;        // [k]: the updates taken when snapshot k + 1 was kept
+  std::vector<double> single_accuracy;    // [k]: snapshot k + 1 (of cycle k + 1) alone
+  std::vector<double> ensemble_accuracy;  // [m - 1]: the average of the last m snapshots' outputs
+};
+
 struct MemberResult {
   std::int64_t epochs_run = 0;
   bool diverged = false;
@@ -43,6 +54,7 @@ struct MemberResult {
   EpochMetrics final_metrics;
   std::vector<EpochMetrics> history;           // epoch 0, the last; every log_every-th with keep_history
   std::optional<EarlyStopOutcome> early_stop;  // with train.early_stopping
+  std::optional<SnapshotEnsembleOutcome> snapshot_ensemble;  // with train.snapshot_ensemble
 };
 
 struct TrainingData {
@@ -69,6 +81,10 @@ struct TrainerState {
   std::vector<EpochMetrics> best_metrics;   // per member: the record of its best epoch so far
   std::vector<double> stopped_value;        // per member: the monitored value where it stopped
   std::vector<Tensor> best_weights;         // with restore_best: per parameter, [P, ...], each member's best
+  // train.snapshot_ensemble (train/snapshot_ensemble.hpp); empty without it.
+  std::vector<std::int64_t> snapshot_counts;         // per member: snapshots kept so far
+  std::vector<std::int64_t> snapshot_steps;          // per snapshot k: the step count it was kept at
+  std::vector<std::vector<Tensor>> snapshots;        // [k][parameters, then buffers], [P, ...]: member m's k-th in its block
 };
 
 }  // namespace nnlab

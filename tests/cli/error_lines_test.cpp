@@ -111,6 +111,14 @@ TEST_F(ErrorLines, EarlyStoppingOnAMissingSetNamesTheKey) {
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
 }
 
+// Snapshot-ensemble cycles that do not fit the run's steps (known once the data is): exit 2, one line.
+TEST_F(ErrorLines, SnapshotEnsembleCyclesBeyondTheStepsNameTheKey) {
+  const std::string file = experiment("tiny", "").string();  // 2 epochs of one full batch
+  const Result result = nnlab({"run", file, "--quiet", "--no-store", "--set", "data.test=xor", "--set", "train.snapshot_ensemble.cycles=3"});
+  expect_short_error(result, {"tiny.yaml", "train.snapshot_ensemble.cycles: must be <= the 2 steps of training"});
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+}
+
 // Layers that cannot take their input's shape: exit 2, one line naming the layer's key.
 TEST_F(ErrorLines, ConvolutionShapeProblemsNameTheLayerKey) {
   const auto run = [&](const std::string& model) {

@@ -215,4 +215,27 @@ train:
                         {".safetensors"});
 }
 
+// Snapshot ensembles: the snapshots kept before the kill are in the checkpoint (format 5), so the
+// resumed run's ensemble accuracies (in the summary) and final weights match.
+TEST_F(Resume, SnapshotEnsembleKilledBetweenCyclesEndsBitIdentical) {
+  check_kill_and_resume(R"(name: resume-snapshot-ensemble
+seed: 7
+replicates: 12
+data: {train: {source: mirror, bits: 6}, validation: 0.25}
+model:
+  layers:
+    - {type: dense, units: 8, activation: tanh}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: bce
+optimizer: {type: sgd, lr: 0.5, momentum: 0.9}
+train:
+  epochs: 800
+  batch: 8
+  order: shuffled
+  checkpoint_every: 5
+  snapshot_ensemble: {cycles: 4}
+)",
+                        {".safetensors"});
+}
+
 }  // namespace

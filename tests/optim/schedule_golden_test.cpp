@@ -1,12 +1,15 @@
 // cosine_restarts, cyclic, one_cycle and warm-ups against torch.optim.lr_scheduler over 300 steps
-// (tests/optim/golden_schedules.py). 1e-12 relative: PyTorch's chainable forms (LinearLR,
+// (tests/optim/golden_schedules.py); the snapshot-ensemble rate against Huang et al.'s formula
+// (tests/optim/golden_snapshot_rate.py). 1e-12 relative: PyTorch's chainable forms (LinearLR,
 // CosineAnnealingLR, StepLR after a warm-up) multiply step by step and drift by a few ulps.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "golden_schedules.hpp"
+#include "golden_snapshot_rate.hpp"
 #include "optim/schedule.hpp"
 
 namespace nnlab {
@@ -60,6 +63,54 @@ TEST(ScheduleGolden, WarmupThenInnerSchedule) {
                 golden_schedules::warmup_cosine);
   expect_golden({.kind = ScheduleKind::step, .gamma = 0.5, .step_size = 30, .warmup_steps = 7, .warmup_start_factor = 0.5}, 0.2,
                 golden_schedules::warmup_step);
+}
+
+// The paper's alpha(t) at t = 1 ... T is nnlab's rate at step t - 1; the last cycle may be shorter.
+TEST(ScheduleGolden, SnapshotEnsembleRateIsHuangEtAlsFormula) {
+  struct Case {
+    double lr;
+    std::int64_t total, cycles, period;
+    const std::vector<double>& rates;
+    const std::vector<std::int64_t>& snapshots;
+  };
+  using namespace golden_snapshot_rate;
+  for (const Case& c : {Case{0.1, 300, 5, 60, snapshot_300_5, snapshot_300_5_snapshots}, Case{0.2, 103, 4, 26, snapshot_103_4, snapshot_103_4_snapshots},
+                        Case{0.05, 10, 3, 4, snapshot_10_3, snapshot_10_3_snapshots}, Case{0.3, 7, 1, 7, snapshot_7_1, snapshot_7_1_snapshots}}) {
+    SCOPED_TRACE(::testing::Message() << "T = " << c.total << ", M = " << c.cycles);
+    const ScheduleSpec spec = snapshot_schedule(c.cycles, c.total);
+    EXPECT_EQ(spec.kind, ScheduleKind::snapshot);
+    EXPECT_EQ(spec.unit, ScheduleUnit::step);
+    EXPECT_EQ(spec.period, c.period);
+    ASSERT_EQ(c.rates.size(), static_cast<std::size_t>(c.total));
+    for (std::int64_t t = 0; t < c.total; ++t) {
+      const double got = scheduled_learning_rate(spec, c.lr, t), expected = c.rates[static_cast<std::size_t>(t)];
+      ASSERT_LE(std::abs(got - expected), 1e-15 * std::abs(c.lr)) << "step " << t << " (the paper's t = " << t + 1 << "): " << got << " vs " << expected
+                                                                  << " (HINT: re-run /usr/bin/python3 tests/optim/golden_snapshot_rate.py > "
+                                                                     "tests/optim/golden_snapshot_rate.hpp)";
+    }
+    // The cycles end where the paper takes its snapshots: after every period-th step, and the last.
+    std::vector<std::int64_t> ends;
+    for (std::int64_t step = 1; step <= c.total; ++step)
+      if (step % spec.period == 0 || step == c.total) ends.push_back(step);
+    EXPECT_EQ(ends, c.snapshots);
+  }
+}
+
+TEST(ScheduleGolden, SnapshotEnsembleCyclesMustFitTheRun) {
+  const auto rejected = [](std::int64_t cycles, std::int64_t total, const std::string& part) {
+    try {
+      snapshot_schedule(cycles, total);
+      ADD_FAILURE() << cycles << " cycles over " << total << " steps accepted";
+    } catch (const std::invalid_argument& error) {
+      EXPECT_NE(std::string(error.what()).find("cycles: must be"), std::string::npos) << error.what();
+      EXPECT_NE(std::string(error.what()).find(part), std::string::npos) << error.what();
+    }
+  };
+  rejected(0, 10, ">= 1");
+  rejected(11, 10, "<= the 10 steps");
+  rejected(4, 9, "last cycle gets a step");  // 3 cycles of ceil(9 / 4) = 3 steps use all 9
+  EXPECT_NO_THROW(snapshot_schedule(10, 10));
+  EXPECT_THROW(scheduled_learning_rate({.kind = ScheduleKind::snapshot, .period = 0}, 0.1, 0), std::invalid_argument);
 }
 
 TEST(ScheduleGolden, RejectsBadCycles) {
