@@ -51,6 +51,7 @@ Keys schedule_keys(ScheduleKind kind) {
     case ScheduleKind::one_cycle:
       keys.insert(keys.end(), {"max_lr", "total_steps", "pct_start", "anneal", "div_factor", "final_div_factor", "three_phase"});
       break;
+    case ScheduleKind::range_test: break;  // not a YAML schedule (nnlab lr-find sets it)
   }
   return keys;
 }
@@ -117,6 +118,7 @@ ScheduleSpec read_plain_schedule(const Field& field, double optimizer_lr) {
       if (const auto div = section.find("final_div_factor")) schedule.final_div_factor = positive(*div);
       if (const auto three = section.find("three_phase")) schedule.three_phase = three->boolean();
       break;
+    case ScheduleKind::range_test: break;
   }
   return schedule;
 }

@@ -18,11 +18,13 @@ enum class ScheduleKind {
   cosine_restarts,  // cosine over cycles of period, period * period_mult, ...   (CosineAnnealingWarmRestarts)
   cyclic,           // triangles between base_lr and max_lr                      (CyclicLR)
   one_cycle,        // up to max_lr and down to max_lr / div_factor / final_div_factor (OneCycleLR)
+  range_test,       // the LR range test's growing rate, range_start to range_end over range_steps (`nnlab lr-find`)
 };
 
 enum class ScheduleUnit { epoch, step };  // does t count epochs or optimiser steps
 enum class CyclicMode { triangular, triangular2, exp_range };
 enum class Anneal { cos, linear };
+enum class RangeMode { exponential, linear };  // range_test: start (end/start)^(t/(steps-1)), or a straight line
 
 struct ScheduleSpec {
   ScheduleKind kind = ScheduleKind::constant;
@@ -49,6 +51,13 @@ struct ScheduleSpec {
   // then the schedule via SequentialLR(milestones = [warmup_steps])): 0 steps = none.
   std::int64_t warmup_steps = 0;
   double warmup_start_factor = 1.0 / 3.0;
+  // range_test (Smith 2015; fastai's lr_find, torch-lr-finder's range_test): the rate at step t
+  // of range_steps, held at range_end from t = range_steps - 1 on; base_lr is ignored. Not a
+  // YAML schedule: `nnlab lr-find` sets it (train/lr_finder.hpp).
+  double range_start = 1e-7;
+  double range_end = 10.0;
+  std::int64_t range_steps = 100;
+  RangeMode range_mode = RangeMode::exponential;
 };
 
 // Throws std::invalid_argument "<key>: <reason>" (e.g. "step_size: must be > 0, got 0") on a
@@ -68,5 +77,7 @@ void validate_cycles(const ScheduleSpec& schedule);
 double cosine_restarts_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
 double cyclic_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
 double one_cycle_rate(const ScheduleSpec& schedule, std::int64_t t);
+// range_test, t >= 0 and the spec validated by the caller.
+double range_test_rate(const ScheduleSpec& schedule, std::int64_t t);
 
 }  // namespace nnlab
