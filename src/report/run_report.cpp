@@ -10,6 +10,7 @@
 #include "report/histogram_figures.hpp"
 #include "report/layer_figures.hpp"
 #include "report/learning_curves.hpp"
+#include "report/lr_find_figures.hpp"
 #include "report/member_bands.hpp"
 #include "report/stopping_figures.hpp"
 #include "report/success_figures.hpp"
@@ -98,6 +99,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     ReportSection summary{.heading = heading(view, "Summary"), .blocks = {Paragraph{overview_text(view)}}};
     add_success_figures(summary, view);
     add_learning_curves(summary, view);
+    add_lr_find_figure(summary, view);
     add_generalisation_gap(summary, view);
     add_early_stopping_figures(summary, view);
     add_sweep_summaries(summary, view);
