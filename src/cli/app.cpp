@@ -10,6 +10,7 @@
 #include "cli/export_command.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/inspect.hpp"
+#include "cli/lr_find_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/schedule_command.hpp"
 #include "cli/store_commands.hpp"
@@ -178,6 +179,24 @@ int run_cli(int argc, char** argv) {
       ->type_name("N");
   schedule->add_option("--plot", schedule_flags.plot, "Also draw the rates against t into this PNG (default: none)")->type_name("FILE");
 
+  LrFindFlags lr_find_flags;
+  CLI::App* lr_find = app.add_subcommand("lr-find", "The LR range test: train from the initial weights with a growing rate, print the suggested rates, draw the curve");
+  lr_find->add_option("experiment", lr_find_flags.experiment, "The experiment file (YAML); every member of its plan takes part")->required();
+  lr_find->add_option("--set", lr_find_flags.overrides, "Override a config key (repeatable; default: none)")->type_name("KEY=VALUE")->allow_extra_args(false);
+  lr_find->add_option("--start", lr_find_flags.start, "The first step's rate (default: 1e-7)")->type_name("LR");
+  lr_find->add_option("--end", lr_find_flags.end, "The last step's rate (default: 10)")->type_name("LR");
+  lr_find->add_option("--steps", lr_find_flags.steps, "Mini-batches, one per rate (default: 100; at least 10)")->type_name("N");
+  lr_find->add_option("--mode", lr_find_flags.mode, "How the rate grows: exp (start (end/start)^(i/(steps-1))) or linear (default: exp)")
+      ->type_name("exp|linear");
+  lr_find->add_option("--smoothing", lr_find_flags.smoothing, "beta of the loss's moving average, in [0, 1) (default: 0.98)")->type_name("BETA");
+  lr_find->add_option("--diverge", lr_find_flags.diverge, "Stop a member once its smoothed loss exceeds this times its minimum, > 1 (default: 4)")
+      ->type_name("X");
+  lr_find->add_option("--out", lr_find_flags.out, "Write lr-find.png, lr-find.svg and lr-find.csv into DIR (default: lr-find)")->type_name("DIR");
+  lr_find->add_flag("--members", lr_find_flags.members, "Also print one line per member (default: off; one line per trial)");
+  lr_find->add_option("--threads", lr_find_flags.threads, "Threads for the kernels (default: 0 = all cores)")->check(integer_between(0, max_thread_flag));
+  lr_find->add_option("--store", lr_find_flags.store, "Record the curves in this SQLite file (default: $NNLAB_STORE, else runs.db)")->type_name("FILE");
+  lr_find->add_flag("--no-store", lr_find_flags.no_store, "Do not record the curves (default: off)");
+
   std::string inspect_file;
   Index inspect_member = 0;
   CLI::App* inspect = app.add_subcommand("inspect", "Print a saved model's weights (and, for 6-2-1 nets, the Rumelhart pattern check)");
@@ -240,6 +259,7 @@ int run_cli(int argc, char** argv) {
       fmt::print("{}", schedule_table(schedule_flags));
       return exit_ok;
     }
+    if (lr_find->parsed()) return command_lr_find(lr_find_flags);
     if (runs->parsed()) return command_runs(store_path(store_flag));
     if (show->parsed()) return command_show(store_path(store_flag), show_run, show_json);
     if (exporter->parsed()) return command_export(store_path(store_flag), export_options);

@@ -39,6 +39,12 @@ auto reading_summary(const std::filesystem::path& store, RunId run, const Read& 
 std::string outcome_of(const RunInfo& info) {
   if (info.summary_json.empty()) return "";
   const json summary = json::parse(info.summary_json, nullptr, false);
+  if (!summary.is_discarded() && summary.is_object() && summary.contains("lr_find") && summary.contains("trials")) {
+    std::string rates;  // each trial's steepest-descent rate (nnlab lr-find)
+    for (const auto& trial : summary["trials"])
+      rates += trial.contains("steepest") && trial["steepest"].is_number() ? fmt::format(" {:.2g}", trial["steepest"].get<double>()) : " -";
+    return "lr-find steepest" + rates;
+  }
   if (summary.is_discarded() || !summary.contains("aggregate")) return "";
   const json& aggregate = summary["aggregate"];
   if (aggregate.contains("success_rate"))
@@ -69,6 +75,8 @@ std::string trials_text(const std::string& summary_json) {
       text += fmt::format(" train acc median {:.4f}", trial.at("train_accuracy").value("median", 0.0));
     if (trial.contains("test_accuracy") && trial.at("test_accuracy").is_object())
       text += fmt::format(" test acc median {:.4f}", trial.at("test_accuracy").value("median", 0.0));
+    for (const auto& [key, label] : {std::pair{"steepest", "steepest"}, std::pair{"minimum_over_10", "min/10"}})  // nnlab lr-find
+      if (trial.contains(key) && trial.at(key).is_number()) text += fmt::format(" {} {:.3g}", label, trial.at(key).get<double>());
     text += "\n";
   }
   return text;

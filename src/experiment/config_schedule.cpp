@@ -52,6 +52,7 @@ Keys schedule_keys(ScheduleKind kind) {
       keys.insert(keys.end(), {"max_lr", "total_steps", "pct_start", "anneal", "div_factor", "final_div_factor", "three_phase"});
       break;
     case ScheduleKind::snapshot: break;  // train.snapshot_ensemble's, not a schedule.type
+    case ScheduleKind::range_test: break;  // not a YAML schedule (nnlab lr-find sets it)
   }
   return keys;
 }
@@ -119,6 +120,7 @@ ScheduleSpec read_plain_schedule(const Field& field, double optimizer_lr) {
       if (const auto three = section.find("three_phase")) schedule.three_phase = three->boolean();
       break;
     case ScheduleKind::snapshot: break;
+    case ScheduleKind::range_test: break;
   }
   return schedule;
 }

@@ -190,6 +190,41 @@ std::vector<Index> first_member_of_each_trial(const std::vector<Index>& member_t
 
 }  // namespace
 
+std::unique_ptr<Sequential<float>> population_model(const ExperimentConfig& head, const PopulationMembers& members, bool logits,
+                                                    const Dataset& train, std::vector<std::vector<DataInitLayer>>* data_init) {
+  std::unique_ptr<Sequential<float>> model;
+  try {  // a spec the layers refuse, or data that cannot initialise them, is the file's error
+    model = std::make_unique<Sequential<float>>(members.specs, members.seeds, logits);
+    if (head.model_from.empty() && needs_data_init(members.specs)) {
+      auto report = initialise_from_data(*model, train, members.seeds);
+      if (data_init) *data_init = std::move(report);
+    }
+  } catch (const std::invalid_argument& error) {
+    throw InputError(fmt::format("{}: {}", where(head), error.what()));
+  }
+  if (!head.model_from.empty()) load_weights_into(*model, head.model_from);
+  return model;
+}
+
+PopulationMembers population_members(const Plan& plan, const PlannedPopulation& population, const Dataset& train) {
+  PopulationMembers members;
+  for (const Index t : population.trials) {
+    const ExperimentConfig config = plan.trial_config(t);
+    const ModelSpec spec = resolve_model(config, train);
+    for (Index r = 0; r < plan.replicates; ++r) {
+      const std::uint64_t seed = config.seed + static_cast<std::uint64_t>(r);
+      members.seeds.push_back(seed);
+      members.specs.push_back(spec);
+      members.losses.push_back(config.loss);
+      members.optimizers.push_back(config.optimizer);
+      members.setups.push_back(MemberSetup{.seed = seed, .base_lr = config.optimizer.lr, .schedule = member_schedule(config, train.size()),
+                                           .clip_norm = config.train.clip_norm, .clip_value = config.train.clip_value});
+      members.member_trial.push_back(t);
+    }
+  }
+  return members;
+}
+
 ArtefactLabel plan_source_label() { return ArtefactLabel{.member = std::nullopt, .kind = "source", .name = "plan", .epoch = std::nullopt}; }
 
 RunSummary run_plan(const Plan& plan, const RunOptions& options) {
@@ -231,39 +266,16 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
     const ExperimentConfig head = plan.trial_config(population.trials.front());
     const ExperimentData& data = plan_data.of(plan, population);
 
-    // Member order: trial-major, then replicate r with seed `trial seed + r`.
-    std::vector<std::uint64_t> seeds;
-    std::vector<ModelSpec> specs;
-    std::vector<LossSpec> losses;
-    std::vector<OptimizerOptions> optimizers;
-    std::vector<MemberSetup> setups;
-    std::vector<Index> member_trial;
-    for (const Index t : population.trials) {
-      const ExperimentConfig config = plan.trial_config(t);
-      const ModelSpec spec = resolve_model(config, data.train);
-      for (Index r = 0; r < plan.replicates; ++r) {
-        const std::uint64_t seed = config.seed + static_cast<std::uint64_t>(r);
-        seeds.push_back(seed);
-        specs.push_back(spec);
-        losses.push_back(config.loss);
-        optimizers.push_back(config.optimizer);
-        setups.push_back(MemberSetup{.seed = seed, .base_lr = config.optimizer.lr, .schedule = member_schedule(config, data.train.size()),
-                                     .clip_norm = config.train.clip_norm, .clip_value = config.train.clip_value});
-        member_trial.push_back(t);
-      }
-    }
-    const auto loss = make_loss<float>(losses);
+    const PopulationMembers members = population_members(plan, population, data.train);
+    const std::vector<std::uint64_t>& seeds = members.seeds;
+    const std::vector<ModelSpec>& specs = members.specs;
+    const std::vector<MemberSetup>& setups = members.setups;
+    const std::vector<Index>& member_trial = members.member_trial;
+    const auto loss = make_loss<float>(members.losses);
     std::vector<std::vector<DataInitLayer>> data_init;  // lsuv / pca, from the training data
-    std::unique_ptr<Sequential<float>> built;
-    try {  // a spec the layers refuse, or data that cannot initialise them, is the file's error
-      built = std::make_unique<Sequential<float>>(specs, seeds, loss->takes_logits());
-      if (head.model_from.empty() && needs_data_init(specs)) data_init = initialise_from_data(*built, data.train, seeds);
-    } catch (const std::invalid_argument& error) {
-      throw InputError(fmt::format("{}: {}", where(head), error.what()));
-    }
+    const std::unique_ptr<Sequential<float>> built = population_model(head, members, loss->takes_logits(), data.train, &data_init);
     Sequential<float>& model = *built;
-    if (!head.model_from.empty()) load_weights_into(model, head.model_from);
-    const auto optimizer = make_optimizer(optimizers);
+    const auto optimizer = make_optimizer(members.optimizers);
     Trainer trainer(model, *loss, *optimizer, setups, head.train, head.success);
     const TrainingData training{&data.train, data.validation ? &*data.validation : nullptr, data.test ? &*data.test : nullptr};
     const auto first_member = static_cast<Index>(summary.members.size());
@@ -391,6 +403,10 @@ std::string describe_model(const ExperimentConfig& config) {
   const std::vector<std::uint64_t> seeds{config.seed};
   const Sequential<float> model(specs, seeds, false);
   return model.summary();
+}
+
+std::string member_hyperparameters_json(const Plan& plan, Index trial) {
+  return hyperparameters_json(hyperparameters_of(plan.trial_config(trial)), plan.trials[static_cast<std::size_t>(trial)]);
 }
 
 }  // namespace nnlab

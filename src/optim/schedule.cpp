@@ -12,7 +12,7 @@
 namespace nnlab {
 namespace {
 
-constexpr std::array<std::pair<ScheduleKind, std::string_view>, 10> kind_names{{
+constexpr std::array<std::pair<ScheduleKind, std::string_view>, 11> kind_names{{
     {ScheduleKind::constant, "constant"},
     {ScheduleKind::step, "step"},
     {ScheduleKind::exponential, "exponential"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<ScheduleKind, std::string_view>, 10> kind_names{{
     {ScheduleKind::cyclic, "cyclic"},
     {ScheduleKind::one_cycle, "one_cycle"},
     {ScheduleKind::snapshot, "snapshot"},
+    {ScheduleKind::range_test, "range_test"},
 }};
 
 template <typename Value>
@@ -58,6 +59,13 @@ void validate(const ScheduleSpec& schedule) {
     case ScheduleKind::cyclic:
     case ScheduleKind::one_cycle:
     case ScheduleKind::snapshot: validate_cycles(schedule); break;
+    case ScheduleKind::range_test:
+      require(std::isfinite(schedule.range_start) && (schedule.range_mode == RangeMode::linear ? schedule.range_start >= 0 : schedule.range_start > 0),
+              "start", schedule.range_mode == RangeMode::linear ? ">= 0" : "> 0 (exponential)", schedule.range_start);
+      require(std::isfinite(schedule.range_end) && schedule.range_end > schedule.range_start, "end", fmt::format("> start ({})", schedule.range_start),
+              schedule.range_end);
+      require(schedule.range_steps >= 2, "steps", ">= 2", schedule.range_steps);
+      break;
   }
 }
 
@@ -90,8 +98,18 @@ double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std
     case ScheduleKind::cyclic: return cyclic_rate(schedule, base_lr, t);
     case ScheduleKind::one_cycle: return one_cycle_rate(schedule, t);
     case ScheduleKind::snapshot: return snapshot_rate(schedule, base_lr, t);
+    case ScheduleKind::range_test: return range_test_rate(schedule, t);
   }
   throw std::logic_error("scheduled_learning_rate: unknown schedule kind");
+}
+
+double range_test_rate(const ScheduleSpec& schedule, std::int64_t t) {
+  // i / (steps - 1) of the way from start to end (torch-lr-finder's ExponentialLR / LinearLR).
+  const std::int64_t last = schedule.range_steps - 1;
+  const double fraction = static_cast<double>(std::min(t, last)) / static_cast<double>(last);
+  const double start = schedule.range_start, end = schedule.range_end;
+  if (schedule.range_mode == RangeMode::linear) return start + (end - start) * fraction;
+  return start * std::pow(end / start, fraction);
 }
 
 std::string_view schedule_kind_name(ScheduleKind kind) {

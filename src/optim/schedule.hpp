@@ -22,11 +22,13 @@ enum class ScheduleKind {
   // with period = ceil(T / M) steps: the paper's alpha(t') at t' = t + 1 (its t' counts from 1).
   // Set by train.snapshot_ensemble (experiment/member_schedule), not a schedule.type of its own.
   snapshot,
+  range_test,       // the LR range test's growing rate, range_start to range_end over range_steps (`nnlab lr-find`)
 };
 
 enum class ScheduleUnit { epoch, step };  // does t count epochs or optimiser steps
 enum class CyclicMode { triangular, triangular2, exp_range };
 enum class Anneal { cos, linear };
+enum class RangeMode { exponential, linear };  // range_test: start (end/start)^(t/(steps-1)), or a straight line
 
 struct ScheduleSpec {
   ScheduleKind kind = ScheduleKind::constant;
@@ -53,6 +55,13 @@ struct ScheduleSpec {
   // then the schedule via SequentialLR(milestones = [warmup_steps])): 0 steps = none.
   std::int64_t warmup_steps = 0;
   double warmup_start_factor = 1.0 / 3.0;
+  // range_test (Smith 2015; fastai's lr_find, torch-lr-finder's range_test): the rate at step t
+  // of range_steps, held at range_end from t = range_steps - 1 on; base_lr is ignored. Not a
+  // YAML schedule: `nnlab lr-find` sets it (train/lr_finder.hpp).
+  double range_start = 1e-7;
+  double range_end = 10.0;
+  std::int64_t range_steps = 100;
+  RangeMode range_mode = RangeMode::exponential;
 };
 
 // Throws std::invalid_argument "<key>: <reason>" (e.g. "step_size: must be > 0, got 0") on a
@@ -78,5 +87,7 @@ double snapshot_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t 
 // Throws std::invalid_argument "cycles: ..." unless 1 <= M and the M-th cycle gets a step,
 // (M - 1) ceil(T / M) < T (so M <= T; M = 4 over T = 9 steps would leave it none).
 ScheduleSpec snapshot_schedule(std::int64_t cycles, std::int64_t total_steps);
+// range_test, t >= 0 and the spec validated by the caller.
+double range_test_rate(const ScheduleSpec& schedule, std::int64_t t);
 
 }  // namespace nnlab

@@ -10,6 +10,7 @@
 #include "report/histogram_figures.hpp"
 #include "report/layer_figures.hpp"
 #include "report/learning_curves.hpp"
+#include "report/lr_find_figures.hpp"
 #include "report/member_bands.hpp"
 #include "report/rate_curves.hpp"
 #include "report/snapshot_figures.hpp"
@@ -101,6 +102,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_success_figures(summary, view);
     add_learning_curves(summary, view);
     add_rate_curves(summary, view);
+    add_lr_find_figure(summary, view);
     add_generalisation_gap(summary, view);
     add_early_stopping_figures(summary, view);
     add_snapshot_ensemble_figures(summary, view);

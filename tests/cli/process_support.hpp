@@ -53,4 +53,20 @@ inline int run_nnlab(const std::vector<std::string>& arguments, const std::files
   return wait_for(start_nnlab(arguments, out, err, in_child));
 }
 
+// A finished nnlab process: its exit code and what it printed.
+struct CommandOutcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs nnlab with `arguments` to the end, its stdout and stderr kept in files in `directory`.
+inline CommandOutcome run_nnlab_in(const std::filesystem::path& directory, const std::vector<std::string>& arguments) {
+  CommandOutcome outcome;
+  outcome.exit_code = run_nnlab(arguments, directory / "stdout.txt", directory / "stderr.txt");
+  outcome.out = read_file(directory / "stdout.txt");
+  outcome.err = read_file(directory / "stderr.txt");
+  return outcome;
+}
+
 }  // namespace nnlab::testing
