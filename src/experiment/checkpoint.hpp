@@ -6,7 +6,7 @@
 // "optimizer.{parameter}.{buffer}" [P, ...] and, with early stopping's restore_best,
 // "early_stopping.best.layers.{i}.weight|bias" [P, ...] (each member's best weights); metadata
 // "nnlab_checkpoint" (the format version) and "state", a JSON object with the step counts, the
-// trainer's per-member records and (format 4) early-stopping states, its doubles kept as their
+// trainer's per-member records, (format 4) early-stopping and (format 5) reduce_on_plateau states, its doubles kept as their
 // 64-bit patterns so that NaN and every last bit survive.
 #pragma once
 

@@ -84,7 +84,7 @@ ModelSpec resolve_model(const ExperimentConfig& config, const Dataset& train) {
 }
 
 std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentConfig& config) {
-  const OptimizerOptions& o = config.optimizer;
+  const OptimizerOptions o = member_optimizer(config);  // a cycled momentum as its first value
   std::vector<std::pair<std::string, double>> values{{"optimizer.lr", o.lr}};
   switch (o.kind) {
     case OptimizerKind::sgd:
@@ -245,7 +245,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         seeds.push_back(seed);
         specs.push_back(spec);
         losses.push_back(config.loss);
-        optimizers.push_back(config.optimizer);
+        optimizers.push_back(member_optimizer(config));
         setups.push_back(MemberSetup{.seed = seed, .base_lr = config.optimizer.lr, .schedule = member_schedule(config, data.train.size()),
                                      .clip_norm = config.train.clip_norm, .clip_value = config.train.clip_value});
         member_trial.push_back(t);

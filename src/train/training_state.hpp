@@ -69,6 +69,9 @@ struct TrainerState {
   std::vector<EpochMetrics> best_metrics;   // per member: the record of its best epoch so far
   std::vector<double> stopped_value;        // per member: the monitored value where it stopped
   std::vector<Tensor> best_weights;         // with restore_best: per parameter, [P, ...], each member's best
+  // schedule reduce_on_plateau (train/plateau.hpp): per member, its rate and ReduceLROnPlateau's
+  // counters; empty when no member has that schedule (a member with another one keeps a default).
+  std::vector<PlateauState> plateau;
 };
 
 }  // namespace nnlab
