@@ -20,7 +20,10 @@ namespace {
 struct Curve {
   std::string unit;
   std::vector<double> rates;
+  std::string momentum;         // "momentum" or "beta1" when the schedule cycles it, else empty
+  std::vector<double> momenta;  // per t, with `momentum`
   std::vector<Index> trials;
+  bool operator==(const Curve& other) const { return unit == other.unit && rates == other.rates && momentum == other.momentum && momenta == other.momenta; }
 };
 
 std::string trial_list(const std::vector<Index>& trials) {
@@ -39,6 +42,10 @@ std::string schedule_table(const ScheduleFlags& flags) {
   for (const PlannedPopulation& population : plan.populations) {
     for (const Index t : population.trials) {
       const ExperimentConfig config = plan.trial_config(t);
+      if (config.schedule.kind == ScheduleKind::reduce_on_plateau)
+        throw InputError(fmt::format("{}: schedule.type: reduce_on_plateau lowers the rate when {} stops improving, which only training "
+                                     "measures; nnlab schedule cannot print it",
+                                     config.file.string(), monitor_name(config.schedule.monitor)));
       const bool needs_data = (config.schedule.kind == ScheduleKind::one_cycle && config.schedule.total_steps == 0) ||
                               config.train.snapshot_ensemble.has_value() ||
                               (!flags.steps && config.schedule.unit == ScheduleUnit::step);
@@ -49,7 +56,11 @@ std::string schedule_table(const ScheduleFlags& flags) {
       const std::int64_t steps = flags.steps ? *flags.steps : run_length;
       Curve curve{.unit = schedule.unit == ScheduleUnit::epoch ? "epoch" : "step"};
       for (std::int64_t step = 0; step < steps; ++step) curve.rates.push_back(scheduled_learning_rate(schedule, config.optimizer.lr, step));
-      const auto same = std::ranges::find_if(curves, [&](const Curve& c) { return c.unit == curve.unit && c.rates == curve.rates; });
+      if (cycles_momentum(schedule)) {
+        curve.momentum = config.optimizer.kind == OptimizerKind::sgd || config.optimizer.kind == OptimizerKind::rmsprop ? "momentum" : "beta1";
+        for (std::int64_t step = 0; step < steps; ++step) curve.momenta.push_back(scheduled_momentum(schedule, step));
+      }
+      const auto same = std::ranges::find(curves, curve);
       if (same != curves.end()) {
         same->trials.push_back(t);
       } else {
@@ -62,14 +73,22 @@ std::string schedule_table(const ScheduleFlags& flags) {
   std::string text;
   for (std::size_t c = 0; c < curves.size(); ++c)
     text += fmt::format("# schedule {}: trials {} (unit {})\n", c, trial_list(curves[c].trials), curves[c].unit);
+  // The rates, then the momenta (or beta1) of the schedules that cycle them.
   text += "t";
   for (std::size_t c = 0; c < curves.size(); ++c) text += fmt::format("\tlr{}", c);
+  for (std::size_t c = 0; c < curves.size(); ++c)
+    if (!curves[c].momentum.empty()) text += fmt::format("\t{}{}", curves[c].momentum, c);
   text += "\n";
   std::size_t rows = 0;
   for (const Curve& curve : curves) rows = std::max(rows, curve.rates.size());
+  const auto cell = [](const std::vector<double>& values, std::size_t t) {
+    return t < values.size() ? fmt::format("\t{}", values[t]) /* shortest exact form */ : std::string("\t");
+  };
   for (std::size_t t = 0; t < rows; ++t) {
     text += std::to_string(t);
-    for (const Curve& curve : curves) text += t < curve.rates.size() ? fmt::format("\t{}", curve.rates[t])  /* shortest exact form */ : "\t";
+    for (const Curve& curve : curves) text += cell(curve.rates, t);
+    for (const Curve& curve : curves)
+      if (!curve.momentum.empty()) text += cell(curve.momenta, t);
     text += "\n";
   }
 

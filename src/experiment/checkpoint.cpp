@@ -18,7 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* format_version = "5";  // 5: snapshot ensembles; 4: early stopping and the penalty; 3: running and per-class metrics, activation statistics
+// 6: reduce_on_plateau's state; 5: snapshot ensembles; 4: early stopping and the penalty; 3: running and per-class
+// metrics, activation statistics
+constexpr const char* format_version = "6";
 // Format 2 held the first 8 metrics and 6 layer statistics of the lists below, format 3 the
 // first 12 metrics; they read with the rest absent.
 constexpr std::size_t format_2_metrics = 8, format_3_metrics = 12, format_2_layer_stats = 6;
@@ -47,6 +49,8 @@ json encode_doubles(std::span<const double> values);
 std::vector<double> decode_doubles(const json& in);
 json encode_stopping(const TrainerState& state);
 void decode_stopping(const json& in, TrainerState& state);
+json encode_plateau(const std::vector<PlateauState>& plateau);
+std::vector<PlateauState> decode_plateau(const json& in);
 
 json encode(LayerStats stats) {
   json out = json::array();
@@ -124,6 +128,7 @@ json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
   if (!state.stopping.empty()) out["early_stopping"] = encode_stopping(state);
   if (!state.snapshot_counts.empty())  // the snapshots' weights are tensors snapshot_ensemble.{k}.*
     out["snapshot_ensemble"] = {{"counts", state.snapshot_counts}, {"steps", state.snapshot_steps}};
+  if (!state.plateau.empty()) out["plateau"] = encode_plateau(state.plateau);
   return out;
 }
 
@@ -151,7 +156,31 @@ TrainerState decode_state(const json& in) {
     state.snapshot_counts = json_integers<std::int64_t>(ensemble.at("counts"));
     state.snapshot_steps = json_integers<std::int64_t>(ensemble.at("steps"));
   }
+  if (in.contains("plateau")) state.plateau = decode_plateau(in.at("plateau"));
   return state;
+}
+
+// reduce_on_plateau's per-member state; absent before format 5 and without that schedule.
+json encode_plateau(const std::vector<PlateauState>& plateau) {
+  json members = json::array();
+  for (const PlateauState& p : plateau)
+    members.push_back({{"rate", bits(p.rate)},
+                       {"best", bits(p.best)},
+                       {"num_bad_epochs", p.num_bad_epochs},
+                       {"cooldown_counter", p.cooldown_counter},
+                       {"last_epoch", p.last_epoch}});
+  return members;
+}
+
+std::vector<PlateauState> decode_plateau(const json& in) {
+  std::vector<PlateauState> plateau;
+  for (const json& member : in)
+    plateau.push_back(PlateauState{.rate = from_bits(member.at("rate")),
+                                   .best = from_bits(member.at("best")),
+                                   .num_bad_epochs = json_integer<std::int64_t>(member.at("num_bad_epochs")),
+                                   .cooldown_counter = json_integer<std::int64_t>(member.at("cooldown_counter")),
+                                   .last_epoch = json_integer<std::int64_t>(member.at("last_epoch"))});
+  return plateau;
 }
 
 // train.early_stopping's per-member state; absent from formats 2 and 3 and without it.
@@ -240,8 +269,8 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   const auto version = file.metadata.find("nnlab_checkpoint");
   if (version == file.metadata.end() || !file.metadata.contains("state"))
     throw InputError(fmt::format("{}: not an nnlab checkpoint", source));
-  if (version->second != format_version && version->second != "4" && version->second != "3" && version->second != "2")
-    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3, 4 or {}, the ones this nnlab reads", source, version->second, format_version));
+  if (version->second != format_version && version->second != "5" && version->second != "4" && version->second != "3" && version->second != "2")
+    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3, 4, 5 or {}, the ones this nnlab reads", source, version->second, format_version));
   std::map<std::string, const Tensor*> tensors;
   for (const NamedTensor& tensor : file.tensors) tensors.emplace(tensor.name, &tensor.value);
   const auto tensor = [&](const std::string& name, const Shape& shape) -> const Tensor& {

@@ -8,8 +8,9 @@
 // train.snapshot_ensemble "snapshot_ensemble.{k}.layers.{i}.*" [P, ...] (the k-th snapshot's
 // parameters and buffers, format 5); metadata
 // "nnlab_checkpoint" (the format version) and "state", a JSON object with the step counts, the
-// trainer's per-member records, (format 4) early-stopping states and (format 5) each member's
-// snapshot count and the step of each snapshot, its doubles kept as their
+// trainer's per-member records, (format 4) early-stopping states, (format 5) each member's
+// snapshot count and the step of each snapshot and (format 6) reduce_on_plateau states, its
+// doubles kept as their
 // 64-bit patterns so that NaN and every last bit survive.
 #pragma once
 

@@ -54,7 +54,7 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
   read_model(part("model"), base_dir, config);
   if (const auto loss = section.find("loss")) config.loss = read_loss(*loss);
   config.optimizer = read_optimizer(part("optimizer"), config.model.layers.size());
-  if (const auto schedule = section.find("schedule")) config.schedule = read_schedule(*schedule, config.optimizer.lr);
+  if (const auto schedule = section.find("schedule")) config.schedule = read_schedule(*schedule, config.optimizer, config.data);
   if (const auto train = section.find("train")) config.train = read_train(*train, config.data);
   if (config.train.snapshot_ensemble && section.contains("schedule")) {
     const Field train = *section.find("train");

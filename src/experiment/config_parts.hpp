@@ -31,8 +31,12 @@ DataConfig read_data(const Field& field, const std::filesystem::path& base_dir);
 void read_model(const Field& field, const std::filesystem::path& base_dir, ExperimentConfig& config);
 LossSpec read_loss(const Field& field);
 OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count);
-// optimizer_lr: the lower bound of a cyclic schedule without its own base_lr.
-ScheduleSpec read_schedule(const Field& field, double optimizer_lr);
+// optimizer: its lr is the lower bound of a cyclic schedule without its own base_lr, its kind
+// says what a momentum cycle cycles; data: what a reduce_on_plateau monitor may watch.
+ScheduleSpec read_schedule(const Field& field, const OptimizerOptions& optimizer, const DataConfig& data);
+// A monitor's name (validation_loss, ..., train_accuracy); a validation or test metric needs
+// that set in `data`.
+MonitorKind read_monitor(const Field& field, const DataConfig& data);
 TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);

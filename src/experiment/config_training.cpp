@@ -63,6 +63,19 @@ constexpr std::array<Choice<MonitorKind>, 6> monitor_names{{
     {"train_accuracy", MonitorKind::train_accuracy},
 }};
 
+}  // namespace
+
+MonitorKind read_monitor(const Field& field, const DataConfig& data) {
+  const MonitorKind monitor = choose(field, monitor_names, "monitor");
+  const std::string_view name = monitor_name(monitor);
+  if (name.starts_with("validation") && data.validation == 0)
+    field.fail(fmt::format("{} needs a validation split (data.validation > 0)", name));
+  if (name.starts_with("test") && !data.test) field.fail(fmt::format("{} needs a test set (data.test)", name));
+  return monitor;
+}
+
+namespace {
+
 // `train.early_stopping`: a map, or a criterion's name alone (`early_stopping: gl`).
 EarlyStoppingConfig read_early_stopping(const Field& field, const DataConfig& data) {
   const Section section(expand_shorthand(field, "criterion"),
@@ -78,11 +91,7 @@ EarlyStoppingConfig read_early_stopping(const Field& field, const DataConfig& da
   }
   section.only(used, fmt::format("criterion {}", criterion_name(stopping.criterion)));
   if (const auto monitor = section.find("monitor")) {
-    stopping.monitor = choose(*monitor, monitor_names, "early-stopping monitor");
-    const std::string_view name = monitor_name(stopping.monitor);
-    if (name.starts_with("validation") && data.validation == 0)
-      monitor->fail(fmt::format("{} needs a validation split (data.validation > 0)", name));
-    if (name.starts_with("test") && !data.test) monitor->fail(fmt::format("{} needs a test set (data.test)", name));
+    stopping.monitor = read_monitor(*monitor, data);
   } else if (data.validation == 0) {
     field.fail("monitors validation_loss by default, which needs a validation split (data.validation > 0); set data.validation or monitor");
   }

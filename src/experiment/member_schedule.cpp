@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "optim/update_rules.hpp"
 
 namespace nnlab {
 
@@ -37,6 +38,18 @@ ScheduleSpec member_schedule(const ExperimentConfig& config, Index training_exam
     throw InputError(fmt::format("{}: schedule.{}", config.file.string(), error.what()));
   }
   return schedule;
+}
+
+OptimizerOptions member_optimizer(const ExperimentConfig& config) {
+  OptimizerOptions options = config.optimizer;
+  if (cycles_momentum(config.schedule)) {
+    double* momentum = cycled_momentum(options);
+    if (momentum == nullptr)
+      throw InputError(fmt::format("{}: schedule.cycle_momentum: {} has no momentum or beta1 to cycle", config.file.string(),
+                                   optimizer_kind_name(options.kind)));
+    *momentum = config.schedule.max_momentum;
+  }
+  return options;
 }
 
 }  // namespace nnlab

@@ -12,4 +12,9 @@ namespace nnlab {
 // over too few steps for its pct_start) is an InputError "<file>: schedule.<key>: <reason>".
 ScheduleSpec member_schedule(const ExperimentConfig& config, Index training_examples);
 
+// The trial's optimiser options; with a schedule that cycles the momentum (or beta1), that
+// option starts at the cycle's first value, max_momentum, as CyclicLR and OneCycleLR set the
+// param group's (so SGD's and RMSprop's momentum buffers exist even when optimizer.momentum is 0).
+OptimizerOptions member_optimizer(const ExperimentConfig& config);
+
 }  // namespace nnlab

@@ -1,5 +1,7 @@
 #include "experiment/memory_estimate.hpp"
 
+#include "experiment/member_schedule.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -57,9 +59,9 @@ PopulationShape shape_of(const Plan& plan, const PlannedPopulation& population, 
     shape.model.layers.clear();
   }
   shape.members = static_cast<double>(population.trials.size()) * static_cast<double>(plan.replicates);
-  shape.optimizer_buffers = population_buffers(head.optimizer, population);
   if (head.train.early_stopping && head.train.early_stopping->restore_best) shape.kept_weights += 1;
   if (head.train.snapshot_ensemble) shape.kept_weights += static_cast<int>(std::min<std::int64_t>(head.train.snapshot_ensemble->cycles, 1 << 20)) + 1;
+  shape.optimizer_buffers = population_buffers(member_optimizer(head), population);  // a momentum cycle's buffer too
   shape.examples = static_cast<double>(data.train.size());
   const bool full_batch = head.train.batch == 0 || head.train.batch >= data.train.size();
   shape.batch = full_batch ? 0 : static_cast<double>(head.train.batch);

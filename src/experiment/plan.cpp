@@ -22,7 +22,9 @@ const std::set<std::string> scalar_optimizer_keys = {"lr",  "momentum", "dampeni
                                                      "alpha", "rho",    "lr_decay",  "initial_accumulator_value", "layer_lr", "k"};
 const std::set<std::string> scalar_schedule_keys = {"gamma",        "step_size",      "decay",       "period",    "eta_min",
                                                     "period_mult",  "base_lr",        "max_lr",      "step_size_up", "step_size_down",
-                                                    "total_steps",  "pct_start",      "div_factor",  "final_div_factor"};
+                                                    "total_steps",  "pct_start",      "div_factor",  "final_div_factor",
+                                                    "factor",       "patience",       "threshold",   "cooldown",  "min_lr", "eps",
+                                                    "base_momentum", "max_momentum"};
 const std::set<std::string> scalar_warmup_keys = {"steps", "start_factor"};
 const std::set<std::string> scalar_layer_keys = {"steepness", "slope", "alpha", "rate", "std", "momentum", "eps"};
 

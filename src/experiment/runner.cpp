@@ -85,7 +85,7 @@ ModelSpec resolve_model(const ExperimentConfig& config, const Dataset& train) {
 }
 
 std::vector<std::pair<std::string, double>> hyperparameters_of(const ExperimentConfig& config) {
-  const OptimizerOptions& o = config.optimizer;
+  const OptimizerOptions o = member_optimizer(config);  // a cycled momentum as its first value
   std::vector<std::pair<std::string, double>> values{{"optimizer.lr", o.lr}};
   switch (o.kind) {
     case OptimizerKind::sgd:
@@ -216,7 +216,7 @@ PopulationMembers population_members(const Plan& plan, const PlannedPopulation& 
       members.seeds.push_back(seed);
       members.specs.push_back(spec);
       members.losses.push_back(config.loss);
-      members.optimizers.push_back(config.optimizer);
+      members.optimizers.push_back(member_optimizer(config));
       members.setups.push_back(MemberSetup{.seed = seed, .base_lr = config.optimizer.lr, .schedule = member_schedule(config, train.size()),
                                            .clip_norm = config.train.clip_norm, .clip_value = config.train.clip_value});
       members.member_trial.push_back(t);

@@ -22,17 +22,25 @@ constexpr std::array<std::pair<std::string_view, double OptimizerOptions::*>, 9>
     {"lr_decay", &OptimizerOptions::lr_decay},
     {"initial_accumulator_value", &OptimizerOptions::initial_accumulator_value},
 }};
-// A warm-up's inner schedule (`schedule.then.eta_min`) is the same field as `schedule.eta_min`.
-constexpr std::array<std::pair<std::string_view, double ScheduleSpec::*>, 9> schedule_numbers{{
-    {"gamma", &ScheduleSpec::gamma},
-    {"decay", &ScheduleSpec::decay},
-    {"eta_min", &ScheduleSpec::eta_min},
-    {"base_lr", &ScheduleSpec::base_lr},
-    {"max_lr", &ScheduleSpec::max_lr},
-    {"pct_start", &ScheduleSpec::pct_start},
-    {"div_factor", &ScheduleSpec::div_factor},
-    {"final_div_factor", &ScheduleSpec::final_div_factor},
-    {"warmup.start_factor", &ScheduleSpec::warmup_start_factor},
+// A warm-up's inner schedule (`schedule.then.eta_min`) is the same field as `schedule.eta_min`;
+// reduce_on_plateau's constants live in the spec's PlateauRule.
+using ScheduleNumber = double& (*)(ScheduleSpec&);
+constexpr std::array<std::pair<std::string_view, ScheduleNumber>, 15> schedule_numbers{{
+    {"gamma", [](ScheduleSpec& s) -> double& { return s.gamma; }},
+    {"decay", [](ScheduleSpec& s) -> double& { return s.decay; }},
+    {"eta_min", [](ScheduleSpec& s) -> double& { return s.eta_min; }},
+    {"base_lr", [](ScheduleSpec& s) -> double& { return s.base_lr; }},
+    {"max_lr", [](ScheduleSpec& s) -> double& { return s.max_lr; }},
+    {"pct_start", [](ScheduleSpec& s) -> double& { return s.pct_start; }},
+    {"div_factor", [](ScheduleSpec& s) -> double& { return s.div_factor; }},
+    {"final_div_factor", [](ScheduleSpec& s) -> double& { return s.final_div_factor; }},
+    {"warmup.start_factor", [](ScheduleSpec& s) -> double& { return s.warmup_start_factor; }},
+    {"base_momentum", [](ScheduleSpec& s) -> double& { return s.base_momentum; }},
+    {"max_momentum", [](ScheduleSpec& s) -> double& { return s.max_momentum; }},
+    {"factor", [](ScheduleSpec& s) -> double& { return s.plateau.factor; }},
+    {"threshold", [](ScheduleSpec& s) -> double& { return s.plateau.threshold; }},
+    {"min_lr", [](ScheduleSpec& s) -> double& { return s.plateau.min_lr; }},
+    {"eps", [](ScheduleSpec& s) -> double& { return s.plateau.eps; }},
 }};
 constexpr std::array<std::pair<std::string_view, double TrainConfig::*>, 2> train_numbers{{
     {"clip_norm", &TrainConfig::clip_norm},
@@ -115,7 +123,10 @@ std::vector<double> read_field(const ScalarField& field, const ExperimentConfig&
     OptimizerOptions options = config.optimizer;
     return {optimizer_number(name, options)};
   }
-  if (name.starts_with("schedule.")) return {config.schedule.*member_of(schedule_numbers, after(name, "schedule."))};
+  if (name.starts_with("schedule.")) {
+    ScheduleSpec schedule = config.schedule;
+    return {member_of(schedule_numbers, after(name, "schedule."))(schedule)};
+  }
   if (name.starts_with("train.")) return {config.train.*member_of(train_numbers, after(name, "train."))};
   if (name.starts_with("loss.")) return {config.loss.*member_of(loss_numbers, after(name, "loss."))};
   const auto member = member_of(layer_numbers, after(name, "layers."));
@@ -138,7 +149,7 @@ void write_field(const ScalarField& field, const std::vector<double>& values, Ex
   } else if (name.starts_with("optimizer.")) {
     optimizer_number(name, config.optimizer) = values.at(0);
   } else if (name.starts_with("schedule.")) {
-    config.schedule.*member_of(schedule_numbers, after(name, "schedule.")) = values.at(0);
+    member_of(schedule_numbers, after(name, "schedule."))(config.schedule) = values.at(0);
   } else if (name.starts_with("train.")) {
     config.train.*member_of(train_numbers, after(name, "train.")) = values.at(0);
   } else if (name.starts_with("loss.")) {

@@ -19,12 +19,12 @@ void adam_update(const MemberSlice& slice, const MemberStep& step) {
   const bool decoupled_decay = decoupled && options.weight_decay != 0;
   const auto weight_decay = static_cast<float>(options.weight_decay);
   const auto shrink = static_cast<float>(1.0 - step.lr * options.weight_decay);
-  const auto beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
-  const auto one_minus_beta1 = static_cast<float>(1.0 - options.beta1);
+  const auto beta1 = static_cast<float>(step.momentum), beta2 = static_cast<float>(options.beta2);
+  const auto one_minus_beta1 = static_cast<float>(1.0 - step.momentum);
   const auto one_minus_beta2 = static_cast<float>(1.0 - options.beta2);
   // Bias corrections in double, as PyTorch computes them in Python.
   const auto t = static_cast<double>(step.step);
-  const double bias_correction1 = 1.0 - std::pow(options.beta1, t);
+  const double bias_correction1 = 1.0 - std::pow(step.momentum, t);
   const double bias_correction2 = 1.0 - std::pow(options.beta2, t);
   const auto minus_step_size = static_cast<float>(-(step.lr / bias_correction1));
   const auto bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));

@@ -63,14 +63,14 @@ class LookaheadOptimizer final : public Optimizer {
   }
 
   void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
-            std::span<const std::uint8_t> active) override {
+            std::span<const std::uint8_t> active, std::span<const double> momenta) override {
     // φ starts at the parameters before the first update.
     const bool first = slow_.empty();
     std::vector<Tensor> initial;
     if (first)
       for (const ParameterSlot& slot : parameters)
         if (slot.value != nullptr) initial.push_back(*slot.value);
-    inner_->step(parameters, learning_rates, active);  // checks the arguments
+    inner_->step(parameters, learning_rates, active, momenta);  // checks the arguments
     if (first) slow_ = std::move(initial);
 
     for (std::size_t m = 0; m < k_.size(); ++m) {

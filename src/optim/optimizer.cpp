@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -75,8 +76,8 @@ class PopulationOptimizer final : public Optimizer {
   }
 
   void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
-            std::span<const std::uint8_t> active) override {
-    check_arguments(parameters, learning_rates, active);
+            std::span<const std::uint8_t> active, std::span<const double> momenta) override {
+    check_arguments(parameters, learning_rates, active, momenta);
     if (state_.empty()) allocate_state(parameters);
     check_same_parameters(parameters);
 
@@ -85,6 +86,11 @@ class PopulationOptimizer final : public Optimizer {
     const auto rate = [&](Index m) {
       return learning_rates.empty() ? options_[static_cast<std::size_t>(m)].lr
                                     : learning_rates[static_cast<std::size_t>(m)];
+    };
+    const auto momentum = [&](Index m) {
+      const auto member = static_cast<std::size_t>(m);
+      const double* own = cycled_momentum(options_[member]);
+      return momenta.empty() || std::isnan(momenta[member]) ? (own ? *own : 0.0) : momenta[member];
     };
     // The update count includes this step (PyTorch increments before updating).
     for (Index m = 0; m < members; ++m)
@@ -98,7 +104,7 @@ class PopulationOptimizer final : public Optimizer {
       if (!is_active(m)) continue;
       const auto member = static_cast<std::size_t>(m);
       const bool extends = !runs_.empty() && runs_.back().end == m && same_as_previous_[member] &&
-                           rate(m) == rate(m - 1) && steps_[member] == steps_[member - 1];
+                           rate(m) == rate(m - 1) && momentum(m) == momentum(m - 1) && steps_[member] == steps_[member - 1];
       if (extends) {
         ++runs_.back().end;
       } else {
@@ -130,7 +136,7 @@ class PopulationOptimizer final : public Optimizer {
         }
         const double lr = rate(piece.member) * layer_lr_multiplier(options, slot.layer_index);
         const std::int64_t step = steps_[static_cast<std::size_t>(piece.member)];
-        apply_update(slice, MemberStep{.options = options, .lr = lr, .step = step});
+        apply_update(slice, MemberStep{.options = options, .lr = lr, .step = step, .momentum = momentum(piece.member)});
       });
     }
   }
@@ -139,8 +145,22 @@ class PopulationOptimizer final : public Optimizer {
   Index population() const { return static_cast<Index>(options_.size()); }
 
   void check_arguments(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates,
-                       std::span<const std::uint8_t> active) const {
+                       std::span<const std::uint8_t> active, std::span<const double> momenta) const {
     const auto members = static_cast<std::size_t>(population());
+    if (!momenta.empty() && momenta.size() != members)
+      throw std::invalid_argument(fmt::format("Optimizer::step: {} momenta for {} members", momenta.size(), members));
+    for (std::size_t m = 0; m < momenta.size(); ++m) {
+      if (std::isnan(momenta[m])) continue;
+      const double* own = cycled_momentum(options_[m]);
+      if (own == nullptr)
+        throw std::invalid_argument(fmt::format("Optimizer::step: member {} is {}, which has no momentum or beta1 to set",
+                                                m, optimizer_kind_name(options_[m].kind)));
+      // The rule's buffers were sized by the options: SGD's or RMSprop's momentum buffer is
+      // missing when its options' momentum is 0.
+      const bool buffer_by_momentum = options_[m].kind == OptimizerKind::sgd || options_[m].kind == OptimizerKind::rmsprop;
+      if (buffer_by_momentum && *own == 0 && momenta[m] != 0)
+        throw std::invalid_argument(fmt::format("Optimizer::step: member {}'s momentum is set to {} but its options' is 0", m, momenta[m]));
+    }
     if (!learning_rates.empty() && learning_rates.size() != members)
       throw std::invalid_argument(
           fmt::format("Optimizer::step: {} learning rates for {} members", learning_rates.size(), members));

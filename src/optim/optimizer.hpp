@@ -47,9 +47,13 @@ class Optimizer {
   // top. `active[m] == 0` skips member m entirely (a diverged member is frozen: parameters,
   // state and step count untouched); empty = all active. Member m's arithmetic depends only
   // on its own slices, options and step count, never on P, other members or threads.
+  // momenta[m] replaces member m's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, RAdam) for
+  // this step, as a scheduler sets a param group's (cycle_momentum); NaN or empty = its
+  // options'. A rule's buffers come from the options, so a member whose momentum cycles must
+  // have options with a non-zero momentum (the cycle's first value, as PyTorch sets it).
   // Throws std::invalid_argument on mismatched sizes or shapes.
   virtual void step(std::span<const ParameterSlot> parameters, std::span<const double> learning_rates = {},
-                    std::span<const std::uint8_t> active = {}) = 0;
+                    std::span<const std::uint8_t> active = {}, std::span<const double> momenta = {}) = 0;
   // Updates taken so far by member m (Adam's bias correction uses it).
   virtual std::int64_t steps_taken(Index member) const = 0;
 

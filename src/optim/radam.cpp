@@ -16,14 +16,14 @@ void radam_update(const MemberSlice& slice, const MemberStep& step) {
   const OptimizerOptions& options = step.options;
   const auto weight_decay = static_cast<float>(options.weight_decay);
   const bool decay = options.weight_decay != 0;
-  const auto beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
-  const auto one_minus_beta1 = static_cast<float>(1.0 - options.beta1);
+  const auto beta1 = static_cast<float>(step.momentum), beta2 = static_cast<float>(options.beta2);
+  const auto one_minus_beta1 = static_cast<float>(1.0 - step.momentum);
   const auto one_minus_beta2 = static_cast<float>(1.0 - options.beta2);
   const auto eps = static_cast<float>(options.eps);
   // Scalars in double, in PyTorch's order of operations.
   const auto t = static_cast<double>(step.step);
   const double beta2_power = std::pow(options.beta2, t);
-  const double bias_correction1 = 1.0 - std::pow(options.beta1, t);
+  const double bias_correction1 = 1.0 - std::pow(step.momentum, t);
   const double bias_correction2 = 1.0 - beta2_power;
   const double rho_inf = 2.0 / (1.0 - options.beta2) - 1.0;
   const double rho_t = rho_inf - 2.0 * t * beta2_power / bias_correction2;

@@ -16,10 +16,10 @@ void rmsprop_update(const MemberSlice& slice, const MemberStep& step) {
   const auto alpha = static_cast<float>(options.alpha);
   const auto one_minus_alpha = static_cast<float>(1.0 - options.alpha);
   const auto eps = static_cast<float>(options.eps);
-  const auto momentum = static_cast<float>(options.momentum);
+  const auto momentum = static_cast<float>(step.momentum);
   const auto minus_lr = static_cast<float>(-step.lr);
   const auto weight_decay = static_cast<float>(options.weight_decay);
-  const bool decay = options.weight_decay != 0, centered = options.centered, use_momentum = options.momentum > 0;
+  const bool decay = options.weight_decay != 0, centered = options.centered, use_momentum = step.momentum > 0;
   float* const value = slice.value;
   const float* const grad = slice.grad;
   float* const square_avg = slice.state[0];

@@ -12,7 +12,7 @@
 namespace nnlab {
 namespace {
 
-constexpr std::array<std::pair<ScheduleKind, std::string_view>, 11> kind_names{{
+constexpr std::array<std::pair<ScheduleKind, std::string_view>, 12> kind_names{{
     {ScheduleKind::constant, "constant"},
     {ScheduleKind::step, "step"},
     {ScheduleKind::exponential, "exponential"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<ScheduleKind, std::string_view>, 11> kind_names{{
     {ScheduleKind::one_cycle, "one_cycle"},
     {ScheduleKind::snapshot, "snapshot"},
     {ScheduleKind::range_test, "range_test"},
+    {ScheduleKind::reduce_on_plateau, "reduce_on_plateau"},
 }};
 
 template <typename Value>
@@ -66,6 +67,11 @@ void validate(const ScheduleSpec& schedule) {
               schedule.range_end);
       require(schedule.range_steps >= 2, "steps", ">= 2", schedule.range_steps);
       break;
+    case ScheduleKind::reduce_on_plateau:
+      // A warm-up would need the rate the plateau reduces to be a function of t as well.
+      require(schedule.warmup_steps == 0, "warmup", "absent: reduce_on_plateau cannot follow a warm-up", schedule.warmup_steps);
+      validate(schedule.plateau);
+      break;
   }
 }
 
@@ -99,6 +105,7 @@ double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std
     case ScheduleKind::one_cycle: return one_cycle_rate(schedule, t);
     case ScheduleKind::snapshot: return snapshot_rate(schedule, base_lr, t);
     case ScheduleKind::range_test: return range_test_rate(schedule, t);
+    case ScheduleKind::reduce_on_plateau: return base_lr;
   }
   throw std::logic_error("scheduled_learning_rate: unknown schedule kind");
 }
@@ -110,6 +117,19 @@ double range_test_rate(const ScheduleSpec& schedule, std::int64_t t) {
   const double start = schedule.range_start, end = schedule.range_end;
   if (schedule.range_mode == RangeMode::linear) return start + (end - start) * fraction;
   return start * std::pow(end / start, fraction);
+}
+
+bool cycles_momentum(const ScheduleSpec& schedule) {
+  return schedule.cycle_momentum && (schedule.kind == ScheduleKind::cyclic || schedule.kind == ScheduleKind::one_cycle);
+}
+
+double scheduled_momentum(const ScheduleSpec& schedule, std::int64_t t) {
+  if (!cycles_momentum(schedule)) throw std::invalid_argument("scheduled_momentum: the schedule cycles no momentum");
+  validate(schedule);
+  require(t >= 0, "t", ">= 0", t);
+  // SequentialLR leaves the momentum the cycle's construction set (its t = 0 value) during the warm-up.
+  t = std::max<std::int64_t>(0, t - schedule.warmup_steps);
+  return schedule.kind == ScheduleKind::cyclic ? cyclic_momentum(schedule, t) : one_cycle_momentum(schedule, t);
 }
 
 std::string_view schedule_kind_name(ScheduleKind kind) {

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string_view>
 
+#include "core/monitor.hpp"
+#include "optim/plateau.hpp"
+
 namespace nnlab {
 
 enum class ScheduleKind {
@@ -23,6 +26,9 @@ enum class ScheduleKind {
   // Set by train.snapshot_ensemble (experiment/member_schedule), not a schedule.type of its own.
   snapshot,
   range_test,       // the LR range test's growing rate, range_start to range_end over range_steps (`nnlab lr-find`)
+  // lr, reduced by `factor` when the monitored metric stops improving (ReduceLROnPlateau):
+  // stateful, stepped at each epoch end by the trainer (optim/plateau.hpp, train/plateau.hpp).
+  reduce_on_plateau,
 };
 
 enum class ScheduleUnit { epoch, step };  // does t count epochs or optimiser steps
@@ -51,6 +57,13 @@ struct ScheduleSpec {
   double div_factor = 25.0;
   double final_div_factor = 1e4;
   bool three_phase = false;
+  // cyclic, one_cycle: cycle the optimiser's momentum (SGD, RMSprop) or beta1 (Adam, AdamW,
+  // RAdam) inversely to the rate, between base_momentum and max_momentum (CyclicLR, OneCycleLR
+  // cycle_momentum). Off here; the experiment file turns it on by default for one_cycle, with
+  // 0.85 and 0.95 (config.md).
+  bool cycle_momentum = false;
+  double base_momentum = 0.8;
+  double max_momentum = 0.9;
   // A linear warm-up around any of the above (LinearLR(start_factor, total_iters = warmup_steps)
   // then the schedule via SequentialLR(milestones = [warmup_steps])): 0 steps = none.
   std::int64_t warmup_steps = 0;
@@ -62,6 +75,10 @@ struct ScheduleSpec {
   double range_end = 10.0;
   std::int64_t range_steps = 100;
   RangeMode range_mode = RangeMode::exponential;
+  // reduce_on_plateau: the metric it watches and ReduceLROnPlateau's constants (keys `mode`,
+  // `factor`, ..., `eps` of the schedule).
+  MonitorKind monitor = MonitorKind::validation_loss;
+  PlateauRule plateau;
 };
 
 // Throws std::invalid_argument "<key>: <reason>" (e.g. "step_size: must be > 0, got 0") on a
@@ -71,7 +88,15 @@ void validate(const ScheduleSpec& schedule);
 // The rate at t = 0, 1, 2, ... (t counts from 0: the first epoch or step gets t = 0).
 // Validates the spec, base_lr (finite, >= 0) and t (>= 0): std::invalid_argument otherwise.
 // cyclic and one_cycle ignore base_lr when the spec sets its own rates (see ScheduleSpec).
+// reduce_on_plateau is no function of t: this gives its rate before any reduction, base_lr.
 double scheduled_learning_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t t);
+
+// Whether the schedule sets the momentum (or beta1) of each step: cyclic or one_cycle with cycle_momentum.
+bool cycles_momentum(const ScheduleSpec& schedule);
+// The momentum (or beta1) of step or epoch t when cycles_momentum(schedule): CyclicLR's
+// max_momentum − (max_momentum − base_momentum) · scale, OneCycleLR's anneal from max_momentum to
+// base_momentum and back; during a warm-up the cycle's first value, max_momentum.
+double scheduled_momentum(const ScheduleSpec& schedule, std::int64_t t);
 
 std::string_view schedule_kind_name(ScheduleKind kind);  // "constant", "step", ..., "inverse_time", ...
 std::optional<ScheduleKind> parse_schedule_kind(std::string_view name);
@@ -89,5 +114,7 @@ double snapshot_rate(const ScheduleSpec& schedule, double base_lr, std::int64_t 
 ScheduleSpec snapshot_schedule(std::int64_t cycles, std::int64_t total_steps);
 // range_test, t >= 0 and the spec validated by the caller.
 double range_test_rate(const ScheduleSpec& schedule, std::int64_t t);
+double cyclic_momentum(const ScheduleSpec& schedule, std::int64_t t);
+double one_cycle_momentum(const ScheduleSpec& schedule, std::int64_t t);
 
 }  // namespace nnlab

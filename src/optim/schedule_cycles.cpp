@@ -21,9 +21,17 @@ void require(bool condition, std::string_view key, std::string_view rule, Value 
 
 bool non_negative(double value) { return std::isfinite(value) && value >= 0; }
 
+void validate_momenta(const ScheduleSpec& s) {
+  if (!s.cycle_momentum) return;
+  require(s.base_momentum >= 0 && s.base_momentum < 1, "base_momentum", "in [0, 1)", s.base_momentum);
+  require(s.max_momentum >= s.base_momentum && s.max_momentum < 1, "max_momentum", fmt::format("in [base_momentum ({}), 1)", s.base_momentum),
+          s.max_momentum);
+}
+
 }  // namespace
 
 void validate_cycles(const ScheduleSpec& s) {
+  if (s.kind == ScheduleKind::cyclic || s.kind == ScheduleKind::one_cycle) validate_momenta(s);
   switch (s.kind) {
     case ScheduleKind::cosine_restarts:
       require(s.period > 0, "period", "> 0", s.period);
@@ -72,8 +80,15 @@ double cosine_restarts_rate(const ScheduleSpec& s, double base_lr, std::int64_t 
          (base_lr - s.eta_min) * (1 + std::cos(std::numbers::pi * static_cast<double>(t_cur) / static_cast<double>(t_i))) / 2;
 }
 
-double cyclic_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
-  const double low = std::isnan(s.base_lr) ? base_lr : s.base_lr;
+namespace {
+
+// Where step t is in CyclicLR's cycle: the triangle's height in [0, 1] and the mode's scale.
+struct CyclicPoint {
+  double scale_factor;  // 0 at the cycle's ends, 1 at its peak
+  double scale;         // scale_fn(cycle) or, for exp_range, scale_fn(t)
+};
+
+CyclicPoint cyclic_point(const ScheduleSpec& s, std::int64_t t) {
   const auto up = static_cast<double>(s.step_size_up);
   const auto down = static_cast<double>(s.step_size_down > 0 ? s.step_size_down : s.step_size_up);
   const double total_size = up + down, step_ratio = up / total_size;
@@ -81,41 +96,66 @@ double cyclic_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
   const double cycle = std::floor(1 + epoch / total_size);
   const double x = 1. + epoch / total_size - cycle;
   const double scale_factor = x <= step_ratio ? x / step_ratio : (x - 1) / (step_ratio - 1);
-  const double base_height = (s.max_lr - low) * scale_factor;
   switch (s.mode) {
-    case CyclicMode::triangular: return low + base_height * 1.;
-    case CyclicMode::triangular2: return low + base_height * (1 / std::pow(2., cycle - 1));
-    case CyclicMode::exp_range: return low + base_height * std::pow(s.gamma, epoch);
+    case CyclicMode::triangular: return {scale_factor, 1.};
+    case CyclicMode::triangular2: return {scale_factor, 1 / std::pow(2., cycle - 1)};
+    case CyclicMode::exp_range: return {scale_factor, std::pow(s.gamma, epoch)};
   }
-  throw std::logic_error("cyclic_rate: unknown mode");
+  throw std::logic_error("cyclic_point: unknown mode");
 }
 
-double one_cycle_rate(const ScheduleSpec& s, std::int64_t t) {
+}  // namespace
+
+double cyclic_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
+  const double low = std::isnan(s.base_lr) ? base_lr : s.base_lr;
+  const CyclicPoint point = cyclic_point(s, t);
+  const double base_height = (s.max_lr - low) * point.scale_factor;
+  return low + base_height * point.scale;
+}
+
+double cyclic_momentum(const ScheduleSpec& s, std::int64_t t) {
+  const CyclicPoint point = cyclic_point(s, t);
+  const double base_height = (s.max_momentum - s.base_momentum) * point.scale_factor;
+  return s.max_momentum - base_height * point.scale;
+}
+
+namespace {
+
+// OneCycleLR's phases, as it lists them: the steps they end at and the rates and momenta they
+// anneal between; `momentum` picks the momenta.
+double one_cycle_value(const ScheduleSpec& s, std::int64_t t, bool momentum) {
   const double initial_lr = s.max_lr / s.div_factor, min_lr = initial_lr / s.final_div_factor;
+  const double high = s.max_momentum, low = s.base_momentum;
   const auto total = static_cast<double>(s.total_steps);
   struct Phase {
-    double end_step, start_lr, end_lr;
+    double end_step, start_lr, end_lr, start_momentum, end_momentum;
   };
-  const Phase two[] = {{s.pct_start * total - 1, initial_lr, s.max_lr}, {total - 1, s.max_lr, min_lr}};
-  const Phase three[] = {{s.pct_start * total - 1, initial_lr, s.max_lr},
-                         {2 * s.pct_start * total - 2, s.max_lr, initial_lr},
-                         {total - 1, initial_lr, min_lr}};
+  const Phase two[] = {{s.pct_start * total - 1, initial_lr, s.max_lr, high, low}, {total - 1, s.max_lr, min_lr, low, high}};
+  const Phase three[] = {{s.pct_start * total - 1, initial_lr, s.max_lr, high, low},
+                         {2 * s.pct_start * total - 2, s.max_lr, initial_lr, low, high},
+                         {total - 1, initial_lr, min_lr, high, high}};
   const std::span<const Phase> phases = s.three_phase ? std::span<const Phase>(three) : std::span<const Phase>(two);
-  // Held at min_lr after the last step (OneCycleLR raises there instead).
+  // Held at the last step's values after it (OneCycleLR raises there instead).
   const auto step_num = static_cast<double>(std::min(t, s.total_steps - 1));
   double start_step = 0;
   for (std::size_t i = 0; i < phases.size(); ++i) {
     const Phase& phase = phases[i];
     if (step_num <= phase.end_step || i + 1 == phases.size()) {
       const double pct = (step_num - start_step) / (phase.end_step - start_step);
-      if (s.anneal == Anneal::linear) return (phase.end_lr - phase.start_lr) * pct + phase.start_lr;
+      const double start = momentum ? phase.start_momentum : phase.start_lr, end = momentum ? phase.end_momentum : phase.end_lr;
+      if (s.anneal == Anneal::linear) return (end - start) * pct + start;
       const double cos_out = std::cos(std::numbers::pi * pct) + 1;
-      return phase.end_lr + (phase.start_lr - phase.end_lr) / 2.0 * cos_out;
+      return end + (start - end) / 2.0 * cos_out;
     }
     start_step = phase.end_step;
   }
-  throw std::logic_error("one_cycle_rate: no phase");
+  throw std::logic_error("one_cycle_value: no phase");
 }
+
+}  // namespace
+
+double one_cycle_rate(const ScheduleSpec& s, std::int64_t t) { return one_cycle_value(s, t, false); }
+double one_cycle_momentum(const ScheduleSpec& s, std::int64_t t) { return one_cycle_value(s, t, true); }
 
 double snapshot_rate(const ScheduleSpec& s, double base_lr, std::int64_t t) {
   // Huang et al. (2017), eq. 2: alpha(t') = alpha0 / 2 (cos(pi mod(t' - 1, ceil(T/M)) / ceil(T/M)) + 1),

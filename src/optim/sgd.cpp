@@ -12,7 +12,7 @@ namespace nnlab {
 void sgd_update(const MemberSlice& slice, const MemberStep& step) {
   const OptimizerOptions& options = step.options;
   const auto weight_decay = static_cast<float>(options.weight_decay);
-  const auto momentum = static_cast<float>(options.momentum);
+  const auto momentum = static_cast<float>(step.momentum);
   const auto keep = static_cast<float>(1.0 - options.dampening);
   const auto minus_lr = static_cast<float>(-step.lr);
   const bool first = step.step == 1;
@@ -37,7 +37,7 @@ void sgd_update(const MemberSlice& slice, const MemberStep& step) {
           value[i] = value[i] + minus_lr * direction;
         }
       },
-      options.weight_decay != 0, options.momentum != 0, options.nesterov);
+      options.weight_decay != 0, step.momentum != 0, options.nesterov);
 }
 
 }  // namespace nnlab

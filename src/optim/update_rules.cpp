@@ -24,6 +24,23 @@ float initial_state_value(const OptimizerOptions& options, int buffer) {
   return 0.0f;
 }
 
+const double* cycled_momentum(const OptimizerOptions& options) {
+  switch (options.kind) {
+    case OptimizerKind::sgd:
+    case OptimizerKind::rmsprop: return &options.momentum;
+    case OptimizerKind::adam:
+    case OptimizerKind::adamw:
+    case OptimizerKind::radam: return &options.beta1;
+    case OptimizerKind::adagrad:
+    case OptimizerKind::adadelta: return nullptr;
+  }
+  return nullptr;
+}
+
+double* cycled_momentum(OptimizerOptions& options) {
+  return const_cast<double*>(cycled_momentum(static_cast<const OptimizerOptions&>(options)));
+}
+
 void apply_update(const MemberSlice& slice, const MemberStep& step) {
   switch (step.options.kind) {
     case OptimizerKind::sgd: sgd_update(slice, step); return;

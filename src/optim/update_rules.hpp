@@ -33,7 +33,13 @@ struct MemberStep {
   const OptimizerOptions& options;
   double lr;          // this step's rate: schedule and layer multiplier applied
   std::int64_t step;  // the member's update count including this one (1 on the first update)
+  double momentum;    // this step's momentum (sgd, rmsprop) or beta1 (adam, adamw, radam): the options' unless cycled
 };
+
+// The option a momentum schedule cycles: `momentum` for sgd and rmsprop, `beta1` for adam,
+// adamw and radam; null for adagrad and adadelta, which have neither.
+const double* cycled_momentum(const OptimizerOptions& options);
+double* cycled_momentum(OptimizerOptions& options);
 
 // Whether `options` needs state buffer `buffer` of its kind (see each rule for the list).
 bool uses_state_buffer(const OptimizerOptions& options, int buffer);

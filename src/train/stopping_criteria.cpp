@@ -19,22 +19,6 @@ std::string_view criterion_name(StoppingCriterion criterion) {
   return "?";
 }
 
-std::string_view monitor_name(MonitorKind monitor) {
-  switch (monitor) {
-    case MonitorKind::validation_loss: return "validation_loss";
-    case MonitorKind::validation_accuracy: return "validation_accuracy";
-    case MonitorKind::test_loss: return "test_loss";
-    case MonitorKind::test_accuracy: return "test_accuracy";
-    case MonitorKind::train_loss: return "train_loss";
-    case MonitorKind::train_accuracy: return "train_accuracy";
-  }
-  return "?";
-}
-
-bool is_accuracy(MonitorKind monitor) {
-  return monitor == MonitorKind::validation_accuracy || monitor == MonitorKind::test_accuracy || monitor == MonitorKind::train_accuracy;
-}
-
 void validate(const EarlyStoppingConfig& config) {
   const auto check = [](bool holds, const char* field, auto value, const char* rule) {
     if (!holds) throw std::invalid_argument(fmt::format("early_stopping.{} must be {}, got {}", field, rule, value));

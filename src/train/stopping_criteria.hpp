@@ -23,14 +23,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/monitor.hpp"
+
 namespace nnlab {
 
 enum class StoppingCriterion { patience, gl, pq, up };
-enum class MonitorKind { validation_loss, validation_accuracy, test_loss, test_accuracy, train_loss, train_accuracy };
 
 std::string_view criterion_name(StoppingCriterion criterion);
-std::string_view monitor_name(MonitorKind monitor);
-bool is_accuracy(MonitorKind monitor);
 
 struct EarlyStoppingConfig {
   MonitorKind monitor = MonitorKind::validation_loss;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "train/observer_hook.hpp"
 #include "train/outcome.hpp"
 #include "train/penalty.hpp"
+#include "train/plateau.hpp"
 #include "train/probe.hpp"
 #include "train/snapshot_ensemble.hpp"
 #include "train/train_metrics.hpp"
@@ -121,6 +123,8 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     apply_snapshot_schedule(*config_.snapshot_ensemble, config_.epochs * static_cast<std::int64_t>(ctx.batches_per_epoch), members_);
     list.push_back(&snapshot_ensemble.emplace(*config_.snapshot_ensemble));
   }
+  PlateauHook plateau;  // steps each member's reduce_on_plateau on the complete record
+  if (any_plateau(members_)) list.push_back(&plateau);
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));
@@ -144,6 +148,9 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
     gradients.push_back(parameter.grad);
   }
   std::vector<double> clip_norms(members), clip_values(members), learning_rates(members), batch_loss(members);
+  // Per member, the momentum (or beta1) of a schedule that cycles it; NaN: the optimiser's own.
+  std::vector<double> momenta(members, std::numeric_limits<double>::quiet_NaN());
+  const bool any_momentum_cycle = std::any_of(members_.begin(), members_.end(), [](const MemberSetup& m) { return cycles_momentum(m.schedule); });
   for (std::size_t m = 0; m < members; ++m) {
     clip_norms[m] = members_[m].clip_norm > 0 ? members_[m].clip_norm : config_.clip_norm;
     clip_values[m] = members_[m].clip_value > 0 ? members_[m].clip_value : config_.clip_value;
@@ -200,10 +207,15 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
       for (std::size_t m = 0; m < members; ++m) {
         const auto& setup = members_[m];
         const std::int64_t t = setup.schedule.unit == ScheduleUnit::epoch ? epoch - 1 : state.step;
-        if (!constant_rates) learning_rates[m] = scheduled_learning_rate(setup.schedule, setup.base_lr, t);
+        if (setup.schedule.kind == ScheduleKind::reduce_on_plateau) {
+          learning_rates[m] = state.plateau[m].rate;  // set by the PlateauHook at epoch ends
+        } else if (!constant_rates) {
+          learning_rates[m] = scheduled_learning_rate(setup.schedule, setup.base_lr, t);
+        }
         state.last_step_rate[m] = learning_rates[m];
+        if (cycles_momentum(setup.schedule)) momenta[m] = scheduled_momentum(setup.schedule, t);
       }
-      optimizer_.step(slots, learning_rates, state.active);
+      optimizer_.step(slots, learning_rates, state.active, any_momentum_cycle ? std::span<const double>(momenta) : std::span<const double>());
       ++state.step;
       hooks(&TrainingHook::on_step_end, ctx, epoch, b);
     }

@@ -85,6 +85,9 @@ struct TrainerState {
   std::vector<std::int64_t> snapshot_counts;         // per member: snapshots kept so far
   std::vector<std::int64_t> snapshot_steps;          // per snapshot k: the step count it was kept at
   std::vector<std::vector<Tensor>> snapshots;        // [k][parameters, then buffers], [P, ...]: member m's k-th in its block
+  // schedule reduce_on_plateau (train/plateau.hpp): per member, its rate and ReduceLROnPlateau's
+  // counters; empty when no member has that schedule (a member with another one keeps a default).
+  std::vector<PlateauState> plateau;
 };
 
 }  // namespace nnlab

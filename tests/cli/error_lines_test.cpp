@@ -191,5 +191,17 @@ TEST_F(ErrorLines, BadZippedSweepsNameTheKey) {
                      {"sweep.zip.optimizer.lr: also in sweep.parameters"});
 }
 
+// reduce_on_plateau with a bad constant, or watching a set the experiment does not have: exit 2,
+// one line naming the key.
+TEST_F(ErrorLines, PlateauScheduleProblemsNameTheKey) {
+  const std::string file = experiment("tiny", "schedule: {type: reduce_on_plateau, monitor: train_loss, factor: 1}\n").string();
+  const Result factor = nnlab({"run", file, "--quiet", "--no-store"});
+  expect_short_error(factor, {"tiny.yaml", "schedule.factor: must be in (0, 1), got 1"});
+  EXPECT_EQ(std::count(factor.err.begin(), factor.err.end(), '\n'), 1) << factor.err;
+  const Result monitor = nnlab({"run", experiment("tiny", "schedule: reduce_on_plateau\n").string(), "--quiet", "--no-store"});
+  expect_short_error(monitor, {"tiny.yaml", "schedule: monitors validation_loss by default, which needs a validation split"});
+  EXPECT_EQ(std::count(monitor.err.begin(), monitor.err.end(), '\n'), 1) << monitor.err;
+}
+
 }  // namespace
 }  // namespace nnlab

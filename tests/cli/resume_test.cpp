@@ -238,4 +238,28 @@ train:
                         {".safetensors"});
 }
 
+// reduce_on_plateau: each member's rate, best value and counters live in the checkpoint, so a
+// kill between two reductions resumes to the same rates, series and weights. Members differ in
+// patience, factor and cooldown (one population: they are scalar keys).
+TEST_F(Resume, PlateauScheduleKilledBetweenReductionsEndsBitIdentical) {
+  check_kill_and_resume(R"(name: resume-plateau
+seed: 5
+replicates: 4
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers:
+    - {type: dense, units: 8, activation: tanh}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: bce
+optimizer: {type: sgd, lr: 0.5, momentum: 0.9}
+schedule: {type: reduce_on_plateau, monitor: train_loss, factor: 0.5, patience: 5, threshold: 0.01, cooldown: 2}
+train: {epochs: 500, batch: 8, order: shuffled, checkpoint_every: 5}
+sweep:
+  parameters:
+    schedule.patience: [3, 8]
+    schedule.factor: [0.5, 0.2]
+)",
+                        {".safetensors"});
+}
+
 }  // namespace

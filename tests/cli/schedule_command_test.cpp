@@ -137,4 +137,45 @@ TEST_F(ScheduleCommand, BadInputIsOneLineAndExitCode2) {
   EXPECT_EQ(steps.err, "nnlab: --steps: must be >= 1, got 0\n");
 }
 
+// A schedule that cycles the momentum (one_cycle by default) prints it after the rates: SGD's
+// momentum, Adam's beta1, from max_momentum at t = 0 down to base_momentum at the rate's peak.
+TEST_F(ScheduleCommand, MomentumColumnWhenItCycles) {
+  const auto sgd = nnlab({"schedule", experiment("schedule: {type: one_cycle, max_lr: 0.1, total_steps: 10}\n").string(), "--steps", "10"});
+  ASSERT_EQ(sgd.exit_code, 0) << sgd.err;
+  EXPECT_NE(sgd.out.find("\nt\tlr0\tmomentum0\n"), std::string::npos) << sgd.out;
+  const auto rows = rows_of(sgd.out);
+  ASSERT_EQ(rows.size(), 10u);
+  ASSERT_EQ(rows[0].size(), 3u);
+  EXPECT_NEAR(rows[0][2], 0.95, 1e-15);
+  EXPECT_NEAR(rows[2][2], 0.85, 1e-15);  // pct_start 0.3 of 10 steps: the peak at t = 2
+  EXPECT_NEAR(rows[9][2], 0.95, 1e-15);
+  const auto adam = nnlab({"schedule", experiment("schedule: {type: one_cycle, max_lr: 0.1, total_steps: 10, max_momentum: 0.9}\n").string(),
+                           "--steps", "3", "--set", "optimizer.type=adam"});
+  ASSERT_EQ(adam.exit_code, 0) << adam.err;
+  EXPECT_NE(adam.out.find("\nt\tlr0\tbeta10\n"), std::string::npos) << adam.out;
+  const auto adam_rows = rows_of(adam.out);
+  ASSERT_EQ(adam_rows.size(), 3u);
+  EXPECT_NEAR(adam_rows[0][1], 0.004, 1e-15);
+  EXPECT_NEAR(adam_rows[0][2], 0.9, 1e-15);
+  const auto off = nnlab({"schedule", experiment("schedule: {type: one_cycle, max_lr: 0.1, total_steps: 10, cycle_momentum: false}\n").string()});
+  EXPECT_NE(off.out.find("\nt\tlr0\n"), std::string::npos) << off.out;
+  const auto cyclic = nnlab({"schedule", experiment("schedule: {type: cyclic, max_lr: 1, step_size_up: 2}\n").string(), "--steps", "3"});
+  EXPECT_NE(cyclic.out.find("\nt\tlr0\tmomentum0\n"), std::string::npos) << cyclic.out;  // CyclicLR's default cycle_momentum
+  const auto cyclic_rows = rows_of(cyclic.out);
+  ASSERT_EQ(cyclic_rows.size(), 3u);
+  for (std::size_t t = 0; t < 3; ++t) EXPECT_NEAR(cyclic_rows[t][2], 0.9 - 0.05 * static_cast<double>(t), 1e-15) << t;
+}
+
+// reduce_on_plateau depends on a metric only training measures: one line saying so, exit 2.
+TEST_F(ScheduleCommand, ReduceOnPlateauCannotBePrinted) {
+  const auto plateau = nnlab({"schedule", experiment("schedule: {type: reduce_on_plateau, monitor: train_loss}\n").string()});
+  EXPECT_EQ(plateau.exit_code, 2);
+  EXPECT_NE(plateau.err.find("s.yaml: schedule.type: reduce_on_plateau lowers the rate when train_loss stops improving, which only "
+                             "training measures; nnlab schedule cannot print it\n"),
+            std::string::npos)
+      << plateau.err;
+  EXPECT_EQ(std::count(plateau.err.begin(), plateau.err.end(), '\n'), 1) << plateau.err;
+  EXPECT_TRUE(plateau.out.empty()) << plateau.out;
+}
+
 }  // namespace

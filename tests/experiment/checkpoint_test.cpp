@@ -347,6 +347,36 @@ TEST(Checkpoint, FormatTwoStillRestores) {
   expect_rejected_untouched(safetensors_bytes(std::span<const NamedTensor>(file.tensors), file.metadata), other, "format 1");
 }
 
+// reduce_on_plateau's per-member state (format 6) survives bit for bit, infinities included; a
+// format-4 checkpoint (before it) restores with none.
+TEST(Checkpoint, PlateauStateRoundTripsAndFormatFourHasNone) {
+  Population original(5);
+  original.step(2);
+  TrainerState state = example_state(4, 2);
+  state.plateau = {PlateauState{.rate = 0.1 * 0.1 * 0.1, .best = 0.3 + 1e-16, .num_bad_epochs = 3, .cooldown_counter = 1, .last_epoch = 17},
+                   PlateauState{.rate = 0.05, .best = -std::numeric_limits<double>::infinity()},
+                   PlateauState{.rate = 5e-324, .best = std::numeric_limits<double>::quiet_NaN(), .num_bad_epochs = 9},
+                   PlateauState{}};
+  const std::vector<std::byte> bytes = encode_checkpoint(*original.model, *original.optimizer, state);
+  Population restored(5);
+  const TrainerState back = restore_checkpoint(bytes, "v5", *restored.model, *restored.optimizer);
+  ASSERT_EQ(back.plateau.size(), 4u);
+  for (std::size_t m = 0; m < 4; ++m) {
+    EXPECT_TRUE(same(back.plateau[m].rate, state.plateau[m].rate)) << m;
+    EXPECT_TRUE(same(back.plateau[m].best, state.plateau[m].best)) << m;
+    EXPECT_EQ(back.plateau[m].num_bad_epochs, state.plateau[m].num_bad_epochs) << m;
+    EXPECT_EQ(back.plateau[m].cooldown_counter, state.plateau[m].cooldown_counter) << m;
+    EXPECT_EQ(back.plateau[m].last_epoch, state.plateau[m].last_epoch) << m;
+  }
+
+  SafetensorsFile file = parse_safetensors(encode_checkpoint(*original.model, *original.optimizer, example_state(4, 2)), "v5");
+  EXPECT_FALSE(nlohmann::json::parse(file.metadata.at("state")).contains("plateau"));
+  file.metadata["nnlab_checkpoint"] = "4";
+  Population old(5);
+  EXPECT_TRUE(restore_checkpoint(safetensors_bytes(std::span<const NamedTensor>(file.tensors), file.metadata), "v4", *old.model, *old.optimizer)
+                  .plateau.empty());
+}
+
 // Found by the checkpoint fuzz harness: a state whose integers are JSON floats (1e300) or out of
 // their type's range was read through a cast, undefined behaviour; each is a malformed state now.
 TEST(Checkpoint, StateIntegersMustBeIntegersInRange) {

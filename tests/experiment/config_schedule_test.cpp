@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "experiment/config.hpp"
+#include "experiment/config_error_support.hpp"
 #include "experiment/member_schedule.hpp"
 
 namespace nnlab {
@@ -74,6 +75,56 @@ TEST(ConfigSchedule, WarmupWrapsTheInnerSchedule) {
   EXPECT_EQ(alone.kind, ScheduleKind::constant);
   EXPECT_NEAR(alone.warmup_start_factor, 1.0 / 3.0, 1e-15);  // LinearLR's default
   EXPECT_EQ(schedule("{type: cosine, period: 4}").warmup_steps, 0);
+}
+
+}  // namespace
+}  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// cycle_momentum: on by default where PyTorch's scheduler would cycle (CyclicLR: an optimiser
+// with a momentum; OneCycleLR: a momentum or beta1), with each scheduler's bounds.
+TEST(ConfigSchedule, MomentumCycleDefaultsFollowTheSchedulers) {
+  const ScheduleSpec cyclic = schedule("{type: cyclic, max_lr: 0.1}");
+  EXPECT_TRUE(cyclic.cycle_momentum);
+  EXPECT_EQ(cyclic.base_momentum, 0.8);
+  EXPECT_EQ(cyclic.max_momentum, 0.9);
+  const ScheduleSpec one_cycle = schedule("{type: one_cycle, max_lr: 0.1, total_steps: 100}");
+  EXPECT_TRUE(one_cycle.cycle_momentum);
+  EXPECT_EQ(one_cycle.base_momentum, 0.85);
+  EXPECT_EQ(one_cycle.max_momentum, 0.95);
+  EXPECT_TRUE(parse("optimizer: adam\nschedule: {type: one_cycle, max_lr: 0.1}").schedule.cycle_momentum);   // beta1
+  EXPECT_FALSE(parse("optimizer: adam\nschedule: {type: cyclic, max_lr: 0.1}").schedule.cycle_momentum);     // CyclicLR needs `momentum`
+  EXPECT_FALSE(parse("optimizer: adagrad\nschedule: {type: one_cycle, max_lr: 0.1}").schedule.cycle_momentum);
+  EXPECT_FALSE(schedule("{type: one_cycle, max_lr: 0.1, cycle_momentum: false}").cycle_momentum);
+  const ScheduleSpec set = schedule("{warmup: {steps: 3}, then: {type: cyclic, max_lr: 0.1, base_momentum: 0.5, max_momentum: 0.99}}");
+  EXPECT_EQ(set.base_momentum, 0.5);
+  EXPECT_EQ(set.max_momentum, 0.99);
+}
+
+TEST(ConfigSchedule, MomentumCycleErrorsNameTheKey) {
+  const auto error = [](const std::string& extra) { return testing::error_of("data: {train: xor}\nmodel: {layers: [{units: 2}]}\n" + extra); };
+  EXPECT_EQ(error("optimizer: adagrad\nschedule: {type: one_cycle, max_lr: 0.1, cycle_momentum: true}"),
+            "mirror.yaml: schedule.cycle_momentum: adagrad has no momentum or beta1 to cycle; set it to false");
+  EXPECT_EQ(error("optimizer: adam\nschedule: {type: cyclic, max_lr: 0.1, cycle_momentum: true}"),
+            "mirror.yaml: schedule.cycle_momentum: cyclic cycles the optimiser's momentum (sgd, rmsprop), as CyclicLR does; adam has none "
+            "(one_cycle cycles beta1); set it to false");
+  EXPECT_EQ(error("schedule: {type: one_cycle, max_lr: 0.1, base_momentum: 0.9, max_momentum: 0.8}"),
+            "mirror.yaml: schedule.max_momentum: must be >= base_momentum (0.9), got 0.8");
+  EXPECT_EQ(error("schedule: {type: one_cycle, max_lr: 0.1, max_momentum: 1}"), "mirror.yaml: schedule.max_momentum: must be in [0, 1), got 1");
+  EXPECT_EQ(error("schedule: {type: cyclic, max_lr: 0.5, cycle_momentum: false, base_momentum: 0.5}"),
+            "mirror.yaml: schedule.base_momentum: not used without cycle_momentum");
+  EXPECT_EQ(error("schedule: {type: cosine, period: 3, cycle_momentum: true}"), "mirror.yaml: schedule.cycle_momentum: not used by cosine");
+}
+
+// The cycle's first value becomes the optimiser's momentum or beta1 (its buffers then exist).
+TEST(ConfigSchedule, MemberOptimizerStartsAtMaxMomentum) {
+  EXPECT_EQ(member_optimizer(parse("schedule: {type: one_cycle, max_lr: 0.1}")).momentum, 0.95);
+  EXPECT_EQ(member_optimizer(parse("optimizer: adam\nschedule: {type: one_cycle, max_lr: 0.1, max_momentum: 0.9}")).beta1, 0.9);
+  EXPECT_EQ(member_optimizer(parse("optimizer: {type: sgd, momentum: 0.5}\nschedule: {type: one_cycle, max_lr: 0.1, cycle_momentum: false}"))
+                .momentum,
+            0.5);
 }
 
 }  // namespace

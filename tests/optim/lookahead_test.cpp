@@ -13,27 +13,15 @@
 #include "golden_lookahead.hpp"
 #include "optim/optimizer.hpp"
 #include "population_fixture.hpp"
+#include "regression_gradient.hpp"
 
 namespace nnlab {
 namespace {
 
 using namespace population_fixture;
 
-// The gradient of 0.5 * mean((X w + b - y)^2) at the (float) parameters, in double.
 void regression_gradient(const Tensor& w, const Tensor& b, Tensor& grad_w, Tensor& grad_b) {
-  const auto& x = golden_lookahead::x;
-  const auto& y = golden_lookahead::y;
-  const auto n = static_cast<double>(x.size());
-  std::vector<double> gw(3, 0.0);
-  double gb = 0;
-  for (std::size_t r = 0; r < x.size(); ++r) {
-    double residual = static_cast<double>(b[0]) - y[r];
-    for (std::size_t j = 0; j < 3; ++j) residual += x[r][j] * static_cast<double>(w[static_cast<Index>(j)]);
-    for (std::size_t j = 0; j < 3; ++j) gw[j] += x[r][j] * residual / n;
-    gb += residual / n;
-  }
-  for (std::size_t j = 0; j < 3; ++j) grad_w[static_cast<Index>(j)] = static_cast<float>(gw[j]);
-  grad_b[0] = static_cast<float>(gb);
+  regression::regression_gradient(golden_lookahead::x, golden_lookahead::y, w, b, grad_w, grad_b);
 }
 
 TEST(LookaheadGolden, EveryCaseMatchesThePaperOnTorch) {

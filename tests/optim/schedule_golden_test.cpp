@@ -126,4 +126,67 @@ TEST(ScheduleGolden, RejectsBadCycles) {
 }
 
 }  // namespace
+
+// The momentum (or Adam's beta1) each step of a cycling schedule uses, as torch's CyclicLR and
+// OneCycleLR set the param group's; every value one computation from the spec (no chained
+// products), so to 1e-15.
+void expect_golden_momentum(ScheduleSpec spec, const std::vector<double>& expected) {
+  spec.cycle_momentum = true;
+  ASSERT_EQ(expected.size(), 300u);
+  for (std::size_t t = 0; t < expected.size(); ++t) {
+    const double got = scheduled_momentum(spec, static_cast<std::int64_t>(t));
+    ASSERT_NEAR(got, expected[t], 1e-15) << "t = " << t << ": " << got << " vs PyTorch " << expected[t]
+                                         << " (HINT: re-run /usr/bin/python3 tests/optim/golden_schedules.py > tests/optim/golden_schedules.hpp)";
+  }
+}
+
+TEST(ScheduleGolden, CyclicMomentum) {
+  expect_golden_momentum({.kind = ScheduleKind::cyclic, .base_lr = 0.01, .max_lr = 0.1, .step_size_up = 20},
+                         golden_schedules::cyclic_triangular_momentum);
+  expect_golden_momentum({.kind = ScheduleKind::cyclic, .base_lr = 0.001, .max_lr = 0.1, .step_size_up = 15, .step_size_down = 35,
+                          .mode = CyclicMode::triangular2, .base_momentum = 0.7, .max_momentum = 0.95},
+                         golden_schedules::cyclic_triangular2_momentum);
+  expect_golden_momentum({.kind = ScheduleKind::cyclic, .gamma = 0.99, .base_lr = 0.002, .max_lr = 0.05, .step_size_up = 25,
+                          .mode = CyclicMode::exp_range},
+                         golden_schedules::cyclic_exp_range_momentum);
+}
+
+TEST(ScheduleGolden, OneCycleMomentumAndBeta1) {
+  expect_golden_momentum({.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 300, .base_momentum = 0.85, .max_momentum = 0.95},
+                         golden_schedules::one_cycle_cos_momentum);
+  expect_golden_momentum({.kind = ScheduleKind::one_cycle, .max_lr = 0.2, .total_steps = 300, .pct_start = 0.4, .three_phase = true,
+                          .base_momentum = 0.85, .max_momentum = 0.95},
+                         golden_schedules::one_cycle_three_phase_momentum);
+  const ScheduleSpec adam{.kind = ScheduleKind::one_cycle, .max_lr = 0.05, .total_steps = 300, .pct_start = 0.2, .anneal = Anneal::linear,
+                          .base_momentum = 0.8, .max_momentum = 0.92};
+  expect_golden(adam, 0.01, golden_schedules::one_cycle_adam);
+  expect_golden_momentum(adam, golden_schedules::one_cycle_adam_momentum);
+}
+
+// During a warm-up the momentum stays at the cycle's first value. (The rates differ from
+// PyTorch's there: SequentialLR restarts the warm-up from OneCycleLR's initial_lr, max_lr /
+// div_factor, which OneCycleLR writes over LinearLR's base; nnlab warms up to optimizer.lr.)
+TEST(ScheduleGolden, WarmupHoldsTheCyclesFirstMomentum) {
+  expect_golden_momentum({.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 290, .base_momentum = 0.85, .max_momentum = 0.95,
+                          .warmup_steps = 10, .warmup_start_factor = 0.25},
+                         golden_schedules::warmup_one_cycle_momentum);
+  for (std::size_t t = 10; t < 300; ++t)  // after it, the cycle's rates from its own t = 0
+    ASSERT_NEAR(scheduled_learning_rate({.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 290, .warmup_steps = 10}, 0.1,
+                                        static_cast<std::int64_t>(t)),
+                golden_schedules::warmup_one_cycle[t], 1e-12 * golden_schedules::warmup_one_cycle[t])
+        << t;
+}
+
+TEST(ScheduleGolden, MomentumCyclesOnlyWhenAsked) {
+  const ScheduleSpec off{.kind = ScheduleKind::one_cycle, .max_lr = 0.1, .total_steps = 300};
+  EXPECT_FALSE(cycles_momentum(off));
+  EXPECT_THROW(scheduled_momentum(off, 0), std::invalid_argument);
+  EXPECT_FALSE(cycles_momentum({.kind = ScheduleKind::cosine, .period = 3, .cycle_momentum = true}));
+  ScheduleSpec bad = off;
+  bad.cycle_momentum = true;
+  bad.base_momentum = 0.9;
+  bad.max_momentum = 0.8;
+  EXPECT_THROW(validate(bad), std::invalid_argument);
+}
+
 }  // namespace nnlab

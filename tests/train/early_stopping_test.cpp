@@ -13,8 +13,7 @@
 #include <memory>
 #include <set>
 
-#include "train/independent_data.hpp"
-#include "train/memory_checkpointer.hpp"
+#include "train/blob_population.hpp"
 #include "train/trainer.hpp"
 
 namespace nnlab {
@@ -37,12 +36,8 @@ class ValidationLog final : public TrainObserver {
   std::set<std::size_t> stopped;
 };
 
-struct Population {
-  std::vector<std::uint64_t> seeds;
-  std::vector<OptimizerOptions> optimizers;
-  std::vector<MemberSetup> setups;
-  Population only(std::size_t m) const { return Population{{seeds[m]}, {optimizers[m]}, {setups[m]}}; }
-};
+using Population = testing::BlobPopulation;
+using Data = testing::BlobData;
 
 // Adam at three rates and two seeds each on a 4-64-3 ReLU net.
 Population population() {
@@ -57,11 +52,6 @@ Population population() {
   return p;
 }
 
-struct Data {
-  Dataset train = testing::blobs(10, 1, 1.0);        // 30 examples: easy to over-fit
-  Dataset validation = testing::blobs(100, 2, 1.0);
-};
-
 struct Outcome {
   std::vector<MemberResult> results;
   std::vector<Tensor> weights;
@@ -71,25 +61,10 @@ struct Outcome {
 Outcome train(const Population& p, const Data& data, const TrainConfig& config, std::unique_ptr<MemoryCheckpointer>* keep = nullptr,
               std::int64_t checkpoint_at = 0, const MemoryCheckpointer* resume_from = nullptr,
               const ModelSpec& spec = testing::relu_classifier(4, 64, 3)) {
-  const std::vector<ModelSpec> specs(p.seeds.size(), spec);
-  const auto loss = make_loss<float>(std::vector<LossSpec>(p.seeds.size(), LossSpec{.kind = LossKind::cross_entropy}));
-  Sequential<float> model(specs, p.seeds, loss->takes_logits());
-  const auto optimizer = make_optimizer(p.optimizers);
-  std::unique_ptr<MemoryCheckpointer> checkpointer;
-  if (keep) checkpointer = std::make_unique<MemoryCheckpointer>(model, *optimizer, checkpoint_at);
-  if (resume_from) {
-    auto parameters = model.parameters();
-    for (std::size_t i = 0; i < parameters.size(); ++i) *parameters[i].value = resume_from->weights[i];
-    optimizer->restore(*resume_from->optimizer);
-  }
-  Trainer trainer(model, *loss, *optimizer, p.setups, config, SuccessConfig{});
   Outcome outcome;
-  outcome.results = trainer.fit(TrainingData{&data.train, &data.validation, nullptr},
-                                FitOptions{.observer = &outcome.log, .checkpointer = checkpointer.get(),
-                                           .resume = resume_from ? &*resume_from->trainer : nullptr});
-  for (const auto& parameter : model.parameters()) outcome.weights.push_back(*parameter.value);
-  for (const auto& buffer : model.buffers()) outcome.weights.push_back(*buffer.value);  // batch norm's running statistics
-  if (keep) *keep = std::move(checkpointer);
+  testing::BlobRun run = testing::train_blobs(p, data, config, &outcome.log, keep, checkpoint_at, resume_from, spec);
+  outcome.results = std::move(run.results);
+  outcome.weights = std::move(run.weights);
   return outcome;
 }
 

@@ -1,0 +1,59 @@
+// A population of ReLU classifiers (4 inputs, 3 classes) on blob data that is easy to over-fit,
+// trained with cross-entropy from scratch or from a MemoryCheckpointer, with its final weights
+// and buffers kept: the set-up of the early-stopping and plateau tests.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "train/independent_data.hpp"
+#include "train/memory_checkpointer.hpp"
+#include "train/trainer.hpp"
+
+namespace nnlab::testing {
+
+struct BlobPopulation {
+  std::vector<std::uint64_t> seeds;
+  std::vector<OptimizerOptions> optimizers;
+  std::vector<MemberSetup> setups;
+  BlobPopulation only(std::size_t m) const { return BlobPopulation{{seeds[m]}, {optimizers[m]}, {setups[m]}}; }
+};
+
+struct BlobData {
+  Dataset train = blobs(10, 1, 1.0);  // 30 examples: easy to over-fit
+  Dataset validation = blobs(100, 2, 1.0);
+};
+
+struct BlobRun {
+  std::vector<MemberResult> results;
+  std::vector<Tensor> weights;  // every parameter, then every buffer
+};
+
+// Trains `p` (from `resume_from` when given); with `keep`, takes the checkpoint after
+// `checkpoint_at` epochs into *keep.
+inline BlobRun train_blobs(const BlobPopulation& p, const BlobData& data, const TrainConfig& config, TrainObserver* observer,
+                           std::unique_ptr<MemoryCheckpointer>* keep = nullptr, std::int64_t checkpoint_at = 0,
+                           const MemoryCheckpointer* resume_from = nullptr, const ModelSpec& spec = relu_classifier(4, 64, 3)) {
+  const std::vector<ModelSpec> specs(p.seeds.size(), spec);
+  const auto loss = make_loss<float>(std::vector<LossSpec>(p.seeds.size(), LossSpec{.kind = LossKind::cross_entropy}));
+  Sequential<float> model(specs, p.seeds, loss->takes_logits());
+  const auto optimizer = make_optimizer(p.optimizers);
+  std::unique_ptr<MemoryCheckpointer> checkpointer;
+  if (keep) checkpointer = std::make_unique<MemoryCheckpointer>(model, *optimizer, checkpoint_at);
+  if (resume_from) {
+    auto parameters = model.parameters();
+    for (std::size_t i = 0; i < parameters.size(); ++i) *parameters[i].value = resume_from->weights[i];
+    optimizer->restore(*resume_from->optimizer);
+  }
+  Trainer trainer(model, *loss, *optimizer, p.setups, config, SuccessConfig{});
+  BlobRun run;
+  run.results = trainer.fit(TrainingData{&data.train, &data.validation, nullptr},
+                            FitOptions{.observer = observer, .checkpointer = checkpointer.get(),
+                                       .resume = resume_from ? &*resume_from->trainer : nullptr});
+  for (const auto& parameter : model.parameters()) run.weights.push_back(*parameter.value);
+  for (const auto& buffer : model.buffers()) run.weights.push_back(*buffer.value);  // batch norm's running statistics
+  if (keep) *keep = std::move(checkpointer);
+  return run;
+}
+
+}  // namespace nnlab::testing
