@@ -305,9 +305,16 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
     if (tensors.contains(best_weight_name(parameter.name)))
       state.best_weights.push_back(tensor(best_weight_name(parameter.name), parameter.value->shape()));
   }
+  // restore_best keeps the buffers' best values too (batch norm's running statistics), after the
+  // parameters' (train/early_stopping.cpp, weight_tensors).
+  for (const auto& buffer : model.buffers()) {
+    copies.emplace_back(buffer.value, &tensor("model." + buffer.name, buffer.value->shape()));
+    if (tensors.contains(best_weight_name(buffer.name)))
+      state.best_weights.push_back(tensor(best_weight_name(buffer.name), buffer.value->shape()));
+  }
   if (!state.best_weights.empty() && state.best_weights.size() != copies.size())
-    throw InputError(fmt::format("{}: the checkpoint has best weights for {} of {} parameters", source, state.best_weights.size(), copies.size()));
-  for (const auto& buffer : model.buffers()) copies.emplace_back(buffer.value, &tensor("model." + buffer.name, buffer.value->shape()));
+    throw InputError(fmt::format("{}: the checkpoint has best values for {} of {} parameters and buffers", source, state.best_weights.size(),
+                                 copies.size()));
   for (std::size_t k = 0; k < state.snapshot_steps.size(); ++k) {
     std::vector<Tensor>& kept = state.snapshots.emplace_back();
     for (const auto& parameter : model.parameters()) kept.push_back(tensor(snapshot_name(k, parameter.name), parameter.value->shape()));

@@ -215,6 +215,30 @@ train:
                         {".safetensors"});
 }
 
+// restore_best with batch norm: the best values kept include the running statistics (buffers),
+// and the checkpoint carries them, so resuming works and restores the same best state.
+TEST_F(Resume, EarlyStoppingWithBatchNormBuffersKilledEndsBitIdentical) {
+  check_kill_and_resume(R"(name: resume-early-stopping-batchnorm
+seed: 3
+replicates: 8
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers:
+    - {type: dense, units: 8}
+    - {type: batchnorm, activation: tanh}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: bce
+optimizer: {type: adam, lr: 0.01}
+train:
+  epochs: 600
+  batch: 8
+  order: shuffled
+  checkpoint_every: 5
+  early_stopping: {monitor: train_loss, patience: 25, min_delta: 0.0005, restore_best: true}
+)",
+                        {".safetensors"});
+}
+
 // Snapshot ensembles: the snapshots kept before the kill are in the checkpoint (format 5), so the
 // resumed run's ensemble accuracies (in the summary) and final weights match.
 TEST_F(Resume, SnapshotEnsembleKilledBetweenCyclesEndsBitIdentical) {
