@@ -36,22 +36,22 @@ double variance(const Tensor& x, std::size_t m, Index rows) {
   return squares / static_cast<double>(count - 1);
 }
 
-// The tensor lsuv scales for layer i: the gain of a weight-normalised layer, else the weight.
-Tensor& scaled_parameter(std::vector<ParameterRef<float>>& parameters, int layer) {
-  ParameterRef<float>* weight = nullptr;
-  for (auto& parameter : parameters) {
-    if (parameter.layer_index != layer || parameter.is_bias) continue;
-    if (parameter.is_gain) return *parameter.value;
-    weight = &parameter;
-  }
-  if (!weight) throw std::logic_error("initialise_from_data: the layer has no weight");
-  return *weight->value;
+// Layer `layer`'s parameter of one role (the weight, its bias, or a weight-normalised layer's
+// gain g), or null when it has none.
+enum class Role { weight, bias, gain };
+ParameterRef<float>* find(std::vector<ParameterRef<float>>& parameters, int layer, Role role) {
+  for (auto& parameter : parameters)
+    if (parameter.layer_index == layer && parameter.is_bias == (role == Role::bias) && parameter.is_gain == (role == Role::gain))
+      return &parameter;
+  return nullptr;
 }
 
-ParameterRef<float>* find(std::vector<ParameterRef<float>>& parameters, int layer, bool bias) {
-  for (auto& parameter : parameters)
-    if (parameter.layer_index == layer && parameter.is_bias == bias && !parameter.is_gain) return &parameter;
-  return nullptr;
+// The tensor lsuv scales for layer i: the gain of a weight-normalised layer, else the weight.
+Tensor& scaled_parameter(std::vector<ParameterRef<float>>& parameters, int layer) {
+  ParameterRef<float>* scaled = find(parameters, layer, Role::gain);
+  if (!scaled) scaled = find(parameters, layer, Role::weight);
+  if (!scaled) throw std::logic_error("initialise_from_data: the layer has no weight");
+  return *scaled->value;
 }
 
 void check_variance(double var, std::size_t layer) {
@@ -143,14 +143,15 @@ std::vector<std::vector<DataInitLayer>> initialise_from_data(Sequential<float>& 
     // pca: one pass from the input this forward gave the layer.
     for (const std::size_t m : chosen) {
       if (specs[m].layers[i].weight_init.kind != InitKind::pca) continue;
-      ParameterRef<float>* bias = find(parameters, index, true);
-      whiten(*model.layer_inputs()[i], m, layer_rows(m, i), i, *find(parameters, index, false)->value, bias ? bias->value : nullptr);
+      ParameterRef<float>* bias = find(parameters, index, Role::bias);
+      whiten(*model.layer_inputs()[i], m, layer_rows(m, i), i, *find(parameters, index, Role::weight)->value, bias ? bias->value : nullptr);
     }
     // lsuv: measure, and rescale those not yet within the tolerance.
     std::vector<std::size_t> pending;
     for (const std::size_t m : chosen)
       if (specs[m].layers[i].weight_init.kind == InitKind::lsuv) pending.push_back(m);
-    Tensor& scaled = pending.empty() ? input : scaled_parameter(parameters, index);
+    if (pending.empty()) continue;
+    Tensor& scaled = scaled_parameter(parameters, index);
     for (std::int64_t t = 0; !pending.empty(); ++t) {
       if (t > 0) model.forward(input, eval);
       std::vector<std::size_t> still;

@@ -140,6 +140,25 @@ TEST(DataInit, EachMemberAsAlone) {
   EXPECT_LT(std::abs(report[0][1].variance_after - 1), 0.01);
 }
 
+// A weight-normalised layer (w = g v / ||v||) is rescaled through its gain g: v stays as it was,
+// and the pre-activation variance still lands within the tolerance.
+TEST(DataInit, LsuvScalesTheGainOfAWeightNormalisedLayer) {
+  ModelSpec spec;
+  spec.inputs = g::features;
+  spec.layers = {dense(4, true, ActivationKind::tanh, InitKind::lsuv), dense(3, false, ActivationKind::identity, InitKind::torch_default)};
+  spec.layers[0].weight_norm = true;
+  const std::uint64_t seed = 9;
+  Sequential<float> model(std::span(&spec, 1), std::span(&seed, 1), false);
+  const Tensor v_before = parameter(model, "layers.0.weight_v"), g_before = parameter(model, "layers.0.weight_g");
+  const auto report = initialise_from_data(model, golden_data(), std::span(&seed, 1));
+  ASSERT_EQ(report[0].size(), 1u);
+  EXPECT_GT(report[0][0].rescalings, 0);
+  EXPECT_LT(std::abs(report[0][0].variance_after - 1), g::tolerance);
+  const Tensor& v = parameter(model, "layers.0.weight_v");
+  for (Index e = 0; e < v.size(); ++e) EXPECT_EQ(v[e], v_before[e]) << e;
+  EXPECT_NE(parameter(model, "layers.0.weight_g")[0], g_before[0]);
+}
+
 TEST(DataInit, ErrorsNameTheLayer) {
   const Dataset data = testing::blobs(20, 3);
   const std::uint64_t seed = 1;
