@@ -1,9 +1,10 @@
 // A population of ReLU classifiers (4 inputs, 3 classes) on blob data that is easy to over-fit,
 // trained with cross-entropy from scratch or from a MemoryCheckpointer, with its final weights
-// and buffers kept: the set-up of the early-stopping and plateau tests.
+// and buffers kept: the set-up of the early-stopping, plateau and snapshot-ensemble tests.
 #pragma once
 
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "train/independent_data.hpp"
@@ -29,11 +30,12 @@ struct BlobRun {
   std::vector<Tensor> weights;  // every parameter, then every buffer
 };
 
-// Trains `p` (from `resume_from` when given); with `keep`, takes the checkpoint after
-// `checkpoint_at` epochs into *keep.
-inline BlobRun train_blobs(const BlobPopulation& p, const BlobData& data, const TrainConfig& config, TrainObserver* observer,
-                           std::unique_ptr<MemoryCheckpointer>* keep = nullptr, std::int64_t checkpoint_at = 0,
-                           const MemoryCheckpointer* resume_from = nullptr, const ModelSpec& spec = relu_classifier(4, 64, 3)) {
+// Trains `p` on `data` (from `resume_from` when given), with `hooks` after the trainer's own;
+// with `keep`, takes the checkpoint after `checkpoint_at` epochs into *keep.
+inline BlobRun train_population(const BlobPopulation& p, const TrainingData& data, const TrainConfig& config, const ModelSpec& spec,
+                                TrainObserver* observer = nullptr, std::span<TrainingHook* const> hooks = {},
+                                std::unique_ptr<MemoryCheckpointer>* keep = nullptr, std::int64_t checkpoint_at = 0,
+                                const MemoryCheckpointer* resume_from = nullptr) {
   const std::vector<ModelSpec> specs(p.seeds.size(), spec);
   const auto loss = make_loss<float>(std::vector<LossSpec>(p.seeds.size(), LossSpec{.kind = LossKind::cross_entropy}));
   Sequential<float> model(specs, p.seeds, loss->takes_logits());
@@ -47,13 +49,20 @@ inline BlobRun train_blobs(const BlobPopulation& p, const BlobData& data, const 
   }
   Trainer trainer(model, *loss, *optimizer, p.setups, config, SuccessConfig{});
   BlobRun run;
-  run.results = trainer.fit(TrainingData{&data.train, &data.validation, nullptr},
-                            FitOptions{.observer = observer, .checkpointer = checkpointer.get(),
-                                       .resume = resume_from ? &*resume_from->trainer : nullptr});
+  run.results = trainer.fit(data, FitOptions{.observer = observer, .checkpointer = checkpointer.get(),
+                                             .resume = resume_from ? &*resume_from->trainer : nullptr, .hooks = hooks});
   for (const auto& parameter : model.parameters()) run.weights.push_back(*parameter.value);
   for (const auto& buffer : model.buffers()) run.weights.push_back(*buffer.value);  // batch norm's running statistics
   if (keep) *keep = std::move(checkpointer);
   return run;
+}
+
+// train_population on the blob data with its validation set.
+inline BlobRun train_blobs(const BlobPopulation& p, const BlobData& data, const TrainConfig& config, TrainObserver* observer,
+                           std::unique_ptr<MemoryCheckpointer>* keep = nullptr, std::int64_t checkpoint_at = 0,
+                           const MemoryCheckpointer* resume_from = nullptr, const ModelSpec& spec = relu_classifier(4, 64, 3)) {
+  return train_population(p, TrainingData{&data.train, &data.validation, nullptr}, config, spec, observer, {}, keep, checkpoint_at,
+                          resume_from);
 }
 
 }  // namespace nnlab::testing

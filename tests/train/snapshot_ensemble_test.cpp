@@ -14,21 +14,14 @@
 #include <memory>
 #include <numbers>
 
-#include "train/independent_data.hpp"
-#include "train/memory_checkpointer.hpp"
-#include "train/trainer.hpp"
+#include "train/blob_population.hpp"
 
 namespace nnlab {
 namespace {
 
 using testing::MemoryCheckpointer;
 
-struct Population {
-  std::vector<std::uint64_t> seeds;
-  std::vector<OptimizerOptions> optimizers;
-  std::vector<MemberSetup> setups;
-  Population only(std::size_t m) const { return Population{{seeds[m]}, {optimizers[m]}, {setups[m]}}; }
-};
+using Population = testing::BlobPopulation;
 
 // SGD with momentum at three rates, and Nesterov at one, over four seeds.
 Population population() {
@@ -79,26 +72,13 @@ const ModelSpec spec = testing::relu_classifier(4, 16, 3);
 
 Outcome train(const Population& p, const Data& data, const TrainConfig& config, std::vector<std::int64_t> capture_at = {},
               std::unique_ptr<MemoryCheckpointer>* keep = nullptr, std::int64_t checkpoint_at = 0, const MemoryCheckpointer* resume_from = nullptr) {
-  const std::vector<ModelSpec> specs(p.seeds.size(), spec);
-  const auto loss = make_loss<float>(std::vector<LossSpec>(p.seeds.size(), LossSpec{.kind = LossKind::cross_entropy}));
-  Sequential<float> model(specs, p.seeds, loss->takes_logits());
-  const auto optimizer = make_optimizer(p.optimizers);
-  std::unique_ptr<MemoryCheckpointer> checkpointer;
-  if (keep) checkpointer = std::make_unique<MemoryCheckpointer>(model, *optimizer, checkpoint_at);
-  if (resume_from) {
-    auto parameters = model.parameters();
-    for (std::size_t i = 0; i < parameters.size(); ++i) *parameters[i].value = resume_from->weights[i];
-    optimizer->restore(*resume_from->optimizer);
-  }
-  Trainer trainer(model, *loss, *optimizer, p.setups, config, SuccessConfig{});
   Outcome outcome;
   outcome.watcher.capture_at = std::move(capture_at);
   TrainingHook* const hooks[] = {&outcome.watcher};
-  outcome.results = trainer.fit(TrainingData{&data.train, nullptr, &data.test},
-                                FitOptions{.checkpointer = checkpointer.get(), .resume = resume_from ? &*resume_from->trainer : nullptr,
-                                           .hooks = hooks});
-  for (const auto& parameter : model.parameters()) outcome.weights.push_back(*parameter.value);
-  if (keep) *keep = std::move(checkpointer);
+  testing::BlobRun run = testing::train_population(p, TrainingData{&data.train, nullptr, &data.test}, config, spec, nullptr, hooks, keep,
+                                                   checkpoint_at, resume_from);
+  outcome.results = std::move(run.results);
+  outcome.weights = std::move(run.weights);
   return outcome;
 }
 
