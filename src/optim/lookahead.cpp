@@ -30,6 +30,12 @@ class LookaheadOptimizer final : public Optimizer {
   OptimizerKind kind() const override { return inner_->kind(); }
   std::int64_t steps_taken(Index member) const override { return inner_->steps_taken(member); }
 
+  void reset(Index member, std::span<const ParameterSlot> parameters) override {
+    inner_->reset(member, parameters);
+    for (std::size_t p = 0; p < slow_.size() && p < parameters.size(); ++p)  // none before the first step: it starts there
+      std::copy_n(parameters[p].value->slice(member), slow_[p].slice_size(), slow_[p].slice(member));
+  }
+
   OptimizerState state() const override {
     OptimizerState state = inner_->state();
     for (std::size_t p = 0; p < slow_.size(); ++p)

@@ -31,6 +31,15 @@ class PopulationOptimizer final : public Optimizer {
 
   OptimizerKind kind() const override { return options_.front().kind; }
 
+  void reset(Index member, std::span<const ParameterSlot> /*parameters*/) override {
+    steps_taken(member);  // checks the member
+    steps_[static_cast<std::size_t>(member)] = 0;
+    for (auto& buffers : state_)
+      for (int b = 0; b < max_state_buffers; ++b)
+        if (Tensor& buffer = buffers[static_cast<std::size_t>(b)]; !buffer.empty())
+          std::fill_n(buffer.slice(member), buffer.slice_size(), initial_state_value(options_[static_cast<std::size_t>(member)], b));
+  }
+
   std::int64_t steps_taken(Index member) const override {
     if (member < 0 || member >= population())
       throw std::out_of_range(fmt::format("steps_taken: member {} of {}", member, population()));
@@ -231,6 +240,10 @@ class PopulationOptimizer final : public Optimizer {
 };
 
 }  // namespace
+
+void Optimizer::reset(Index /*member*/, std::span<const ParameterSlot> /*parameters*/) {
+  throw std::logic_error("Optimizer::reset: this optimiser cannot start a member afresh");
+}
 
 std::unique_ptr<Optimizer> make_optimizer(std::span<const OptimizerOptions> members) {
   if (members.empty()) throw std::invalid_argument("make_optimizer: no members");

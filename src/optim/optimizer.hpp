@@ -61,6 +61,12 @@ class Optimizer {
   // restore throws std::invalid_argument when the state does not fit this population.
   virtual OptimizerState state() const = 0;
   virtual void restore(const OptimizerState& state) = 0;
+
+  // Starts member m afresh, as if it had taken no step (pruning's rewind, train/prune.hpp): its
+  // step count 0, its buffers at their initial values, Lookahead's slow weights at the member's
+  // current `parameters` (the step's list). Other members are untouched. The default throws
+  // std::logic_error: an optimiser that cannot reset cannot train a pruned run.
+  virtual void reset(Index member, std::span<const ParameterSlot> parameters);
 };
 
 // members: one options struct per member (P = members.size() >= 1); their `kind` and `wrapper`

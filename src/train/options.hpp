@@ -19,6 +19,18 @@ struct SnapshotEnsembleConfig {
   std::int64_t cycles = 5;  // M >= 1, and the last cycle must get a step (optim/schedule.hpp, snapshot_schedule)
 };
 
+// train.prune (Frankle & Carbin 2019, train/prune.hpp): iterative magnitude pruning in one fit
+// of (rounds + 1) equal rounds of epochs: round 0 dense, then after each round but the last
+// round(rate × remaining) weights of each layer are pruned and the member rewinds.
+enum class PruneScope { layer, global };
+struct PruneConfig {
+  std::int64_t rounds = 1;         // >= 1 pruned rounds; the fit's epochs must be (rounds + 1) × a round's
+  double rate = 0.2;               // (0, 1): of the remaining weights, per round, per layer (or across them)
+  double output_rate = 0.1;        // [0, 1): the output layer's rate (ranked on its own in either scope)
+  PruneScope scope = PruneScope::layer;
+  std::int64_t rewind_epoch = 0;   // 0: the initial weights; k: the weights after epoch k of round 0
+};
+
 struct TrainConfig {
   std::int64_t epochs = 10;          // > 0
   Index batch = 0;                   // examples per update; 0 = full batch ("full"), 1 = online
@@ -44,6 +56,8 @@ struct TrainConfig {
   std::optional<EarlyStoppingConfig> early_stopping;
   // Keep each cycle's final weights and evaluate the ensembles of the last m snapshots.
   std::optional<SnapshotEnsembleConfig> snapshot_ensemble;
+  // Prune each member's weights by magnitude between rounds and rewind it (lottery tickets).
+  std::optional<PruneConfig> prune;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

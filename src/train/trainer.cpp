@@ -19,6 +19,7 @@
 #include "train/penalty.hpp"
 #include "train/plateau.hpp"
 #include "train/probe.hpp"
+#include "train/prune.hpp"
 #include "train/snapshot_ensemble.hpp"
 #include "train/train_metrics.hpp"
 
@@ -78,6 +79,8 @@ Trainer::Trainer(Sequential<float>& model, const Loss<float>& loss, Optimizer& o
   if (config_.batch < 0) throw std::invalid_argument("Trainer: batch must be >= 0");
   if (config_.metrics_subset < 0) throw std::invalid_argument("Trainer: metrics_subset must be >= 0");
   if (config_.early_stopping) validate(*config_.early_stopping);
+  if (config_.prune && (config_.snapshot_ensemble || config_.early_stopping))
+    throw std::invalid_argument("Trainer: train.prune rewinds every round; snapshot_ensemble and early_stopping cannot go with it yet");
   if (config_.snapshot_ensemble && config_.early_stopping && config_.early_stopping->restore_best)
     throw std::invalid_argument("Trainer: train.snapshot_ensemble keeps each cycle's weights; early stopping's restore_best cannot go with it");
 }
@@ -125,6 +128,8 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   }
   PlateauHook plateau;  // steps each member's reduce_on_plateau on the complete record
   if (any_plateau(members_)) list.push_back(&plateau);
+  std::optional<PruneHook> prune;  // after the epoch is judged: the round's end is recorded before the rewind
+  if (config_.prune) list.push_back(&prune.emplace(*config_.prune));
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));

@@ -88,6 +88,9 @@ struct TrainerState {
   // schedule reduce_on_plateau (train/plateau.hpp): per member, its rate and ReduceLROnPlateau's
   // counters; empty when no member has that schedule (a member with another one keeps a default).
   std::vector<PlateauState> plateau;
+  // train.prune (train/prune.hpp); empty without it. Per weight parameter (not biases), [P, ...].
+  std::vector<Tensor> prune_masks;          // 1 kept, 0 pruned
+  std::vector<Tensor> prune_rewind;         // [parameters, then buffers]: what each member rewinds to
 };
 
 }  // namespace nnlab
