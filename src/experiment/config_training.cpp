@@ -140,7 +140,7 @@ Keys optimizer_keys(OptimizerKind kind) {
 // ---------------------------------------------------------------- loss, optimiser
 
 LossSpec read_loss(const Field& field) {
-  const Section section(expand_shorthand(field, "type"), {"type", "class_weights", "reduction", "l1", "l2"});
+  const Section section(expand_shorthand(field, "type"), {"type", "class_weights", "reduction", "l1", "l2", "label_smoothing"});
   LossSpec loss;
   if (const auto type = section.find("type")) loss.kind = choose(*type, loss_names, "loss");
   if (const auto reduction = section.find("reduction")) loss.reduction = choose(*reduction, reduction_names, "reduction");
@@ -151,6 +151,11 @@ LossSpec read_loss(const Field& field) {
   }
   if (const auto l1 = section.find("l1")) loss.l1 = non_negative(*l1);
   if (const auto l2 = section.find("l2")) loss.l2 = non_negative(*l2);
+  if (const auto smoothing = section.find("label_smoothing")) {
+    loss.label_smoothing = smoothing->number();
+    smoothing->check(loss.label_smoothing >= 0 && loss.label_smoothing < 1, "must be in [0, 1)");
+    if (loss.kind != LossKind::cross_entropy) smoothing->fail("needs loss type cross_entropy");
+  }
   return loss;
 }
 

@@ -41,6 +41,13 @@ struct LossSpec {
   // them (train/penalty.hpp).
   double l1 = 0.0;
   double l2 = 0.0;
+  // cross_entropy only. label_smoothing s in [0, 1): the target becomes (1 − s)·t + s/C, as
+  // PyTorch's CrossEntropyLoss(label_smoothing=s) (class weights included). soft_targets: the
+  // targets are the distributions Targets::values [Q, B, C] (mixup), not the labels; the loss is
+  // −Σ_c w_c t_c log softmax(z)_c per example and a mean divides by B, as PyTorch with
+  // probability targets.
+  double label_smoothing = 0.0;
+  bool soft_targets = false;
 };
 
 // The reduction a spec asks for, its kind's default when it names none.
@@ -52,7 +59,7 @@ inline LossReduction reduction_of(const LossSpec& spec) {
 // The targets of one batch, for Q = 1 (shared by all members) or Q = P.
 template <typename T>
 struct Targets {
-  const TensorT<T>* values = nullptr;    // [Q, B, C]: one-hot or real targets (not used by cross_entropy)
+  const TensorT<T>* values = nullptr;    // [Q, B, C]: one-hot or real targets (cross_entropy: only with soft_targets)
   std::span<const std::int32_t> labels;  // [Q * B]: class of each example
 };
 

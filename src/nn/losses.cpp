@@ -18,6 +18,7 @@ struct MemberBatch {
   const T* values = nullptr;             // [B, C] targets, or null (cross_entropy)
   const std::int32_t* labels = nullptr;  // [B], or null when no loss needs them
   const std::vector<double>* class_weights = nullptr;
+  double label_smoothing = 0.0;  // cross_entropy's s
   Index batch = 0, classes = 0;
 
   // An example's weight: the weight of its label's class, 1 without class weights.
@@ -66,6 +67,7 @@ void for_each_member(const TensorT<T>& output, const Targets<T>& targets, const 
     member.values = needs_values ? targets.values->slice(shared_values ? 0 : m) : nullptr;
     member.labels = needs_labels ? targets.labels.data() + (shared_labels ? 0 : m * batch) : nullptr;
     member.class_weights = &specs[static_cast<std::size_t>(m)].class_weights;
+    member.label_smoothing = specs[static_cast<std::size_t>(m)].label_smoothing;
     member.batch = batch;
     member.classes = classes;
     loss[static_cast<std::size_t>(m)] = member_loss(member, grad != nullptr ? grad->slice(m) : nullptr);
@@ -121,6 +123,10 @@ class ElementLoss final : public LossBase<T> {
 //   loss = Σ_b w_{y_b} l_b / D;  ∂/∂z_bc = w_{y_b} (softmax_bc − [c = y_b]) / D
 // with D = Σ_b w_{y_b} for the mean (PyTorch CrossEntropyLoss with weight=, reduction='mean';
 // w = 1 gives the plain mean over B) and D = 1 for the sum (reduction='sum').
+// Label smoothing or soft targets (LossSpec) take the general form with per-class coefficients
+// a_bc (A_b = Σ_c a_bc):  l_b = Σ_c a_bc (lse_b − z_bc),  ∂/∂z_bc = (A_b softmax_bc − a_bc) / D,
+//   labels:  a_bc = (1 − s) w_{y_b} [c = y_b] + (s / C) w_c,  D = Σ_b w_{y_b}   (PyTorch)
+//   soft:    a_bc = w_c ((1 − s) t_bc + s / C),              D = B            (PyTorch)
 template <typename T>
 class CrossEntropy final : public LossBase<T> {
  public:
@@ -129,30 +135,69 @@ class CrossEntropy final : public LossBase<T> {
   void evaluate(const TensorT<T>& output, const Targets<T>& targets, std::span<double> loss,
                 TensorT<T>* grad) const override {
     const bool mean = this->reduction_ == LossReduction::mean;
-    for_each_member(output, targets, this->specs_, false, loss, grad, [mean](const MemberBatch<T>& member, T* dz) {
+    const LossSpec& first = this->specs_.front();
+    const bool soft = first.soft_targets;
+    const bool general = soft || std::any_of(this->specs_.begin(), this->specs_.end(),
+                                             [](const LossSpec& s) { return s.label_smoothing != 0.0; });
+    std::vector<double> coefficients;
+    for_each_member(output, targets, this->specs_, soft, loss, grad, [&](const MemberBatch<T>& member, T* dz) {
       const Index classes = member.classes;
+      const double smoothing = member.label_smoothing;
       double weight_sum = 1.0;  // D; dividing by 1 is exact
       if (mean) {
         weight_sum = 0.0;
-        for (Index b = 0; b < member.batch; ++b) weight_sum += member.weight(b);
+        if (soft) {
+          weight_sum = static_cast<double>(member.batch);
+        } else {
+          for (Index b = 0; b < member.batch; ++b) weight_sum += member.weight(b);
+        }
       }
+      const auto class_weight = [&](Index c) {
+        return member.class_weights->empty() ? 1.0 : (*member.class_weights)[static_cast<std::size_t>(c)];
+      };
+      coefficients.resize(static_cast<std::size_t>(classes));
       double sum = 0.0;
       for (Index b = 0; b < member.batch; ++b) {
         const T* z = member.output + b * classes;
-        const std::int32_t label = member.labels[b];
-        if (label < 0 || label >= classes)
-          throw std::invalid_argument("cross_entropy: label " + std::to_string(label) + " outside [0, " +
-                                      std::to_string(classes) + ")");
+        std::int32_t label = -1;
+        if (!soft) {
+          label = member.labels[b];
+          if (label < 0 || label >= classes)
+            throw std::invalid_argument("cross_entropy: label " + std::to_string(label) + " outside [0, " +
+                                        std::to_string(classes) + ")");
+        }
         const double max = *std::max_element(z, z + classes);
         double exp_sum = 0.0;
         for (Index c = 0; c < classes; ++c) exp_sum += std::exp(static_cast<double>(z[c]) - max);
         const double log_sum_exp = max + std::log(exp_sum);
-        const double weight = member.weight(b);
-        sum += weight * (log_sum_exp - static_cast<double>(z[label]));
+        if (!general) {
+          const double weight = member.weight(b);
+          sum += weight * (log_sum_exp - static_cast<double>(z[label]));
+          if (dz) {
+            for (Index c = 0; c < classes; ++c) {
+              const double softmax = std::exp(static_cast<double>(z[c]) - log_sum_exp);
+              dz[b * classes + c] = static_cast<T>(weight * (softmax - (c == label ? 1.0 : 0.0)) / weight_sum);
+            }
+          }
+          continue;
+        }
+        const double uniform = smoothing / static_cast<double>(classes);
+        double total = 0.0;  // A_b
+        for (Index c = 0; c < classes; ++c) {
+          double a = 0.0;
+          if (soft) {
+            a = class_weight(c) * ((1.0 - smoothing) * static_cast<double>(member.values[b * classes + c]) + uniform);
+          } else {
+            a = uniform * class_weight(c) + (c == label ? (1.0 - smoothing) * member.weight(b) : 0.0);
+          }
+          coefficients[static_cast<std::size_t>(c)] = a;
+          total += a;
+          sum += a * (log_sum_exp - static_cast<double>(z[c]));
+        }
         if (dz) {
           for (Index c = 0; c < classes; ++c) {
             const double softmax = std::exp(static_cast<double>(z[c]) - log_sum_exp);
-            dz[b * classes + c] = static_cast<T>(weight * (softmax - (c == label ? 1.0 : 0.0)) / weight_sum);
+            dz[b * classes + c] = static_cast<T>((total * softmax - coefficients[static_cast<std::size_t>(c)]) / weight_sum);
           }
         }
       }
@@ -178,6 +223,13 @@ std::unique_ptr<Loss<T>> make_loss(std::span<const LossSpec> members) {
     for (const double lambda : {spec.l1, spec.l2})
       if (!(lambda >= 0.0) || !std::isfinite(lambda))
         throw std::invalid_argument("make_loss: l1 and l2 must be finite and >= 0, got " + std::to_string(lambda));
+    if (!(spec.label_smoothing >= 0.0 && spec.label_smoothing < 1.0))
+      throw std::invalid_argument("make_loss: label_smoothing must be in [0, 1), got " +
+                                  std::to_string(spec.label_smoothing));
+    if ((spec.label_smoothing != 0.0 || spec.soft_targets) && kind != LossKind::cross_entropy)
+      throw std::invalid_argument("make_loss: label smoothing and soft targets need cross_entropy");
+    if (spec.soft_targets != members.front().soft_targets)
+      throw std::invalid_argument("make_loss: members disagree on soft targets");
     for (const double weight : spec.class_weights)
       if (!(weight >= 0.0) || !std::isfinite(weight))
         throw std::invalid_argument("make_loss: class weights must be finite and >= 0, got " + std::to_string(weight));

@@ -245,6 +245,52 @@ std::vector<LossCase> loss_cases() {
   return cases;
 }
 
+// Label smoothing (labels) and soft targets (mixup), weighted and not: finite differences.
+TEST(Loss, SmoothedAndSoftCrossEntropyMatchFiniteDifferences) {
+  constexpr Index population = 2, batch = 4, classes = 3;
+  for (const bool soft : {false, true})
+    for (const LossReduction reduction : {LossReduction::mean, LossReduction::sum}) {
+      std::vector<LossSpec> specs{{LossKind::cross_entropy, {0.5, 2.0, 1.0}, reduction},
+                                  {LossKind::cross_entropy, {}, reduction}};
+      specs[0].label_smoothing = 0.1;
+      specs[1].label_smoothing = 0.3;
+      for (LossSpec& spec : specs) spec.soft_targets = soft;
+      const auto loss = make_loss<double>(specs);
+      CounterRng rng(5, RngPurpose::data);
+      std::vector<std::int32_t> labels(static_cast<std::size_t>(population * batch));
+      for (auto& label : labels) label = static_cast<std::int32_t>(rng.below(classes));
+      TensorD values({population, batch, classes});
+      for (double& value : values.span()) value = rng.uniform(0.05, 0.95);
+      TensorD output = random_tensor({population, batch, classes}, 6);
+      check_loss_gradients(*loss, output, Targets<double>{&values, labels});
+    }
+}
+
+// By hand: smoothing s on labels is (1 − s)·CE(label) + s·mean_c(−log p_c); soft one-hot
+// targets give the labelled loss; a bad smoothing is rejected.
+TEST(Loss, LabelSmoothingAndSoftTargetsByHand) {
+  const TensorD output({1, 2, 3}, {2.0, -1.0, 0.5, 0.1, 0.2, 3.0});
+  const std::vector<std::int32_t> labels{0, 1};
+  const auto plain = make(LossKind::cross_entropy);
+  const double hard = evaluate(*plain, output, nullptr, labels);
+  double uniform = 0.0;
+  for (Index b = 0; b < 2; ++b) {
+    double lse = 0.0;
+    for (Index c = 0; c < 3; ++c) lse += std::exp(output[b * 3 + c]);
+    lse = std::log(lse);
+    for (Index c = 0; c < 3; ++c) uniform += (lse - output[b * 3 + c]) / 3.0 / 2.0;
+  }
+  std::vector<LossSpec> specs{LossSpec{LossKind::cross_entropy}};
+  specs[0].label_smoothing = 0.2;
+  EXPECT_NEAR(evaluate(*make_loss<double>(specs), output, nullptr, labels), 0.8 * hard + 0.2 * uniform, 1e-12);
+  specs[0].label_smoothing = 0.0;
+  specs[0].soft_targets = true;
+  const TensorD one_hot({1, 2, 3}, {1, 0, 0, 0, 1, 0});
+  EXPECT_NEAR(evaluate(*make_loss<double>(specs), output, &one_hot, labels), hard, 1e-12);
+  specs[0].label_smoothing = 1.0;
+  EXPECT_THROW(make_loss<double>(specs), std::invalid_argument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, LossGradient, ::testing::ValuesIn(loss_cases()), loss_case_name);
 
 }  // namespace
