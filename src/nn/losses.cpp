@@ -139,7 +139,6 @@ class CrossEntropy final : public LossBase<T> {
     const bool soft = first.soft_targets;
     const bool general = soft || std::any_of(this->specs_.begin(), this->specs_.end(),
                                              [](const LossSpec& s) { return s.label_smoothing != 0.0; });
-    std::vector<double> coefficients;
     for_each_member(output, targets, this->specs_, soft, loss, grad, [&](const MemberBatch<T>& member, T* dz) {
       const Index classes = member.classes;
       const double smoothing = member.label_smoothing;
@@ -155,7 +154,6 @@ class CrossEntropy final : public LossBase<T> {
       const auto class_weight = [&](Index c) {
         return member.class_weights->empty() ? 1.0 : (*member.class_weights)[static_cast<std::size_t>(c)];
       };
-      coefficients.resize(static_cast<std::size_t>(classes));
       double sum = 0.0;
       for (Index b = 0; b < member.batch; ++b) {
         const T* z = member.output + b * classes;
@@ -182,22 +180,20 @@ class CrossEntropy final : public LossBase<T> {
           continue;
         }
         const double uniform = smoothing / static_cast<double>(classes);
+        const auto coefficient = [&](Index c) {  // a_bc, recomputed rather than kept: no allocation per step
+          if (soft) return class_weight(c) * ((1.0 - smoothing) * static_cast<double>(member.values[b * classes + c]) + uniform);
+          return uniform * class_weight(c) + (c == label ? (1.0 - smoothing) * member.weight(b) : 0.0);
+        };
         double total = 0.0;  // A_b
         for (Index c = 0; c < classes; ++c) {
-          double a = 0.0;
-          if (soft) {
-            a = class_weight(c) * ((1.0 - smoothing) * static_cast<double>(member.values[b * classes + c]) + uniform);
-          } else {
-            a = uniform * class_weight(c) + (c == label ? (1.0 - smoothing) * member.weight(b) : 0.0);
-          }
-          coefficients[static_cast<std::size_t>(c)] = a;
+          const double a = coefficient(c);
           total += a;
           sum += a * (log_sum_exp - static_cast<double>(z[c]));
         }
         if (dz) {
           for (Index c = 0; c < classes; ++c) {
             const double softmax = std::exp(static_cast<double>(z[c]) - log_sum_exp);
-            dz[b * classes + c] = static_cast<T>((total * softmax - coefficients[static_cast<std::size_t>(c)]) / weight_sum);
+            dz[b * classes + c] = static_cast<T>((total * softmax - coefficient(c)) / weight_sum);
           }
         }
       }
