@@ -122,6 +122,9 @@ TEST(ConfigErrors, OutOfRangeValues) {
   EXPECT_EQ(error_of(with("loss: {type: sse, l2: -1}\n")), "mirror.yaml: loss.l2: must be >= 0, got -1");
   EXPECT_EQ(error_of(with("loss: {type: sse, l2: [0.1]}\n")), "mirror.yaml: loss.l2: expected a number, got a list");
   EXPECT_EQ(error_of(with("loss: {type: sse, l_2: 0.1}\n")), "mirror.yaml: loss.l_2: unknown key; did you mean 'l2'?");
+  EXPECT_EQ(error_of(with("loss: {type: cross_entropy, label_smoothing: 1}\n")), "mirror.yaml: loss.label_smoothing: must be in [0, 1), got 1");
+  EXPECT_EQ(error_of(with("loss: {type: cross_entropy, label_smoothing: -0.1}\n")), "mirror.yaml: loss.label_smoothing: must be in [0, 1), got -0.1");
+  EXPECT_EQ(error_of(with("loss: {type: sse, label_smoothing: 0.1}\n")).substr(0, 36), "mirror.yaml: loss.label_smoothing: n");
   EXPECT_EQ(error_of(with("success: {train_accuracy: 1.5}\n")),
             "mirror.yaml: success.train_accuracy: must be in [0, 1], got 1.5");
   EXPECT_EQ(error_of(with("schedule: {type: step, step_size: 0}\n")),

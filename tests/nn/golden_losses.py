@@ -57,3 +57,17 @@ with_grad("cross_entropy weighted sum", lambda z: F.cross_entropy(z, labels, wei
 # sse with reduction: mean is half of MSELoss's mean: ½ Σ w (y − t)² / (B·C).
 with_grad("sse mean", lambda x: 0.5 * F.mse_loss(x, t), y)
 with_grad("sse weighted mean", lambda x: 0.5 * (example_weight * (x - t) ** 2).mean(), y)
+
+# Label smoothing and probability targets (loss.label_smoothing, LossSpec::soft_targets), with and
+# without class weights, mean and sum; the same logits and labels as above.
+soft = torch.tensor([[0.7, 0.2, 0.1], [0.0, 0.25, 0.75]], dtype=f64)
+for name, target in (("smoothed", labels), ("soft", soft)):
+    for weighted in (False, True):
+        for reduction in ("mean", "sum"):
+            logits.grad = None
+            loss = torch.nn.functional.cross_entropy(logits, target, weight=weights if weighted else None,
+                                                     reduction=reduction, label_smoothing=0.2)
+            loss.backward()
+            case = f"cross_entropy {name}{' weighted' if weighted else ''} {reduction}"
+            show(case, loss)
+            show(case + " grad", logits.grad)

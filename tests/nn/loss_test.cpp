@@ -291,6 +291,42 @@ TEST(Loss, LabelSmoothingAndSoftTargetsByHand) {
   EXPECT_THROW(make_loss<double>(specs), std::invalid_argument);
 }
 
+// Golden values from tests/nn/golden_losses.py: F.cross_entropy(label_smoothing=0.2) with labels
+// and with probability targets, unweighted and with class weights, mean and sum.
+TEST(Loss, LabelSmoothingAndSoftTargetsMatchPyTorch) {
+  struct Case {
+    bool soft, weighted;
+    LossReduction reduction;
+    double loss;
+    std::vector<double> grad;
+  };
+  const std::vector<Case> cases{
+      {false, false, LossReduction::mean, 1.6354563805893112, {-0.04053481603869541, -0.013777046697989608, 0.054311862736685014, -0.008677669754195087, -0.4060846109798128, 0.4147622807340079}},
+      {false, false, LossReduction::sum, 3.2709127611786224, {-0.08106963207739082, -0.027554093395979216, 0.10862372547337003, -0.017355339508390175, -0.8121692219596256, 0.8295245614680158}},
+      {false, true, LossReduction::mean, 2.6816181745452186, {0.11677407629740622, -0.0479333619520831, -0.06884071434532311, 0.036053612803642214, -0.7161924707902028, 0.6801388579865605}},
+      {false, true, LossReduction::sum, 4.558750896726872, {0.1985159297055906, -0.08148671531854128, -0.1170292143870493, 0.06129114176619177, -1.2175272003433448, 1.156236058577153}},
+      {true, false, LossReduction::mean, 1.0954563805893112, {0.07946518396130464, -0.09377704669798961, 0.014311862736685013, -0.008677669754195087, -0.10608461097981281, 0.11476228073400785}},
+      {true, false, LossReduction::sum, 2.1909127611786223, {0.15893036792260928, -0.18755409339597923, 0.028623725473370026, -0.017355339508390175, -0.21216922195962562, 0.2295245614680157}},
+      {true, true, LossReduction::mean, 1.6608193474760413, {0.2929469243240789, -0.15229504183280215, -0.14065188249127672, 0.05283566810432029, -0.1342397500535038, 0.08140408194918337}},
+      {true, true, LossReduction::sum, 3.3216386949520826, {0.5858938486481577, -0.3045900836656043, -0.28130376498255344, 0.10567133620864058, -0.2684795001070076, 0.16280816389836675}},
+  };
+  const TensorD output({1, 2, 3}, {2.0, -1.0, 0.5, 0.1, 0.2, 3.0});
+  const TensorD soft({1, 2, 3}, {0.7, 0.2, 0.1, 0.0, 0.25, 0.75});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.soft ? "soft" : "labels") + (c.weighted ? " weighted" : "") +
+                 (c.reduction == LossReduction::mean ? " mean" : " sum"));
+    LossSpec spec{LossKind::cross_entropy};
+    spec.label_smoothing = 0.2;
+    spec.soft_targets = c.soft;
+    spec.reduction = c.reduction;
+    if (c.weighted) spec.class_weights = {0.2, 1.5, 3.0};
+    TensorD grad;
+    EXPECT_NEAR(evaluate(*make_loss<double>(std::vector<LossSpec>{spec}), output, c.soft ? &soft : nullptr, {0, 1}, &grad), c.loss, 1e-12);
+    ASSERT_EQ(grad.size(), 6);
+    for (Index i = 0; i < 6; ++i) EXPECT_NEAR(grad[i], c.grad[static_cast<std::size_t>(i)], 1e-12) << "element " << i;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, LossGradient, ::testing::ValuesIn(loss_cases()), loss_case_name);
 
 }  // namespace
