@@ -212,6 +212,11 @@ const TensorT<T>& Sequential<T>::forward(const TensorT<T>& input, const ForwardC
 
 template <typename T>
 void Sequential<T>::backward(const TensorT<T>& grad_output) {
+  backward(grad_output, nullptr);
+}
+
+template <typename T>
+void Sequential<T>::backward(const TensorT<T>& grad_output, TensorT<T>* grad_input) {
   const std::vector<LayerSpec>& structure = specs_.front().layers;
   const std::size_t last = structure.size() - 1;
   for (std::size_t i = 0; i < last; ++i)
@@ -219,20 +224,28 @@ void Sequential<T>::backward(const TensorT<T>& grad_output) {
       output_grads_[i].resize({population_, layer_outputs_[i]->dim(1), structure[i].units});
       output_grads_[i].zero();
     }
+  if (grad_input != nullptr) {
+    grad_input->resize({population_, grad_output.dim(1), inputs()});
+    grad_input->zero();
+  }
   for (std::size_t i = last + 1; i-- > 0;) {
     const TensorT<T>* grad = i == last ? &grad_output : passes_grad_[i] ? pending_grads_[i] : &output_grads_[i];
     const std::vector<Index>& from = structure[i].from;
-    // An input gradient only the network input would take is never needed: skip its dX = dY W.
+    // An input gradient only the network input would take is needed only when asked for:
+    // else skip its dX = dY W.
     const bool needs_input_grad =
-        from.empty() ? i > 0 : std::any_of(from.begin(), from.end(), [](Index s) { return s != network_input; });
+        grad_input != nullptr ||
+        (from.empty() ? i > 0 : std::any_of(from.begin(), from.end(), [](Index s) { return s != network_input; }));
     for (std::size_t j = last_of_config_[i] + 1; j-- > first_of_config_[i];)
       grad = &layers_[j]->backward(*grad, j > first_of_config_[i] || needs_input_grad);
     if (!needs_input_grad) continue;
     if (joins_[i]) {
       source_grads_.clear();
       for (const Index source : from)
-        source_grads_.push_back(source == network_input ? nullptr : &output_grads_[static_cast<std::size_t>(source)]);
+        source_grads_.push_back(source == network_input ? grad_input : &output_grads_[static_cast<std::size_t>(source)]);
       joins_[i]->backward(*grad, source_grads_);
+    } else if (i == 0) {  // the network input's own consumer; joins may have added theirs first
+      for (Index k = 0; k < grad_input->size(); ++k) grad_input->data()[k] += grad->data()[k];
     } else if (passes_grad_[i - 1]) {
       pending_grads_[i - 1] = grad;
     } else {

@@ -34,6 +34,10 @@ class Sequential {
   const TensorT<T>& forward(const TensorT<T>& input, const ForwardContext& context);
   // grad_output [P, B, outputs]; adds into parameter gradients.
   void backward(const TensorT<T>& grad_output);
+  // The same, and the loss gradient with respect to the network input into *grad_input, resized
+  // to [P, B, inputs] (per member, whether the input was shared or not): for adversarial
+  // examples. Null grad_input is the plain backward, which skips the first layer's dX.
+  void backward(const TensorT<T>& grad_output, TensorT<T>* grad_input);
   void zero_grad();
 
   // One training pass: forward, loss and backward. Writes member m's loss into loss_values[m],

@@ -135,4 +135,18 @@ inline void check_model_gradients(Sequential<double>& model, const TensorD& inpu
   expect_gradients_match([&] { return dot(model.forward(input, {}), g); }, tensors, options);
 }
 
+// Model: objective dot(forward(input), g) with respect to the input, through
+// backward(g, &grad_input) ([P, B, F]; summed over members for a shared input).
+inline void check_model_input_gradients(Sequential<double>& model, TensorD input,
+                                        const GradientCheckOptions& options = {}) {
+  const TensorD g = random_tensor(model.forward(input, {}).shape(), options.seed + 4000);
+  model.zero_grad();
+  TensorD grad_input;
+  model.backward(g, &grad_input);
+  TensorD analytic(input.shape());
+  for (Index m = 0; m < grad_input.dim(0); ++m)
+    for (Index i = 0; i < input.slice_size(); ++i) analytic.slice(input.dim(0) == 1 ? 0 : m)[i] += grad_input.slice(m)[i];
+  expect_gradients_match([&] { return dot(model.forward(input, {}), g); }, {{"input", &input, analytic}}, options);
+}
+
 }  // namespace nnlab::testing

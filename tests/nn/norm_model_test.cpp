@@ -110,6 +110,8 @@ TEST(NormModel, GradientsThroughBothNormsAndTheirActivationsMatchFiniteDifferenc
   EXPECT_EQ(model.parameter_count(), 4 * 5 + 2 * 5 + 5 * 4 + 4 + 2 * 4 + 4 * 3 + 3);
   check_model_gradients(model, random_tensor({1, 6, 4}, 8), {.tolerance = 1e-5});
   check_model_gradients(model, random_tensor({2, 6, 4}, 9), {.tolerance = 1e-5});
+  testing::check_model_input_gradients(model, random_tensor({1, 6, 4}, 8), {.tolerance = 1e-5});
+  testing::check_model_input_gradients(model, random_tensor({2, 6, 4}, 9), {.tolerance = 1e-5});
 }
 
 TEST(NormModel, NamesBuffersAndShowsTheLayersInTheSummary) {

@@ -117,6 +117,9 @@ TEST(Skip, GradientsThroughFlatAndChannelJoinsMatchFiniteDifferences) {
   Sequential<double> model(specs, seeds, false);
   testing::check_model_gradients(model, testing::random_tensor({1, 3, 32}, 5));
   testing::check_model_gradients(model, testing::random_tensor({2, 3, 32}, 6));
+  // d loss / d input (adversarial examples): through both joins that take the network input.
+  testing::check_model_input_gradients(model, testing::random_tensor({1, 3, 32}, 5));
+  testing::check_model_input_gradients(model, testing::random_tensor({2, 3, 32}, 6));
 }
 
 bool same_bits(const double* a, const double* b, Index count) {
