@@ -10,11 +10,12 @@
 namespace nnlab {
 namespace {
 
-void multiply(Tensor& values, const Tensor& mask) {
-  float* v = values.data();
-  const float* k = mask.data();
-  for (Index i = 0; i < values.size(); ++i) v[i] *= k[i];
+// values[i] *= mask[i] over `size` elements.
+void multiply(float* values, const float* mask, Index size) {
+  for (Index i = 0; i < size; ++i) values[i] *= mask[i];
 }
+
+void multiply(Tensor& values, const Tensor& mask) { multiply(values.data(), mask.data(), values.size()); }
 
 }  // namespace
 
@@ -97,11 +98,8 @@ void PruneHook::prune_member(TrainingContext& ctx, Index member) {
 
   const std::vector<Tensor*> weights = weight_tensors(ctx);
   for (std::size_t i = 0; i < weights.size(); ++i) copy_member(state.prune_rewind[i], *weights[i], member);
-  for (std::size_t i = 0; i < pruned_.size(); ++i) {
-    float* w = ctx.parameters[pruned_[i]].value->slice(member);
-    const float* k = state.prune_masks[i].slice(member);
-    for (Index e = 0; e < state.prune_masks[i].slice_size(); ++e) w[e] *= k[e];
-  }
+  for (std::size_t i = 0; i < pruned_.size(); ++i)
+    multiply(ctx.parameters[pruned_[i]].value->slice(member), state.prune_masks[i].slice(member), state.prune_masks[i].slice_size());
   std::vector<ParameterSlot> slots;
   for (const auto& parameter : ctx.parameters) slots.push_back(ParameterSlot{parameter.value, parameter.grad, parameter.layer_index});
   ctx.optimizer.reset(member, slots);
