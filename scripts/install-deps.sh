@@ -11,6 +11,7 @@ packages=(
   libopenblas-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   libsqlite3-dev libxxhash-dev libcairo2-dev fonts-dejavu-core
   dataset-fashion-mnist
+  ccache  # optional: CMake compiles through it when present (rebuilds and worktrees reuse objects)
   chromium python3  # the report's browser test: headless Chromium on index.html
 )
 if [[ "${1:-}" == "--bench" ]]; then
