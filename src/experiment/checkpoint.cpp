@@ -18,9 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-// 6: reduce_on_plateau's state; 5: snapshot ensembles; 4: early stopping and the penalty; 3: running and per-class
+// 7: pruning's masks, rewind weights and rounds; 6: reduce_on_plateau's state; 5: snapshot ensembles; 4: early stopping and the penalty; 3: running and per-class
 // metrics, activation statistics
-constexpr const char* format_version = "6";
+constexpr const char* format_version = "7";
 // Format 2 held the first 8 metrics and 6 layer statistics of the lists below, format 3 the
 // first 12 metrics; they read with the rest absent.
 constexpr std::size_t format_2_metrics = 8, format_3_metrics = 12, format_2_layer_stats = 6;
@@ -51,6 +51,8 @@ json encode_stopping(const TrainerState& state);
 void decode_stopping(const json& in, TrainerState& state);
 json encode_plateau(const std::vector<PlateauState>& plateau);
 std::vector<PlateauState> decode_plateau(const json& in);
+json encode_prune_rounds(const std::vector<std::vector<PruneRound>>& members);
+std::vector<std::vector<PruneRound>> decode_prune_rounds(const json& in);
 
 json encode(LayerStats stats) {
   json out = json::array();
@@ -129,6 +131,7 @@ json encode_state(const TrainerState& state, const OptimizerState& optimizer) {
   if (!state.snapshot_counts.empty())  // the snapshots' weights are tensors snapshot_ensemble.{k}.*
     out["snapshot_ensemble"] = {{"counts", state.snapshot_counts}, {"steps", state.snapshot_steps}};
   if (!state.plateau.empty()) out["plateau"] = encode_plateau(state.plateau);
+  if (!state.prune_masks.empty()) out["prune"] = encode_prune_rounds(state.prune_rounds);  // masks and rewind: tensors prune.*
   return out;
 }
 
@@ -157,7 +160,42 @@ TrainerState decode_state(const json& in) {
     state.snapshot_steps = json_integers<std::int64_t>(ensemble.at("steps"));
   }
   if (in.contains("plateau")) state.plateau = decode_plateau(in.at("plateau"));
+  if (in.contains("prune")) state.prune_rounds = decode_prune_rounds(in.at("prune"));
   return state;
+}
+
+// train.prune's records per member and round; absent before format 7 and without it.
+json encode_prune_rounds(const std::vector<std::vector<PruneRound>>& members) {
+  json out = json::array();
+  for (const std::vector<PruneRound>& rounds : members) {
+    json member = json::array();
+    for (const PruneRound& r : rounds)
+      member.push_back({{"remaining", bits(r.remaining)}, {"layer_remaining", encode_doubles(r.layer_remaining)},
+                        {"test_accuracy", bits(r.test_accuracy)}, {"validation_loss", bits(r.validation_loss)},
+                        {"early_stop_epoch", r.early_stop_epoch}, {"best_validation_loss", bits(r.best_validation_loss)},
+                        {"early_stop_test_accuracy", bits(r.early_stop_test_accuracy)}, {"epochs", r.epochs},
+                        {"first_layer_kept", r.first_layer_kept}});
+    out.push_back(std::move(member));
+  }
+  return out;
+}
+
+std::vector<std::vector<PruneRound>> decode_prune_rounds(const json& in) {
+  std::vector<std::vector<PruneRound>> members;
+  for (const json& member : in) {
+    std::vector<PruneRound>& rounds = members.emplace_back();
+    for (const json& r : member)
+      rounds.push_back(PruneRound{.remaining = from_bits(r.at("remaining")),
+                                  .layer_remaining = decode_doubles(r.at("layer_remaining")),
+                                  .test_accuracy = from_bits(r.at("test_accuracy")),
+                                  .validation_loss = from_bits(r.at("validation_loss")),
+                                  .early_stop_epoch = json_integer<std::int64_t>(r.at("early_stop_epoch")),
+                                  .best_validation_loss = from_bits(r.at("best_validation_loss")),
+                                  .early_stop_test_accuracy = from_bits(r.at("early_stop_test_accuracy")),
+                                  .epochs = json_integer<std::int64_t>(r.at("epochs")),
+                                  .first_layer_kept = json_integers<std::int64_t>(r.at("first_layer_kept"))});
+  }
+  return members;
 }
 
 // reduce_on_plateau's per-member state; absent before format 5 and without that schedule.
@@ -226,6 +264,10 @@ std::string best_weight_name(const std::string& parameter) { return "early_stopp
 // Snapshot k's copy of a parameter or buffer "layers.{i}.*".
 std::string snapshot_name(std::size_t k, const std::string& weight) { return fmt::format("snapshot_ensemble.{}.{}", k, weight); }
 
+// Pruning's mask of a weight, and the copy a member rewinds to of a parameter or buffer.
+std::string prune_mask_name(const std::string& weight) { return "prune.mask." + weight; }
+std::string prune_rewind_name(const std::string& weight) { return "prune.rewind." + weight; }
+
 std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format("optimizer.{}.{}", parameter, buffer); }
 
 }  // namespace
@@ -234,6 +276,9 @@ CheckpointContents snapshot(Sequential<float>& model, const Optimizer& optimizer
   CheckpointContents contents{.weights = {}, .optimizer = optimizer.state(), .trainer = state};
   for (const auto& parameter : model.parameters()) contents.weights.push_back(NamedTensor{parameter.name, *parameter.value});
   for (const auto& buffer : model.buffers()) contents.weights.push_back(NamedTensor{buffer.name, *buffer.value});
+  if (!state.prune_masks.empty())
+    for (const auto& parameter : model.parameters())
+      if (parameter.is_weight()) contents.pruned.push_back(parameter.name);
   return contents;
 }
 
@@ -252,6 +297,17 @@ std::vector<std::byte> encode_checkpoint(const CheckpointContents& contents) {
       const Tensor& kept = contents.trainer.snapshots[k][p];
       tensors.push_back(NamedTensorView{snapshot_name(k, contents.weights.at(p).name), kept.shape(), kept.span()});
     }
+  // Masks are of the weight parameters (not biases or gains), the rewind copy of every parameter
+  // then buffer, each in the order of contents.weights.
+  if (!contents.trainer.prune_masks.empty()) {
+    const TrainerState& trainer = contents.trainer;
+    if (trainer.prune_masks.size() != contents.pruned.size() || trainer.prune_rewind.size() != contents.weights.size())
+      throw std::logic_error("encode_checkpoint: the pruning state does not match the model");
+    for (std::size_t i = 0; i < trainer.prune_masks.size(); ++i)
+      tensors.push_back(NamedTensorView{prune_mask_name(contents.pruned[i]), trainer.prune_masks[i].shape(), trainer.prune_masks[i].span()});
+    for (std::size_t p = 0; p < contents.weights.size(); ++p)
+      tensors.push_back(NamedTensorView{prune_rewind_name(contents.weights[p].name), trainer.prune_rewind[p].shape(), trainer.prune_rewind[p].span()});
+  }
   for (const auto& buffer : contents.optimizer.buffers)
     tensors.push_back(NamedTensorView{buffer_name(buffer.parameter, buffer.index), buffer.value.shape(), buffer.value.span()});
   const SafetensorsMetadata metadata{{"nnlab_checkpoint", format_version},
@@ -269,8 +325,8 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
   const auto version = file.metadata.find("nnlab_checkpoint");
   if (version == file.metadata.end() || !file.metadata.contains("state"))
     throw InputError(fmt::format("{}: not an nnlab checkpoint", source));
-  if (version->second != format_version && version->second != "5" && version->second != "4" && version->second != "3" && version->second != "2")
-    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3, 4, 5 or {}, the ones this nnlab reads", source, version->second, format_version));
+  if (version->second != format_version && version->second != "6" && version->second != "5" && version->second != "4" && version->second != "3" && version->second != "2")
+    throw InputError(fmt::format("{}: checkpoint format {} is not 2, 3, 4, 5, 6 or {}, the ones this nnlab reads", source, version->second, format_version));
   std::map<std::string, const Tensor*> tensors;
   for (const NamedTensor& tensor : file.tensors) tensors.emplace(tensor.name, &tensor.value);
   const auto tensor = [&](const std::string& name, const Shape& shape) -> const Tensor& {
@@ -319,6 +375,12 @@ TrainerState restore_checkpoint(std::span<const std::byte> bytes, const std::str
     std::vector<Tensor>& kept = state.snapshots.emplace_back();
     for (const auto& parameter : model.parameters()) kept.push_back(tensor(snapshot_name(k, parameter.name), parameter.value->shape()));
     for (const auto& buffer : model.buffers()) kept.push_back(tensor(snapshot_name(k, buffer.name), buffer.value->shape()));
+  }
+  if (!state.prune_rounds.empty()) {  // format 7 with train.prune
+    for (const auto& parameter : model.parameters())
+      if (parameter.is_weight()) state.prune_masks.push_back(tensor(prune_mask_name(parameter.name), parameter.value->shape()));
+    for (const auto& parameter : model.parameters()) state.prune_rewind.push_back(tensor(prune_rewind_name(parameter.name), parameter.value->shape()));
+    for (const auto& buffer : model.buffers()) state.prune_rewind.push_back(tensor(prune_rewind_name(buffer.name), buffer.value->shape()));
   }
   try {
     optimizer.restore(optimizer_state);

@@ -31,6 +31,7 @@ struct CheckpointContents {
   std::vector<NamedTensor> weights;  // "layers.{i}.weight|bias", [P, ...], then the model's buffers
   OptimizerState optimizer;
   TrainerState trainer;
+  std::vector<std::string> pruned;   // the weights trainer.prune_masks are of, in order (train/prune.hpp)
 };
 
 CheckpointContents snapshot(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state);

@@ -40,5 +40,8 @@ MonitorKind read_monitor(const Field& field, const DataConfig& data);
 TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);
+// After train and schedule: sets config.train.prune, and config.train.epochs to (rounds + 1) × a
+// round's (train.epochs as written). `root` is the file's top level.
+void read_prune(const Field& field, const Section& root, ExperimentConfig& config);
 
 }  // namespace nnlab::config_parts

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "experiment/overrides.hpp"
+#include "experiment/prune_control.hpp"
 #include "experiment/scalar_fields.hpp"
 #include "experiment/sweep.hpp"
 
@@ -119,6 +120,7 @@ std::string structure_key(const YAML::Node& tree) {
   }
   if (copy["loss"] && copy["loss"].IsMap()) erase_keys(copy["loss"], {"class_weights", "l1", "l2"});
   if (copy["train"] && copy["train"].IsMap()) erase_keys(copy["train"], {"clip_norm", "clip_value"});
+  if (copy["prune"] && copy["prune"].IsMap()) erase_keys(copy["prune"], {"reinit"});
   if (YAML::Node model = copy["model"]; model && model.IsMap()) {
     if (model["init"]) strip_init(model["init"]);
     if (YAML::Node layers = model["layers"]; layers && layers.IsSequence())
@@ -214,7 +216,8 @@ Plan plan_experiment_text(const std::string& yaml_text, const std::string& origi
   const YAML::Node root = resolve_experiment_tree(yaml_text, basis->where, overrides);
   // The base config validates everything but the sweep first, with the file's own messages.
   const ExperimentConfig base = experiment_from_tree(root, where);
-  const SweepSpec sweep = read_sweep(root["sweep"], where);
+  SweepSpec sweep = read_sweep(root["sweep"], where);
+  add_prune_control(base, root, sweep, where);
   basis->table = tabulate_trials(sweep, base.seed, force, where);
   basis->tree = YAML::Clone(root);
   basis->tree.remove("sweep");

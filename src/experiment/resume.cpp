@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "experiment/prune_control.hpp"
 
 namespace nnlab {
 
@@ -64,13 +65,14 @@ void check_stored_members(const RunStore& store, RunId run, const Plan& plan) {
   std::map<Index, Planned> planned;         // by member
   std::map<Index, Index> planned_members;   // by population
   for (const PlannedPopulation& population : plan.populations) {
+    std::vector<std::uint64_t> seeds;
     for (const Index t : population.trials) {
       const std::uint64_t trial_seed = plan.trial_config(t).seed;
-      for (Index r = 0; r < plan.replicates; ++r) {
-        const std::uint64_t seed = trial_seed + static_cast<std::uint64_t>(r);
-        planned.emplace(static_cast<Index>(planned.size()), Planned{.population = population.index, .seed = seed});
-      }
+      for (Index r = 0; r < plan.replicates; ++r) seeds.push_back(trial_seed + static_cast<std::uint64_t>(r));
     }
+    std::vector<MemberSetup> setups(seeds.size());
+    pair_prune_controls(plan, population, seeds, setups);  // a random-reinit control trains with its own seed
+    for (const std::uint64_t seed : seeds) planned.emplace(static_cast<Index>(planned.size()), Planned{.population = population.index, .seed = seed});
     planned_members[population.index] = static_cast<Index>(population.trials.size()) * plan.replicates;
   }
   const RunRecord record = store.get_run(run);

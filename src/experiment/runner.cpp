@@ -18,6 +18,7 @@
 #include "experiment/member_schedule.hpp"
 #include "experiment/mirror_solution.hpp"
 #include "experiment/plan_data.hpp"
+#include "experiment/prune_control.hpp"
 #include "experiment/recorder.hpp"
 #include "experiment/resume.hpp"
 #include "experiment/test_pictures.hpp"
@@ -222,6 +223,7 @@ PopulationMembers population_members(const Plan& plan, const PlannedPopulation& 
       members.member_trial.push_back(t);
     }
   }
+  pair_prune_controls(plan, population, members.seeds, members.setups);
   return members;
 }
 

@@ -97,7 +97,7 @@ std::optional<ScalarField> scalar_field(const std::string& key) {
       key == "optimizer.k")
     return ScalarField{.name = key};
   if (in("optimizer.", optimizer_numbers) || in("schedule.", schedule_numbers) || in("train.", train_numbers) || in("loss.", loss_numbers) ||
-      key == "optimizer.betas" || key == "optimizer.layer_lr" || key == "loss.class_weights")
+      key == "optimizer.betas" || key == "optimizer.layer_lr" || key == "loss.class_weights" || key == "prune.reinit")
     return ScalarField{.name = key};
   constexpr std::string_view layers = "model.layers.";
   if (!text.starts_with(layers)) return std::nullopt;
@@ -119,6 +119,7 @@ std::vector<double> read_field(const ScalarField& field, const ExperimentConfig&
   if (name.starts_with("optimizer.") && optimizer_key(name) == "betas") return {config.optimizer.beta1, config.optimizer.beta2};
   if (name.starts_with("optimizer.") && optimizer_key(name) == "layer_lr") return config.optimizer.layer_lr_multipliers;
   if (name == "loss.class_weights") return config.loss.class_weights;
+  if (name == "prune.reinit") return {config.train.prune && config.train.prune->reinit ? 1.0 : 0.0};
   if (name.starts_with("optimizer.")) {
     OptimizerOptions options = config.optimizer;
     return {optimizer_number(name, options)};
@@ -146,6 +147,9 @@ void write_field(const ScalarField& field, const std::vector<double>& values, Ex
     config.optimizer.layer_lr_multipliers = values;
   } else if (name == "loss.class_weights") {
     config.loss.class_weights = values;
+  } else if (name == "prune.reinit") {
+    if (!config.train.prune) throw std::logic_error("write_field: prune.reinit into a config without prune");
+    config.train.prune->reinit = values.at(0) != 0.0;
   } else if (name.starts_with("optimizer.")) {
     optimizer_number(name, config.optimizer) = values.at(0);
   } else if (name.starts_with("schedule.")) {

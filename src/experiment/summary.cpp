@@ -9,6 +9,7 @@
 #include "core/statistics.hpp"
 #include "core/text.hpp"
 #include "experiment/data_init_summary.hpp"
+#include "experiment/prune_summary.hpp"
 #include "experiment/sweep.hpp"
 
 namespace nnlab {
@@ -330,6 +331,7 @@ std::string to_json(const RunSummary& summary) {
     }
     if (result.early_stop) entry["early_stopping"] = early_stop_json(*result.early_stop);
     if (result.snapshot_ensemble) entry["snapshot_ensemble"] = snapshot_ensemble_json(*result.snapshot_ensemble);
+    if (result.prune) entry["prune"] = prune_json(*result.prune);
     if (member.solution) entry["solution"] = solution_json(*member.solution);
     if (!member.data_init.empty()) entry["data_init"] = data_init_json(member);
     entry["seconds"] = summary.seconds;  // a population trains as one; the run's wall time
@@ -342,6 +344,7 @@ std::string to_json(const RunSummary& summary) {
     json entry = {{"trial", trial.index}, {"population", trial.population}, {"parameters", values}};
     entry["epochs"] = trial.epochs;
     entry.update(statistics_json(summary, trial, statistics_of(summary, trial)));
+    if (json prune = prune_trial_json(summary, trial); !prune.is_null()) entry["prune"] = std::move(prune);
     trials.push_back(std::move(entry));
   }
   const TrialSummary everyone = all_members(summary);
@@ -404,6 +407,7 @@ std::string to_text(const RunSummary& summary) {
     if (trial.boolean_task && s.members > 1) text += outcomes_text(trial, s.outcomes);
     if (s.early_stopping > 0) text += early_stopping_text(summary, trial, s);
     text += data_init_text(summary, trial);
+    text += prune_text(summary, trial);
     if (!s.snapshot_ensemble.empty()) text += snapshot_ensemble_text(s);
     if (s.solutions_checked > 0)
       text += fmt::format("  solutions like the paper's (mirrored within ±{:.0f} %, 1:2:4 within ±{:.0f} %, opposite units, biases): {}/{} of the "

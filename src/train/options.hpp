@@ -29,6 +29,11 @@ struct PruneConfig {
   double output_rate = 0.1;        // [0, 1): the output layer's rate (ranked on its own in either scope)
   PruneScope scope = PruneScope::layer;
   std::int64_t rewind_epoch = 0;   // 0: the initial weights; k: the weights after epoch k of round 0
+  // The experiment's, not the trainer's (which reads MemberSetup::prune_mask_from): `control:
+  // random_reinit` plans a twin of every trial with reinit = true, whose members take the masks of
+  // the twin's members and start from their own random weights (experiment/prune_control.hpp).
+  bool control = false;
+  bool reinit = false;
 };
 
 struct TrainConfig {

@@ -9,6 +9,12 @@
 // on_gradients zeroes their gradients and on_step_end multiplies the weights by the mask, so no
 // momentum, Adam state, weight decay or Lookahead sync can revive one. The masks and the rewind
 // copy live in TrainerState (prune_masks, prune_rewind).
+// The random-reinit control: a member with MemberSetup::prune_mask_from = s takes member s's
+// new mask at every round end (after s pruned) instead of ranking its own weights, and always
+// rewinds to its own initial weights (another seed's), whatever rewind_epoch says.
+// Every epoch end records the member's round (PruneRound: weights kept, the lowest validation
+// loss and the test accuracy there, the test accuracy at the round's end) in
+// TrainerState::prune_rounds; on_fit_end hands them to MemberResult::prune.
 // Limits: mini-batch training only (a full batch's epoch end comes after the next forward), and
 // the schedule must be constant (it would not restart with the round).
 #pragma once
@@ -31,9 +37,14 @@ class PruneHook final : public TrainingHook {
   void on_gradients(TrainingContext& ctx, std::int64_t epoch, Index batch) override;
   void on_step_end(TrainingContext& ctx, std::int64_t epoch, Index batch) override;
   void on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool last) override;
+  void on_fit_end(TrainingContext& ctx) override;
 
  private:
+  void record(TrainingContext& ctx, std::int64_t epoch, std::size_t member) const;
+  PruneRound opened_round(const TrainingContext& ctx, std::size_t member) const;
   void prune_member(TrainingContext& ctx, Index member);
+  void take_mask(TrainingContext& ctx, Index member, Index from);
+  void rewind(TrainingContext& ctx, Index member);
   PruneConfig config_;
   std::int64_t round_epochs_ = 1;   // L
   std::vector<std::size_t> pruned_;  // positions in ctx.parameters of the weights masked

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "data/dataset.hpp"
@@ -21,6 +22,10 @@ struct MemberSetup {
   ScheduleSpec schedule;
   double clip_norm = 0.0;       // 0 = off
   double clip_value = 0.0;      // 0 = off
+  // train.prune's random-reinit control (train/prune.hpp): the population-local index of the
+  // member whose mask this one takes at every round end, rewinding to its own initial weights;
+  // -1: it prunes by its own magnitudes.
+  Index prune_mask_from = -1;
 };
 
 // With train.early_stopping: where the member's monitored metric was best and where the
@@ -45,6 +50,27 @@ struct SnapshotEnsembleOutcome {
   std::vector<double> ensemble_accuracy;  // [m - 1]: the average of the last m snapshots' outputs
 };
 
+// With train.prune: one round of a member (round 0 trains the dense network).
+struct PruneRound {
+  double remaining = 1.0;                      // of the prunable weights (every weight but biases and gains), kept this round
+  std::vector<double> layer_remaining;         // per weight parameter, in model order
+  double test_accuracy = not_measured;         // at the round's last epoch
+  double validation_loss = not_measured;       // at the round's last epoch
+  std::int64_t early_stop_epoch = -1;          // epoch of the round (1 ... L) with the lowest validation loss; -1: none measured
+  double best_validation_loss = not_measured;  // that loss
+  double early_stop_test_accuracy = not_measured;  // test accuracy at that epoch
+  std::int64_t epochs = 0;                     // epochs of this round trained
+  // Per input of the first weight layer, when it is dense: how many of its connections are kept.
+  std::vector<std::int64_t> first_layer_kept;
+};
+
+struct PruneOutcome {
+  bool control = false;                   // the random-reinit control: its ticket's masks, its own initial weights
+  std::int64_t round_epochs = 0;          // L
+  std::vector<std::string> layers;        // the pruned parameters' names
+  std::vector<PruneRound> rounds;         // [r]: round r, as far as the member trained
+};
+
 struct MemberResult {
   std::int64_t epochs_run = 0;
   bool diverged = false;
@@ -55,6 +81,7 @@ struct MemberResult {
   std::vector<EpochMetrics> history;           // epoch 0, the last; every log_every-th with keep_history
   std::optional<EarlyStopOutcome> early_stop;  // with train.early_stopping
   std::optional<SnapshotEnsembleOutcome> snapshot_ensemble;  // with train.snapshot_ensemble
+  std::optional<PruneOutcome> prune;           // with train.prune
 };
 
 struct TrainingData {
@@ -91,6 +118,7 @@ struct TrainerState {
   // train.prune (train/prune.hpp); empty without it. Per weight parameter (not biases), [P, ...].
   std::vector<Tensor> prune_masks;          // 1 kept, 0 pruned
   std::vector<Tensor> prune_rewind;         // [parameters, then buffers]: what each member rewinds to
+  std::vector<std::vector<PruneRound>> prune_rounds;  // per member: its rounds so far, the current one last
 };
 
 }  // namespace nnlab

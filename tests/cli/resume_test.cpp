@@ -286,4 +286,25 @@ sweep:
                         {".safetensors"});
 }
 
+// Iterative pruning with a random-reinit control (checkpoint format 7): the masks, the rewind
+// copies and the rounds' records are in the checkpoint, so a kill in any round (the control's
+// members take their tickets' masks at every round end) resumes to the same masks, records
+// (in the summary) and weights.
+TEST_F(Resume, PrunedTicketsAndControlsKilledMidRoundEndBitIdentical) {
+  check_kill_and_resume(R"(name: resume-prune
+seed: 3
+replicates: 6
+data: {train: {source: mirror, bits: 6}, validation: 0.25}
+model:
+  layers:
+    - {type: dense, units: 8, activation: tanh}
+    - {type: dense, units: 1, activation: sigmoid}
+loss: bce
+optimizer: {type: adam, lr: 0.05}
+train: {epochs: 60, batch: 8, order: shuffled, checkpoint_every: 7}
+prune: {rounds: 5, rate: 0.3, output_rate: 0.2, rewind: {epoch: 2}, control: random_reinit}
+)",
+                        {".safetensors"});
+}
+
 }  // namespace

@@ -241,5 +241,45 @@ TEST(Summary, EarlyStoppingEpochsAndValues) {
   EXPECT_FALSE(json::parse(to_json(summary_of({{}})))["members"][0].contains("early_stopping"));
 }
 
+TEST(Summary, PruningRoundsPerMemberAndTheirMediansPerTrial) {
+  RunSummary summary = summary_of({{}, {}, {}});
+  for (std::size_t m = 0; m < 3; ++m) {
+    PruneOutcome outcome{.control = false, .round_epochs = 5, .layers = {"layers.0.weight", "layers.1.weight"}, .rounds = {}};
+    const double shift = 0.01 * static_cast<double>(m);
+    outcome.rounds.push_back(PruneRound{.remaining = 1.0, .layer_remaining = {1.0, 1.0}, .test_accuracy = 0.80 + shift, .validation_loss = 0.5,
+                                        .early_stop_epoch = 5, .best_validation_loss = 0.5, .early_stop_test_accuracy = 0.80 + shift, .epochs = 5,
+                                        .first_layer_kept = {2, 1}});
+    outcome.rounds.push_back(PruneRound{.remaining = 0.75, .layer_remaining = {0.5, 0.9}, .test_accuracy = 0.84 + shift, .validation_loss = 0.4,
+                                        .early_stop_epoch = static_cast<std::int64_t>(2 + m), .best_validation_loss = 0.35,
+                                        .early_stop_test_accuracy = 0.85 + shift, .epochs = 5, .first_layer_kept = {1, 0}});
+    summary.members[m].result.prune = outcome;
+  }
+  summary.members[2].result.prune->rounds.pop_back();  // it diverged in round 1
+  const json document = json::parse(to_json(summary));
+  const json& member = document["members"][0]["prune"];
+  EXPECT_EQ(member["round_epochs"], 5);
+  EXPECT_EQ(member["control"], false);
+  ASSERT_EQ(member["rounds"].size(), 2u);
+  EXPECT_EQ(member["rounds"][1]["remaining"], 0.75);
+  EXPECT_EQ(member["rounds"][1]["layer_remaining"], json({0.5, 0.9}));
+  EXPECT_EQ(member["rounds"][1]["early_stop_epoch"], 2);
+  EXPECT_EQ(member["rounds"][1]["first_layer_kept"], json({1, 0}));
+  const json& trial = document["trials"][0]["prune"]["rounds"];
+  ASSERT_EQ(trial.size(), 2u);
+  EXPECT_EQ(trial[0]["test_accuracy"]["median"], 0.81);
+  EXPECT_EQ(trial[1]["test_accuracy"]["count"], 2);  // the member that stopped has no round 1
+  EXPECT_DOUBLE_EQ(trial[1]["test_accuracy"]["median"].get<double>(), 0.845);
+  EXPECT_EQ(trial[1]["early_stop_epoch"]["median"], 2.5);
+  const std::string text = to_text(summary);
+  EXPECT_NE(text.find("pruning, median of 3 members per round of 5 epochs:"), std::string::npos) << text;
+  EXPECT_NE(text.find("    round     kept  test_acc_end  early_stop test_acc_early\n"
+                      "        0  100.00%        0.8100           5         0.8100\n"
+                      "        1   75.00%        0.8450           2         0.8550\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("weights kept in round 1: layers.0.weight 50.00%, layers.1.weight 90.00%"), std::string::npos) << text;
+  EXPECT_FALSE(json::parse(to_json(summary_of({{}})))["members"][0].contains("prune"));
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -182,5 +182,116 @@ TEST(Prune, BadSettingsNameTheirKey) {
   EXPECT_EQ(message(prune_config(), 7).rfind("prune.rounds:", 0), 0u);
 }
 
+// Keeps every member's validation loss and test accuracy per epoch, and each member's weights
+// right after the first round's end.
+class Recorder final : public TrainingHook {
+ public:
+  void on_fit_begin(TrainingContext& ctx) override {
+    for (const auto& parameter : ctx.parameters) initial.push_back(*parameter.value);
+    validation_loss.assign(ctx.member_count(), {});
+    test_accuracy.assign(ctx.member_count(), {});
+  }
+  void on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool /*last*/) override {
+    if (epoch < 1) return;
+    for (std::size_t m = 0; m < ctx.member_count(); ++m) {
+      validation_loss[m].push_back(ctx.state.current[m].validation_loss);
+      test_accuracy[m].push_back(ctx.state.current[m].test_accuracy);
+    }
+    if (epoch == round_end) {
+      for (const auto& parameter : ctx.parameters) after_round.push_back(*parameter.value);
+      masks = ctx.state.prune_masks;
+    }
+  }
+  std::int64_t round_end = 2;
+  std::vector<Tensor> initial, after_round, masks;
+  std::vector<std::vector<double>> validation_loss, test_accuracy;  // [member][epoch - 1]
+};
+
+struct Controlled {
+  std::vector<MemberResult> results;
+  Recorder recorder;
+};
+
+// Two members on blobs with validation and test sets; member 1 takes member 0's masks when
+// `control`. Rounds of 2 epochs.
+Controlled train_pair(const PruneConfig& prune, bool control) {
+  const Dataset data = testing::blobs(10, 1, 1.5), validation = testing::blobs(6, 2, 1.5), test = testing::blobs(6, 3, 1.5);
+  const std::vector<std::uint64_t> seeds{3, 99};
+  const auto loss = make_loss<float>(std::vector<LossSpec>(2, LossSpec{.kind = LossKind::cross_entropy}));
+  Sequential<float> model(std::vector<ModelSpec>(2, spec), seeds, loss->takes_logits());
+  OptimizerOptions adam = defaults_for(OptimizerKind::adam);
+  adam.lr = 0.02;
+  const auto optimizer = make_optimizer(std::vector<OptimizerOptions>(2, adam));
+  std::vector<MemberSetup> setups{MemberSetup{.seed = 3, .base_lr = adam.lr}, MemberSetup{.seed = 99, .base_lr = adam.lr, .prune_mask_from = control ? 0 : -1}};
+  Trainer trainer(model, *loss, *optimizer, setups, TrainConfig{.epochs = 6, .batch = 7, .prune = prune}, SuccessConfig{});
+  Controlled run;
+  TrainingHook* const hooks[] = {&run.recorder};
+  run.results = trainer.fit(TrainingData{&data, &validation, &test}, FitOptions{.hooks = hooks});
+  return run;
+}
+
+TEST(Prune, AControlTakesItsTicketsMaskAndRewindsToItsOwnInitialWeights) {
+  PruneConfig late = prune_config();
+  late.rewind_epoch = 1;  // the ticket rewinds to its weights after epoch 1; the control to its initial ones
+  const Controlled run = train_pair(late, true);
+  const Controlled apart = train_pair(late, false);
+  for (std::size_t k = 0; k < run.recorder.masks.size(); ++k) {
+    const Tensor& mask = run.recorder.masks[k];
+    EXPECT_EQ(std::memcmp(mask.slice(0), mask.slice(1), static_cast<std::size_t>(mask.slice_size()) * sizeof(float)), 0) << k;
+    // Without the pairing member 1 ranks its own weights: another mask.
+    const Tensor& own = apart.recorder.masks[k];
+    EXPECT_NE(std::memcmp(own.slice(0), own.slice(1), static_cast<std::size_t>(own.slice_size()) * sizeof(float)), 0) << k;
+    // The ticket trains as it does beside an unpaired member.
+    EXPECT_EQ(std::memcmp(mask.slice(0), own.slice(0), static_cast<std::size_t>(mask.slice_size()) * sizeof(float)), 0) << k;
+  }
+  std::size_t w = 0;
+  for (std::size_t p = 0; p < run.recorder.initial.size(); ++p) {
+    const Tensor& initial = run.recorder.initial[p];
+    const Tensor& rewound = run.recorder.after_round[p];
+    const bool weight = p % 2 == 0;  // weight, bias, weight, bias
+    for (Index i = 0; i < initial.slice_size(); ++i) {
+      const float mask = weight ? run.recorder.masks[w].slice(1)[i] : 1.0f;
+      ASSERT_EQ(rewound.slice(1)[i], initial.slice(1)[i] * mask) << p << " " << i;
+    }
+    w += weight;
+  }
+  EXPECT_TRUE(run.results[1].prune->control);
+  EXPECT_FALSE(run.results[0].prune->control);
+}
+
+TEST(Prune, RecordsEachRoundsKeptWeightsAndEarlyStopEpoch) {
+  const Controlled run = train_pair(prune_config(), false);
+  for (std::size_t m = 0; m < 2; ++m) {
+    ASSERT_TRUE(run.results[m].prune.has_value());
+    const PruneOutcome& outcome = *run.results[m].prune;
+    EXPECT_EQ(outcome.round_epochs, 2);
+    EXPECT_EQ(outcome.layers, (std::vector<std::string>{"layers.0.weight", "layers.1.weight"}));
+    ASSERT_EQ(outcome.rounds.size(), 3u);
+    // Kept: 64 + 48 dense; 32 + 38; 16 + 30 (see PrunedWeightsStayZeroForEveryOptimiser).
+    EXPECT_EQ(outcome.rounds[0].remaining, 1.0);
+    EXPECT_EQ(outcome.rounds[1].remaining, 70.0 / 112.0);
+    EXPECT_EQ(outcome.rounds[2].remaining, 46.0 / 112.0);
+    EXPECT_EQ(outcome.rounds[2].layer_remaining, (std::vector<double>{16.0 / 64.0, 30.0 / 48.0}));
+    // The first layer's kept connections per input sum to its kept weights.
+    std::int64_t connections = 0;
+    for (const std::int64_t kept_here : outcome.rounds[2].first_layer_kept) connections += kept_here;
+    EXPECT_EQ(outcome.rounds[2].first_layer_kept.size(), 4u);
+    EXPECT_EQ(connections, 16);
+    for (std::size_t r = 0; r < 3; ++r) {
+      const auto& losses = run.recorder.validation_loss[m];
+      const auto& accuracies = run.recorder.test_accuracy[m];
+      const std::size_t first = 2 * r;
+      const std::size_t best = losses[first + 1] < losses[first] ? first + 1 : first;
+      const PruneRound& round = outcome.rounds[r];
+      EXPECT_EQ(round.epochs, 2);
+      EXPECT_EQ(round.early_stop_epoch, static_cast<std::int64_t>(best - first + 1)) << m << " " << r;
+      EXPECT_EQ(round.best_validation_loss, losses[best]);
+      EXPECT_EQ(round.early_stop_test_accuracy, accuracies[best]);
+      EXPECT_EQ(round.test_accuracy, accuracies[first + 1]);
+      EXPECT_EQ(round.validation_loss, losses[first + 1]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nnlab
