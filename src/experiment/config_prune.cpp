@@ -11,7 +11,7 @@ constexpr std::array<Choice<PruneScope>, 2> scope_names{{{"layer", PruneScope::l
 
 }  // namespace
 
-void read_prune(const Field& field, const Section& root, ExperimentConfig& config) {
+void read_prune(const Field& field, const Section& /*root*/, ExperimentConfig& config) {
   const Section section(field, {"rounds", "rate", "output_rate", "scope", "rewind", "control", "reinit"});
   PruneConfig prune;
   if (const auto rounds = section.find("rounds")) prune.rounds = integer_between(*rounds, 1, 1000);
@@ -42,13 +42,15 @@ void read_prune(const Field& field, const Section& root, ExperimentConfig& confi
   if (const auto reinit = section.find("reinit")) prune.reinit = reinit->boolean();
   // What a round's rewind cannot go with (yet).
   if (config.train.batch == 0) field.fail("needs mini-batches (train.batch): a full batch's epoch end comes after the next forward");
-  if (root.contains("schedule")) field.fail("rewinds every round, and a learning-rate schedule would not restart with it; remove the schedule section");
+  if (config.schedule.kind == ScheduleKind::reduce_on_plateau)
+    field.fail("rewinds every round; reduce_on_plateau's state would not restart with it (another schedule restarts every round)");
   if (config.train.early_stopping) field.fail("records each round's early-stopping epoch itself; remove train.early_stopping");
   if (config.train.snapshot_ensemble) field.fail("rewinds every round; it cannot go with train.snapshot_ensemble");
   std::int64_t epochs = 0;
   if (__builtin_mul_overflow(round_epochs, prune.rounds + 1, &epochs) || epochs > (std::int64_t{1} << 40))
     field.fail(fmt::format("{} rounds of train.epochs = {} are too many epochs", prune.rounds + 1, round_epochs));
   config.train.epochs = epochs;
+  config.train.schedule_restart = round_epochs;  // the schedule (and warm-up) starts again with every round
   config.train.prune = prune;
 }
 

@@ -26,7 +26,9 @@ ScheduleSpec member_schedule(const ExperimentConfig& config, Index training_exam
   }
   if (schedule.kind == ScheduleKind::one_cycle && schedule.total_steps == 0) {
     // A warm-up comes first, so the cycle gets what is left of the run.
-    schedule.total_steps = config.train.epochs * (schedule.unit == ScheduleUnit::epoch ? 1 : batches_per_epoch) - schedule.warmup_steps;
+    // With train.schedule_restart (pruning's rounds) the cycle spans one round.
+    const std::int64_t epochs = config.train.schedule_restart > 0 ? config.train.schedule_restart : config.train.epochs;
+    schedule.total_steps = epochs * (schedule.unit == ScheduleUnit::epoch ? 1 : batches_per_epoch) - schedule.warmup_steps;
   }
   // Checked here too: a sweep may pair a swept optimizer.lr with a max_lr below it.
   if (schedule.kind == ScheduleKind::cyclic && std::isnan(schedule.base_lr) && schedule.max_lr < config.optimizer.lr)

@@ -63,6 +63,9 @@ struct TrainConfig {
   std::optional<SnapshotEnsembleConfig> snapshot_ensemble;
   // Prune each member's weights by magnitude between rounds and rewind it (lottery tickets).
   std::optional<PruneConfig> prune;
+  // Restart every member's schedule (and warm-up) every this many epochs: the schedule sees the
+  // epochs and steps since the last restart. train.prune sets it to a round's length; 0 = never.
+  std::int64_t schedule_restart = 0;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

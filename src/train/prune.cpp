@@ -35,15 +35,19 @@ void validate(const PruneConfig& config, std::int64_t epochs) {
 void PruneHook::on_fit_begin(TrainingContext& ctx) {
   validate(config_, ctx.config.epochs);
   if (ctx.full_batch) throw std::invalid_argument("Trainer::fit: train.prune needs mini-batches (train.batch below the training set's size)");
+  const std::int64_t round_epochs = ctx.config.epochs / (config_.rounds + 1);
   for (std::size_t m = 0; m < ctx.members.size(); ++m) {
     const MemberSetup& member = ctx.members[m];
-    if (member.schedule.kind != ScheduleKind::constant || member.schedule.warmup_steps != 0)
-      throw std::invalid_argument("Trainer::fit: train.prune rewinds every round; a learning-rate schedule cannot go with it yet");
+    const bool restarts = ctx.config.schedule_restart == round_epochs;
+    if ((member.schedule.kind != ScheduleKind::constant || member.schedule.warmup_steps != 0) && !restarts)
+      throw std::invalid_argument("Trainer::fit: train.prune rewinds every round; a learning-rate schedule needs schedule_restart = a round's epochs");
+    if (member.schedule.kind == ScheduleKind::reduce_on_plateau)
+      throw std::invalid_argument("Trainer::fit: train.prune rewinds every round; reduce_on_plateau's state would not restart with it");
     const Index from = member.prune_mask_from;
     if (from >= 0 && (from >= ctx.population || from == static_cast<Index>(m) || ctx.members[static_cast<std::size_t>(from)].prune_mask_from >= 0))
       throw std::invalid_argument(fmt::format("Trainer::fit: member {} takes its pruning mask from member {}, which is not a pruning member of the population", m, from));
   }
-  round_epochs_ = ctx.config.epochs / (config_.rounds + 1);
+  round_epochs_ = round_epochs;
   pruned_.clear();
   for (std::size_t p = 0; p < ctx.parameters.size(); ++p)
     if (ctx.parameters[p].is_weight()) pruned_.push_back(p);

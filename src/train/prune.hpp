@@ -15,8 +15,9 @@
 // Every epoch end records the member's round (PruneRound: weights kept, the lowest validation
 // loss and the test accuracy there, the test accuracy at the round's end) in
 // TrainerState::prune_rounds; on_fit_end hands them to MemberResult::prune.
-// Limits: mini-batch training only (a full batch's epoch end comes after the next forward), and
-// the schedule must be constant (it would not restart with the round).
+// Limits: mini-batch training only (a full batch's epoch end comes after the next forward); a
+// schedule other than constant needs TrainConfig::schedule_restart = a round's epochs (the
+// experiment sets it), and reduce_on_plateau is refused.
 #pragma once
 
 #include <cstdint>

@@ -78,6 +78,7 @@ Trainer::Trainer(Sequential<float>& model, const Loss<float>& loss, Optimizer& o
   if (config_.epochs < 1) throw std::invalid_argument("Trainer: epochs must be >= 1");
   if (config_.batch < 0) throw std::invalid_argument("Trainer: batch must be >= 0");
   if (config_.metrics_subset < 0) throw std::invalid_argument("Trainer: metrics_subset must be >= 0");
+  if (config_.schedule_restart < 0) throw std::invalid_argument("Trainer: schedule_restart must be >= 0");
   if (config_.early_stopping) validate(*config_.early_stopping);
   if (config_.prune && (config_.snapshot_ensemble || config_.early_stopping))
     throw std::invalid_argument("Trainer: train.prune rewinds every round; snapshot_ensemble and early_stopping cannot go with it yet");
@@ -209,9 +210,12 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
       hooks(&TrainingHook::on_gradients, ctx, epoch, b);
       if (any_clip_norm) clip_gradient_norm(gradients, clip_norms);
       if (any_clip_value) clip_gradient_value(gradients, clip_values);
+      // The schedule's clock restarts every schedule_restart epochs (pruning's rounds).
+      const std::int64_t restart_epoch = config_.schedule_restart > 0 ? (epoch - 1) / config_.schedule_restart * config_.schedule_restart : 0;
+      const std::int64_t restart_step = restart_epoch * static_cast<std::int64_t>(ctx.batches_per_epoch);
       for (std::size_t m = 0; m < members; ++m) {
         const auto& setup = members_[m];
-        const std::int64_t t = setup.schedule.unit == ScheduleUnit::epoch ? epoch - 1 : state.step;
+        const std::int64_t t = setup.schedule.unit == ScheduleUnit::epoch ? epoch - 1 - restart_epoch : state.step - restart_step;
         if (setup.schedule.kind == ScheduleKind::reduce_on_plateau) {
           learning_rates[m] = state.plateau[m].rate;  // set by the PlateauHook at epoch ends
         } else if (!constant_rates) {

@@ -51,8 +51,11 @@ TEST(ConfigPrune, BadSettingsNameTheirKey) {
   EXPECT_NE(error("{control: shuffle}").find("prune.control: expected none or random_reinit"), std::string::npos) << error("{control: shuffle}");
   EXPECT_NE(error("{rounds: 2}", "train: {epochs: 6, batch: full}\n").find("prune: needs mini-batches"), std::string::npos)
       << error("{rounds: 2}", "train: {epochs: 6, batch: full}\n");
-  EXPECT_NE(error("{rounds: 2}", "train: {epochs: 6, batch: 8}\nschedule: {type: step, step_size: 2}\n").find("prune: rewinds every round"),
+  EXPECT_NE(error("{rounds: 2}", "train: {epochs: 6, batch: 8}\nschedule: {type: reduce_on_plateau, monitor: train_loss}\n").find("prune: rewinds every round"),
             std::string::npos);
+  // Any other schedule restarts with every round.
+  const ExperimentConfig stepped = parse_experiment(with("train: {epochs: 6, batch: 8}\nschedule: {type: step, step_size: 2}\nprune: {rounds: 2}\n"), "mirror.yaml");
+  EXPECT_EQ(stepped.train.schedule_restart, 6);
   EXPECT_NE(error("{ronuds: 2}").find("prune.ronuds"), std::string::npos) << error("{ronuds: 2}");
 }
 

@@ -293,5 +293,34 @@ TEST(Prune, RecordsEachRoundsKeptWeightsAndEarlyStopEpoch) {
   }
 }
 
+// Every step's rate, member 0's.
+class RateWatcher final : public TrainingHook {
+ public:
+  void on_step_end(TrainingContext& ctx, std::int64_t /*epoch*/, Index /*batch*/) override { rates.push_back(ctx.state.last_step_rate[0]); }
+  std::vector<double> rates;
+};
+
+TEST(Prune, TheScheduleRestartsWithEveryRound) {
+  const Dataset data = testing::blobs(10, 1, 1.5);  // 30 examples: 5 batches of 7 per epoch
+  const auto loss = make_loss<float>(std::vector<LossSpec>(1, LossSpec{.kind = LossKind::cross_entropy}));
+  Sequential<float> model(std::vector<ModelSpec>(1, spec), std::vector<std::uint64_t>{5}, loss->takes_logits());
+  OptimizerOptions sgd = defaults_for(OptimizerKind::sgd);
+  sgd.lr = 0.1;
+  const auto optimizer = make_optimizer(std::vector<OptimizerOptions>(1, sgd));
+  const ScheduleSpec schedule{.kind = ScheduleKind::step, .unit = ScheduleUnit::step, .gamma = 0.5, .step_size = 3};
+  const std::vector<MemberSetup> setups{MemberSetup{.seed = 5, .base_lr = 0.1, .schedule = schedule}};
+  TrainConfig config{.epochs = 6, .batch = 7, .prune = prune_config()};
+  EXPECT_THROW(Trainer(model, *loss, *optimizer, setups, config, SuccessConfig{}).fit(TrainingData{&data, nullptr, nullptr}), std::invalid_argument);
+  config.schedule_restart = 2;  // rounds of 2 epochs = 10 steps
+  Trainer trainer(model, *loss, *optimizer, setups, config, SuccessConfig{});
+  RateWatcher watcher;
+  TrainingHook* const hooks[] = {&watcher};
+  trainer.fit(TrainingData{&data, nullptr, nullptr}, FitOptions{.hooks = hooks});
+  ASSERT_EQ(watcher.rates.size(), 30u);
+  for (std::size_t s = 0; s < 30; ++s) EXPECT_EQ(watcher.rates[s], scheduled_learning_rate(schedule, 0.1, static_cast<std::int64_t>(s % 10))) << s;
+  EXPECT_EQ(watcher.rates[10], 0.1);
+  EXPECT_EQ(watcher.rates[9], 0.1 * 0.125);
+}
+
 }  // namespace
 }  // namespace nnlab
