@@ -40,5 +40,7 @@ MonitorKind read_monitor(const Field& field, const DataConfig& data);
 TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);
+// The top-level `adversarial:` section; eval_eps needs a test set or a validation split.
+AdversarialConfig read_adversarial(const Field& field, const DataConfig& data);
 
 }  // namespace nnlab::config_parts
