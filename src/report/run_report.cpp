@@ -14,6 +14,7 @@
 #include "report/member_bands.hpp"
 #include "report/rate_curves.hpp"
 #include "report/snapshot_figures.hpp"
+#include "report/adversarial_figures.hpp"
 #include "report/stopping_figures.hpp"
 #include "report/success_figures.hpp"
 #include "report/trial_groups.hpp"
@@ -106,6 +107,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_generalisation_gap(summary, view);
     add_early_stopping_figures(summary, view);
     add_snapshot_ensemble_figures(summary, view);
+    add_adversarial_figures(summary, view);
     add_sweep_summaries(summary, view);
     add_time_and_updates(summary, view);
     content.sections.push_back(std::move(summary));
