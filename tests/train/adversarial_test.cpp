@@ -247,6 +247,27 @@ TEST(AdversarialTraining, AMemberAloneTrainsAndEvaluatesAsInAMixedPopulation) {
   }
 }
 
+// A checkpoint after epoch 3 of 6 resumes to the uninterrupted run's weights and outcome: the
+// training hook keeps nothing across batches and the outcome is made at the end of the fit.
+TEST(AdversarialTraining, ACheckpointResumesBitIdentical) {
+  const Data data;
+  const Population p = population();
+  const TrainConfig config = mini_batches(AdversarialConfig{.eval_eps = {0.0, 0.2}, .train = AdversarialTrainConfig{.eps = 0.3, .weight = 0.4}});
+  const TrainingData sets{&data.train, nullptr, &data.test};
+  const ModelSpec spec = testing::relu_classifier(4, 16, 3);
+  const testing::BlobRun uninterrupted = testing::train_population(p, sets, config, spec);
+  std::unique_ptr<testing::MemoryCheckpointer> checkpoint;
+  testing::train_population(p, sets, config, spec, nullptr, {}, &checkpoint, 3);
+  ASSERT_TRUE(checkpoint && checkpoint->trainer);
+  EXPECT_EQ(checkpoint->trainer->epochs_done, 3);
+  const testing::BlobRun resumed = testing::train_population(p, sets, config, spec, nullptr, {}, nullptr, 0, checkpoint.get());
+  for (std::size_t t = 0; t < resumed.weights.size(); ++t) EXPECT_TRUE(same_bits(resumed.weights[t], uninterrupted.weights[t].data())) << "tensor " << t;
+  for (std::size_t m = 0; m < p.seeds.size(); ++m)
+    for (std::size_t e = 0; e < 2; ++e)
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(resumed.results[m].adversarial->accuracy[e]),
+                std::bit_cast<std::uint64_t>(uninterrupted.results[m].adversarial->accuracy[e]));
+}
+
 TEST(AdversarialTraining, EvaluationNeedsATestOrValidationSet) {
   const Data data;
   const Population p = population().only(0);
