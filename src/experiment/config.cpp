@@ -38,7 +38,7 @@ YAML::Node load_tree(const std::string& yaml_text, const YamlOrigin& origin) {
 
 ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
   const Section section(root, {"name", "seed", "replicates", "data", "model", "loss", "optimizer", "schedule", "train",
-                               "success", "report", "sweep", "prune"});
+                               "success", "report", "sweep", "prune", "adversarial"});
   // A section left out reads as an empty one, so its required keys are reported by name.
   const auto part = [&](std::string_view key) { return section.find(key).value_or(root.child(key, YAML::Node())); };
   ExperimentConfig config;
@@ -62,6 +62,7 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
         .fail("sets the learning rate itself (a cosine cycle per snapshot); remove the schedule section or snapshot_ensemble");
   }
   if (const auto prune = section.find("prune")) read_prune(*prune, section, config);
+  if (const auto adversarial = section.find("adversarial")) config.train.adversarial = read_adversarial(*adversarial, config.data);
   if (const auto success = section.find("success")) config.success = read_success(*success, config.data);
   if (const auto report = section.find("report")) config.report = read_report(*report, config.model.layers.size());
   // `sweep` is planned elsewhere from the resolved YAML; accepted here without reading it.

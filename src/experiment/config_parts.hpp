@@ -43,5 +43,7 @@ ReportConfig read_report(const Field& field, std::size_t layers);
 // After train and schedule: sets config.train.prune, and config.train.epochs to (rounds + 1) × a
 // round's (train.epochs as written). `root` is the file's top level.
 void read_prune(const Field& field, const Section& root, ExperimentConfig& config);
+// The top-level `adversarial:` section; eval_eps needs a test set or a validation split.
+AdversarialConfig read_adversarial(const Field& field, const DataConfig& data);
 
 }  // namespace nnlab::config_parts

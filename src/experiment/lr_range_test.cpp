@@ -45,6 +45,7 @@ TrainConfig range_test_training(TrainConfig train, std::int64_t steps, Index exa
   train.checkpoint_every = 0;
   train.snapshot_epochs.clear();
   train.early_stopping.reset();
+  if (train.adversarial) train.adversarial->eval_eps.clear();  // held out; adversarial training stays the objective
   return train;
 }
 

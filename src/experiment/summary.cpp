@@ -8,6 +8,7 @@
 
 #include "core/statistics.hpp"
 #include "core/text.hpp"
+#include "experiment/adversarial_summary.hpp"
 #include "experiment/data_init_summary.hpp"
 #include "experiment/prune_summary.hpp"
 #include "experiment/sweep.hpp"
@@ -113,6 +114,7 @@ json statistics_json(const RunSummary& summary, const TrialSummary& trial, const
     result["snapshot_ensemble"] = {{"set", s.snapshot_on_test ? "test" : "validation"},
                                    {"single_accuracy", quantiles_json(s.snapshot_single)},
                                    {"ensemble_accuracy", quantiles_json(s.snapshot_ensemble)}};
+  if (json adversarial = adversarial_trial_json(summary, trial); !adversarial.is_null()) result["adversarial"] = std::move(adversarial);
   if (s.solutions_checked > 0) {
     result["solutions_checked"] = s.solutions_checked;
     result["solutions_matching_paper"] = s.solutions_matching_paper;
@@ -332,6 +334,7 @@ std::string to_json(const RunSummary& summary) {
     if (result.early_stop) entry["early_stopping"] = early_stop_json(*result.early_stop);
     if (result.snapshot_ensemble) entry["snapshot_ensemble"] = snapshot_ensemble_json(*result.snapshot_ensemble);
     if (result.prune) entry["prune"] = prune_json(*result.prune);
+    if (result.adversarial) entry["adversarial"] = adversarial_json(*result.adversarial);
     if (member.solution) entry["solution"] = solution_json(*member.solution);
     if (!member.data_init.empty()) entry["data_init"] = data_init_json(member);
     entry["seconds"] = summary.seconds;  // a population trains as one; the run's wall time
@@ -409,6 +412,7 @@ std::string to_text(const RunSummary& summary) {
     text += data_init_text(summary, trial);
     text += prune_text(summary, trial);
     if (!s.snapshot_ensemble.empty()) text += snapshot_ensemble_text(s);
+    text += adversarial_text(summary, trial);
     if (s.solutions_checked > 0)
       text += fmt::format("  solutions like the paper's (mirrored within ±{:.0f} %, 1:2:4 within ±{:.0f} %, opposite units, biases): {}/{} of the "
                           "successful members\n",

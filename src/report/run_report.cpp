@@ -15,6 +15,7 @@
 #include "report/rate_curves.hpp"
 #include "report/prune_figures.hpp"
 #include "report/snapshot_figures.hpp"
+#include "report/adversarial_figures.hpp"
 #include "report/stopping_figures.hpp"
 #include "report/success_figures.hpp"
 #include "report/trial_groups.hpp"
@@ -108,6 +109,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_early_stopping_figures(summary, view);
     add_snapshot_ensemble_figures(summary, view);
     add_prune_figures(summary, view);
+    add_adversarial_figures(summary, view);
     add_sweep_summaries(summary, view);
     add_time_and_updates(summary, view);
     content.sections.push_back(std::move(summary));

@@ -5,7 +5,8 @@
 //
 // The contract (docs/design.md, "The training loop"):
 // - Hooks are called in the order of the list, every event in that order. The penalty hook
-//   (train/penalty.hpp) comes first and completes the gradients; measuring hooks then fill
+//   (train/penalty.hpp) comes first and completes the gradients (only adversarial training,
+//   train/adversarial_hook.hpp, goes before it: it replaces the loss's gradients); measuring hooks then fill
 //   ctx.state.current; the outcome hook judges the epoch; observers last.
 // - on_fit_begin: once, after the context is set up (and ctx.state restored on resume).
 // - on_epoch_begin(e): at the boundary before epoch e trains (the model holds the weights after

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -36,6 +37,21 @@ struct PruneConfig {
   bool reinit = false;
 };
 
+// The top-level `adversarial:` section (Goodfellow et al. 2015, train/adversarial.hpp). Inputs
+// are perturbed to x' = clip(x + eps · sign(∇x L), lo, hi) per member (FGSM); steps > 1 is PGD:
+// `steps` moves of step_size, each projected back to the eps ball around x and clipped.
+struct AdversarialTrainConfig {
+  double eps = 0.25;    // >= 0: the FGSM example the loss is also taken at
+  double weight = 0.5;  // [0, 1]: loss = weight · L(x) + (1 − weight) · L(x')
+};
+struct AdversarialConfig {
+  std::vector<double> eval_eps;             // >= 0 each: evaluated on the test (else validation) set at fit end
+  std::optional<std::array<double, 2>> clip;  // lo < hi; none: the training inputs' min and max
+  std::int64_t steps = 1;                   // >= 1 (evaluation only)
+  double step_size = 0.01;                  // > 0, with steps > 1
+  std::optional<AdversarialTrainConfig> train;
+};
+
 struct TrainConfig {
   std::int64_t epochs = 10;          // > 0
   Index batch = 0;                   // examples per update; 0 = full batch ("full"), 1 = online
@@ -66,6 +82,8 @@ struct TrainConfig {
   // Restart every member's schedule (and warm-up) every this many epochs: the schedule sees the
   // epochs and steps since the last restart. train.prune sets it to a round's length; 0 = never.
   std::int64_t schedule_restart = 0;
+  // Adversarial examples: evaluated at fit end, and optionally trained on (the `adversarial:` section).
+  std::optional<AdversarialConfig> adversarial;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

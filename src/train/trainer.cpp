@@ -11,6 +11,7 @@
 
 #include "data/order.hpp"
 #include "optim/clipping.hpp"
+#include "train/adversarial_hook.hpp"
 #include "train/early_stopping.hpp"
 #include "train/held_out_metrics.hpp"
 #include "train/layer_statistics.hpp"
@@ -131,6 +132,10 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   if (any_plateau(members_)) list.push_back(&plateau);
   std::optional<PruneHook> prune;  // after the epoch is judged: the round's end is recorded before the rewind
   if (config_.prune) list.push_back(&prune.emplace(*config_.prune));
+  std::optional<AdversarialEvaluationHook> adversarial_evaluation;  // of the final weights, after any restore
+  if (config_.adversarial && !config_.adversarial->eval_eps.empty()) list.push_back(&adversarial_evaluation.emplace(*config_.adversarial));
+  std::optional<AdversarialTrainingHook> adversarial_training;  // before the penalty: it replaces the loss's gradients
+  if (config_.adversarial && config_.adversarial->train) list.insert(list.begin(), &adversarial_training.emplace(*config_.adversarial));
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));

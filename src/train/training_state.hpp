@@ -71,6 +71,19 @@ struct PruneOutcome {
   std::vector<PruneRound> rounds;         // [r]: round r, as far as the member trained
 };
 
+// With adversarial.eval_eps: of the final weights on the evaluation set (the test set, else the
+// validation set), per eps: accuracy on the member's own adversarial examples and the mean
+// confidence (the probability of the predicted class: softmax of logits, else the output).
+struct AdversarialOutcome {
+  bool on_test = true;              // false: measured on the validation set
+  std::vector<double> eps;          // as configured
+  std::vector<double> accuracy;     // [e]
+  std::vector<double> confidence;   // [e]
+  std::int64_t steps = 1;           // 1: FGSM; else PGD steps of step_size
+  double step_size = 0.0;
+  double clip_low = 0.0, clip_high = 1.0;
+};
+
 struct MemberResult {
   std::int64_t epochs_run = 0;
   bool diverged = false;
@@ -82,6 +95,7 @@ struct MemberResult {
   std::optional<EarlyStopOutcome> early_stop;  // with train.early_stopping
   std::optional<SnapshotEnsembleOutcome> snapshot_ensemble;  // with train.snapshot_ensemble
   std::optional<PruneOutcome> prune;           // with train.prune
+  std::optional<AdversarialOutcome> adversarial;             // with adversarial.eval_eps
 };
 
 struct TrainingData {

@@ -33,6 +33,7 @@ struct GradientCheckOptions {
   double tolerance = 1e-6;  // on |analytic − numeric| / max(|analytic|, |numeric|, floor)
   double floor = 1e-3;      // gradients below this are compared absolutely (relative error is noise there)
   std::uint64_t seed = 1;
+  Mode mode = Mode::train;  // the forward of check_model_input_gradients (eval: dropout is the identity)
 };
 
 inline TensorD random_tensor(const Shape& shape, std::uint64_t seed, double scale = 1.0) {
@@ -139,14 +140,15 @@ inline void check_model_gradients(Sequential<double>& model, const TensorD& inpu
 // backward(g, &grad_input) ([P, B, F]; summed over members for a shared input).
 inline void check_model_input_gradients(Sequential<double>& model, TensorD input,
                                         const GradientCheckOptions& options = {}) {
-  const TensorD g = random_tensor(model.forward(input, {}).shape(), options.seed + 4000);
+  const ForwardContext context{.mode = options.mode};
+  const TensorD g = random_tensor(model.forward(input, context).shape(), options.seed + 4000);
   model.zero_grad();
   TensorD grad_input;
   model.backward(g, &grad_input);
   TensorD analytic(input.shape());
   for (Index m = 0; m < grad_input.dim(0); ++m)
     for (Index i = 0; i < input.slice_size(); ++i) analytic.slice(input.dim(0) == 1 ? 0 : m)[i] += grad_input.slice(m)[i];
-  expect_gradients_match([&] { return dot(model.forward(input, {}), g); }, {{"input", &input, analytic}}, options);
+  expect_gradients_match([&] { return dot(model.forward(input, context), g); }, {{"input", &input, analytic}}, options);
 }
 
 }  // namespace nnlab::testing

@@ -119,6 +119,14 @@ inline std::vector<const ReportFigure*> figures_containing(const ReportContent& 
   return found;
 }
 
+// The first table whose caption contains `part`, or null.
+inline const Table* table_captioned(const ReportContent& content, const std::string& part) {
+  for (const ReportSection& section : content.sections)
+    for (const ReportBlock& block : section.blocks)
+      if (const auto* table = std::get_if<Table>(&block); table != nullptr && table->caption.find(part) != std::string::npos) return table;
+  return nullptr;
+}
+
 template <typename MarkType>
 std::vector<MarkType> marks_of_type(const Panel& panel) {
   std::vector<MarkType> found;

@@ -20,6 +20,21 @@ struct BlobPopulation {
   BlobPopulation only(std::size_t m) const { return BlobPopulation{{seeds[m]}, {optimizers[m]}, {setups[m]}}; }
 };
 
+// SGD with momentum at rates 0.2, 0.1 and 0.05, and Nesterov at 0.1, over seeds 40 ... 43.
+inline BlobPopulation momentum_population() {
+  BlobPopulation p;
+  for (int m = 0; m < 4; ++m) {
+    OptimizerOptions sgd = defaults_for(OptimizerKind::sgd);
+    sgd.lr = std::vector<double>{0.2, 0.1, 0.05, 0.1}[static_cast<std::size_t>(m)];
+    sgd.momentum = 0.9;
+    sgd.nesterov = m == 3;
+    p.seeds.push_back(static_cast<std::uint64_t>(40 + m));
+    p.optimizers.push_back(sgd);
+    p.setups.push_back(MemberSetup{.seed = p.seeds.back(), .base_lr = sgd.lr});
+  }
+  return p;
+}
+
 struct BlobData {
   Dataset train = blobs(10, 1, 1.0);  // 30 examples: easy to over-fit
   Dataset validation = blobs(100, 2, 1.0);

@@ -23,20 +23,7 @@ using testing::MemoryCheckpointer;
 
 using Population = testing::BlobPopulation;
 
-// SGD with momentum at three rates, and Nesterov at one, over four seeds.
-Population population() {
-  Population p;
-  for (int m = 0; m < 4; ++m) {
-    OptimizerOptions sgd = defaults_for(OptimizerKind::sgd);
-    sgd.lr = std::vector<double>{0.2, 0.1, 0.05, 0.1}[static_cast<std::size_t>(m)];
-    sgd.momentum = 0.9;
-    sgd.nesterov = m == 3;
-    p.seeds.push_back(static_cast<std::uint64_t>(40 + m));
-    p.optimizers.push_back(sgd);
-    p.setups.push_back(MemberSetup{.seed = p.seeds.back(), .base_lr = sgd.lr});
-  }
-  return p;
-}
+Population population() { return testing::momentum_population(); }
 
 struct Data {
   Dataset train = testing::blobs(10, 1, 1.5);  // 30 examples: batches of 7 make 5 per epoch
