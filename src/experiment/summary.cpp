@@ -11,6 +11,7 @@
 #include "experiment/adversarial_summary.hpp"
 #include "experiment/data_init_summary.hpp"
 #include "experiment/prune_summary.hpp"
+#include "experiment/snapshot_summary.hpp"
 #include "experiment/sweep.hpp"
 
 namespace nnlab {
@@ -49,20 +50,6 @@ json early_stop_json(const EarlyStopOutcome& e) {
   return {{"monitor", monitor_name(e.monitor)},          {"best_epoch", epoch_or_null(e.best_epoch)},
           {"best_value", number_or_null(e.best_value)},  {"stopped_epoch", epoch_or_null(e.stopped_epoch)},
           {"stopped_value", number_or_null(e.stopped_value)}, {"restored_best", e.restored}};
-}
-
-json snapshot_ensemble_json(const SnapshotEnsembleOutcome& e) {
-  json single = json::array(), ensemble = json::array();
-  for (const double value : e.single_accuracy) single.push_back(number_or_null(value));
-  for (const double value : e.ensemble_accuracy) ensemble.push_back(number_or_null(value));
-  return {{"set", e.on_test ? "test" : "validation"}, {"cycles", e.cycles}, {"steps", e.steps},
-          {"single_accuracy", single}, {"ensemble_accuracy", ensemble}};
-}
-
-json quantiles_json(const std::vector<Quantiles>& per_m) {
-  json out = json::array();
-  for (const Quantiles& q : per_m) out.push_back(to_json(q));
-  return out;
 }
 
 json epoch_or_null(const std::optional<double>& epoch) { return epoch ? json(static_cast<std::int64_t>(*epoch)) : json(nullptr); }
@@ -110,10 +97,7 @@ json statistics_json(const RunSummary& summary, const TrialSummary& trial, const
   if (s.early_stopping > 0)
     result["early_stopping"] = {{"members", s.early_stopping}, {"stopped", s.stopped},
                                 {"stopped_epoch", to_json(s.stopped_epoch)}, {"best_epoch", to_json(s.best_epoch)}};
-  if (!s.snapshot_ensemble.empty())
-    result["snapshot_ensemble"] = {{"set", s.snapshot_on_test ? "test" : "validation"},
-                                   {"single_accuracy", quantiles_json(s.snapshot_single)},
-                                   {"ensemble_accuracy", quantiles_json(s.snapshot_ensemble)}};
+  if (json ensemble = snapshot_ensemble_trial_json(summary, trial); !ensemble.is_null()) result["snapshot_ensemble"] = std::move(ensemble);
   if (json adversarial = adversarial_trial_json(summary, trial); !adversarial.is_null()) result["adversarial"] = std::move(adversarial);
   if (s.solutions_checked > 0) {
     result["solutions_checked"] = s.solutions_checked;
@@ -187,20 +171,6 @@ std::string early_stopping_text(const RunSummary& summary, const TrialSummary& t
   };
   return fmt::format("  early stopping on {}: {}/{} stopped, at epoch {}; best epoch {}{}\n", monitor_name(first->monitor), s.stopped, s.early_stopping,
                      range(s.stopped_epoch), range(s.best_epoch), restored ? "; final metrics and weights are of the best epoch (restore_best)" : "");
-}
-
-// "  snapshot ensemble, test accuracy (median of 3 members) for m = 1..5: ensemble of the last m
-// 0.8310 0.8402 ...; snapshot m alone 0.8012 0.8123 ...".
-std::string snapshot_ensemble_text(const TrialStatistics& s) {
-  const auto medians = [](const std::vector<Quantiles>& per_m) {
-    std::string line;
-    for (const Quantiles& q : per_m) line += " " + (q.count > 0 ? fixed4(q.median) : std::string("-"));
-    return line;
-  };
-  const Index members = s.snapshot_ensemble.empty() ? 0 : s.snapshot_ensemble.front().count;
-  return fmt::format("  snapshot ensemble, {} accuracy (median of {} member{}) for m = 1..{}: ensemble of the last m{}; snapshot m alone{}\n",
-                     s.snapshot_on_test ? "test" : "validation", members, members == 1 ? "" : "s", s.snapshot_ensemble.size(),
-                     medians(s.snapshot_ensemble), medians(s.snapshot_single));
 }
 
 }  // namespace
@@ -278,22 +248,6 @@ TrialStatistics statistics_of(const RunSummary& summary, const TrialSummary& tri
     }
   s.stopped_epoch = quantiles_over(summary, members, epoch_of(&EarlyStopOutcome::stopped_epoch));
   s.best_epoch = quantiles_over(summary, members, epoch_of(&EarlyStopOutcome::best_epoch));
-  std::size_t most = 0;
-  for (const Index index : members)
-    if (const auto& e = summary.members[static_cast<std::size_t>(index)].result.snapshot_ensemble) {
-      most = std::max(most, e->single_accuracy.size());
-      s.snapshot_on_test = e->on_test;
-    }
-  for (std::size_t k = 0; k < most; ++k) {
-    const auto at = [k](std::vector<double> SnapshotEnsembleOutcome::*field) {
-      return [k, field](const MemberSummary& m) {
-        const auto& e = m.result.snapshot_ensemble;
-        return e && k < (*e.*field).size() ? (*e.*field)[k] : std::nan("");
-      };
-    };
-    s.snapshot_single.push_back(quantiles_over(summary, members, at(&SnapshotEnsembleOutcome::single_accuracy)));
-    s.snapshot_ensemble.push_back(quantiles_over(summary, members, at(&SnapshotEnsembleOutcome::ensemble_accuracy)));
-  }
   return s;
 }
 
@@ -411,7 +365,7 @@ std::string to_text(const RunSummary& summary) {
     if (s.early_stopping > 0) text += early_stopping_text(summary, trial, s);
     text += data_init_text(summary, trial);
     text += prune_text(summary, trial);
-    if (!s.snapshot_ensemble.empty()) text += snapshot_ensemble_text(s);
+    text += snapshot_ensemble_text(summary, trial);
     text += adversarial_text(summary, trial);
     if (s.solutions_checked > 0)
       text += fmt::format("  solutions like the paper's (mirrored within ±{:.0f} %, 1:2:4 within ±{:.0f} %, opposite units, biases): {}/{} of the "

@@ -89,10 +89,6 @@ struct TrialStatistics {
   // train.early_stopping: members with an outcome, those the criterion stopped, and where.
   Index early_stopping = 0, stopped = 0;
   Quantiles stopped_epoch, best_epoch;             // over the stopped members / all with a best epoch
-  // train.snapshot_ensemble: per m = 1, 2, ... ([m - 1]), over the members with m snapshots, the
-  // accuracy of snapshot m alone and of the ensemble of the last m.
-  std::vector<Quantiles> snapshot_single, snapshot_ensemble;
-  bool snapshot_on_test = true;                    // else measured on the validation set
 };
 TrialStatistics statistics_of(const struct RunSummary& summary, const TrialSummary& trial);
 
