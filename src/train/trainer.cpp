@@ -194,6 +194,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
         for (const auto& slice_order : orders) rows.emplace_back(slice_order.data() + begin, static_cast<std::size_t>(count));
         gather_batch(train, ctx.train_targets, rows, batch);
       }
+      hooks(&TrainingHook::on_batch_begin, ctx, epoch, b, batch);
       if (measure_before_forward) {
         hooks(&TrainingHook::on_epoch_end, ctx, epoch - 1, false);
         if (!ctx.any_active()) break;
