@@ -61,6 +61,7 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
     train.child("snapshot_ensemble", train.node()["snapshot_ensemble"])
         .fail("sets the learning rate itself (a cosine cycle per snapshot); remove the schedule section or snapshot_ensemble");
   }
+  read_batch_rewrites(part("data"), part("train"), config);
   if (const auto success = section.find("success")) config.success = read_success(*success, config.data);
   if (const auto report = section.find("report")) config.report = read_report(*report, config.model.layers.size());
   // `sweep` is planned elsewhere from the resolved YAML; accepted here without reading it.

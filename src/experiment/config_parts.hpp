@@ -40,5 +40,8 @@ MonitorKind read_monitor(const Field& field, const DataConfig& data);
 TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);
+// data.augment and train.mixup into config.train, after the loss and train sections are read
+// (they need mini-batches; mixup sets loss.soft_targets for cross_entropy).
+void read_batch_rewrites(const Field& data, const Field& train, ExperimentConfig& config);
 
 }  // namespace nnlab::config_parts

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "data/augment.hpp"
 #include "data/order.hpp"
 #include "train/stopping_criteria.hpp"
 
@@ -29,6 +30,12 @@ struct PruneConfig {
   double output_rate = 0.1;        // [0, 1): the output layer's rate (ranked on its own in either scope)
   PruneScope scope = PruneScope::layer;
   std::int64_t rewind_epoch = 0;   // 0: the initial weights; k: the weights after epoch k of round 0
+};
+
+// train.mixup (Zhang et al. 2018, train/mixup.hpp): each member trains on λ·x + (1 − λ)·x' and
+// λ·t + (1 − λ)·t' of a shuffled partner x' of each row, λ ~ Beta(α, α) per member and batch.
+struct MixupConfig {
+  double alpha = 0.2;  // > 0
 };
 
 struct TrainConfig {
@@ -58,6 +65,11 @@ struct TrainConfig {
   std::optional<SnapshotEnsembleConfig> snapshot_ensemble;
   // Prune each member's weights by magnitude between rounds and rewind it (lottery tickets).
   std::optional<PruneConfig> prune;
+  // data.augment: random image transforms of the training examples, per member, epoch and row
+  // (train/augment_hook.hpp). Mini-batches only.
+  std::optional<AugmentConfig> augment;
+  // Mix pairs of training examples and their targets (train/mixup.hpp). Mini-batches only.
+  std::optional<MixupConfig> mixup;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

@@ -11,9 +11,11 @@
 
 #include "data/order.hpp"
 #include "optim/clipping.hpp"
+#include "train/augment_hook.hpp"
 #include "train/early_stopping.hpp"
 #include "train/held_out_metrics.hpp"
 #include "train/layer_statistics.hpp"
+#include "train/mixup.hpp"
 #include "train/observer_hook.hpp"
 #include "train/outcome.hpp"
 #include "train/penalty.hpp"
@@ -130,6 +132,11 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   if (any_plateau(members_)) list.push_back(&plateau);
   std::optional<PruneHook> prune;  // after the epoch is judged: the round's end is recorded before the rewind
   if (config_.prune) list.push_back(&prune.emplace(*config_.prune));
+  // Batch rewriting (on_batch_begin): augmentation first, then mixup mixes the augmented examples.
+  std::optional<AugmentHook> augment;
+  if (config_.augment) list.push_back(&augment.emplace(*config_.augment));
+  std::optional<MixupHook> mixup;
+  if (config_.mixup) list.push_back(&mixup.emplace(*config_.mixup));
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));
