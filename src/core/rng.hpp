@@ -23,7 +23,9 @@ enum class RngPurpose : std::uint32_t {
   sweep = 7,         // random-search sampling of sweep values
   metrics = 8,       // the fixed subset train metrics are measured on (seed 0 for everyone)
   data_init = 9,     // the batch lsuv and pca initialise from
-  prune_control = 10,  // the seed of prune.control's random-reinit member (experiment/prune_control.hpp)
+  augment = 10,      // data.augment; stream = training-set row, step = epoch
+  mixup = 11,        // train.mixup's λ and partners; stream = batch index, step = epoch
+  prune_control = 12,  // the seed of prune.control's random-reinit member (experiment/prune_control.hpp)
 };
 
 // Philox4x32-10 block function: 128-bit counter, 64-bit key -> 128 random bits.

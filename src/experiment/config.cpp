@@ -63,6 +63,7 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
   }
   if (const auto prune = section.find("prune")) read_prune(*prune, section, config);
   if (const auto adversarial = section.find("adversarial")) config.train.adversarial = read_adversarial(*adversarial, config.data);
+  read_batch_rewrites(part("data"), part("train"), config);
   if (const auto success = section.find("success")) config.success = read_success(*success, config.data);
   if (const auto report = section.find("report")) config.report = read_report(*report, config.model.layers.size());
   // `sweep` is planned elsewhere from the resolved YAML; accepted here without reading it.

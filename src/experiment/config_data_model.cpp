@@ -120,7 +120,8 @@ DataSourceConfig read_source(const Field& field, bool is_test, const fs::path& b
 
 DataConfig read_data(const Field& field, const fs::path& base_dir) {
   const Section section(field,
-                        {"train", "test", "validation", "subset", "scale", "standardize", "random_labels", "data_dir"});
+                        {"train", "test", "validation", "subset", "scale", "standardize", "random_labels", "data_dir",
+                         "augment"});  // augment: read_batch_rewrites
   DataConfig data;
   data.train = read_source(section.required("train"), false, base_dir);
   if (const auto test = section.find("test")) data.test = read_source(*test, true, base_dir);

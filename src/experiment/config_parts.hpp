@@ -45,5 +45,8 @@ ReportConfig read_report(const Field& field, std::size_t layers);
 void read_prune(const Field& field, const Section& root, ExperimentConfig& config);
 // The top-level `adversarial:` section; eval_eps needs a test set or a validation split.
 AdversarialConfig read_adversarial(const Field& field, const DataConfig& data);
+// data.augment and train.mixup into config.train, after the loss and train sections are read
+// (they need mini-batches; mixup sets loss.soft_targets for cross_entropy).
+void read_batch_rewrites(const Field& data, const Field& train, ExperimentConfig& config);
 
 }  // namespace nnlab::config_parts

@@ -256,7 +256,8 @@ OptimizerOptions read_optimizer(const Field& field, std::size_t layer_count) {
 
 TrainConfig read_train(const Field& field, const DataConfig& data) {
   const Section section(field, {"epochs", "batch", "order", "clip_norm", "clip_value", "log_every", "metrics_subset",
-                                "checkpoint_every", "snapshot_epochs", "early_stopping", "snapshot_ensemble"});
+                                "checkpoint_every", "snapshot_epochs", "early_stopping", "snapshot_ensemble",
+                                "mixup"});  // mixup: read_batch_rewrites
   TrainConfig train;
   if (const auto epochs = section.find("epochs")) train.epochs = integer_at_least(*epochs, 1);
   if (const auto batch = section.find("batch")) {

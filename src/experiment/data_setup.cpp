@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "data/augment.hpp"
 #include "data/csv.hpp"
 #include "data/idx.hpp"
 #include "data/named.hpp"
@@ -68,6 +69,13 @@ ExperimentData load_experiment_data(const ExperimentConfig& config) {
     }
   } catch (const std::invalid_argument& e) {
     throw InputError(fmt::format("{}: data: {}", origin, e.what()));
+  }
+  if (config.train.augment) {
+    try {
+      (void)image_shape(result.train.example_shape);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(fmt::format("{}: data.augment: {}", origin, e.what()));
+    }
   }
   if (result.test && result.test->features() != result.train.features())
     throw InputError(fmt::format("{}: data.test: {} features, but data.train has {}", origin, result.test->features(), result.train.features()));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/augment_figures.hpp"
 #include "report/class_figures.hpp"
 #include "report/conv_figures.hpp"
 #include "report/curve_charts.hpp"
@@ -119,6 +120,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_class_accuracy(inside, view);
     add_weight_figures(inside, view);
     add_conv_figures(inside, view);
+    add_augment_figures(inside, view);
     if (!inside.blocks.empty()) content.sections.push_back(std::move(inside));
 
     ReportSection diagnostics{.heading = heading(view, "Per-layer diagnostics"), .blocks = {}};

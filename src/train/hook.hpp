@@ -11,6 +11,14 @@
 // - on_fit_begin: once, after the context is set up (and ctx.state restored on resume).
 // - on_epoch_begin(e): at the boundary before epoch e trains (the model holds the weights after
 //   e − 1); on_epochs_done(e): once, at the boundary after the last epoch trained.
+// - on_batch_begin(e, b, batch): batch b of epoch e is gathered, before its forward. A hook may
+//   rewrite its inputs and targets (augmentation, mixup; labels and dataset_rows stay those of the
+//   clean examples); one that changes members differently first makes a shared batch (Q = 1)
+//   per member with make_per_member (train/batch.hpp). Only the training forward sees the
+//   change: metrics of the training set are measured on the clean set. Full batch: the trainer
+//   gathers the batch once and passes that kept batch every epoch, so a rewrite would stay for
+//   every later epoch and the final measuring forward — data.augment and train.mixup refuse
+//   full batch.
 // - on_batch_loss(e, b): after batch b's forward and backward, before its step: `output` and
 //   `losses` are of the weights as they were before this step. Full batch: the forward that
 //   starts epoch e measures the weights after e − 1, so epoch e − 1 ends right after this event
@@ -94,6 +102,7 @@ class TrainingHook {
   virtual ~TrainingHook() = default;
   virtual void on_fit_begin(TrainingContext& /*ctx*/) {}
   virtual void on_epoch_begin(TrainingContext& /*ctx*/, std::int64_t /*epoch*/) {}
+  virtual void on_batch_begin(TrainingContext& /*ctx*/, std::int64_t /*epoch*/, Index /*batch*/, Batch& /*batch_data*/) {}
   virtual void on_batch_loss(TrainingContext& /*ctx*/, std::int64_t /*epoch*/, Index /*batch*/, const Batch& /*batch_data*/,
                              const Tensor& /*output*/, std::span<const double> /*losses*/) {}
   virtual void on_gradients(TrainingContext& /*ctx*/, std::int64_t /*epoch*/, Index /*batch*/) {}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "data/augment.hpp"
 #include "data/order.hpp"
 #include "train/stopping_criteria.hpp"
 
@@ -52,6 +53,12 @@ struct AdversarialConfig {
   std::optional<AdversarialTrainConfig> train;
 };
 
+// train.mixup (Zhang et al. 2018, train/mixup.hpp): each member trains on λ·x + (1 − λ)·x' and
+// λ·t + (1 − λ)·t' of a shuffled partner x' of each row, λ ~ Beta(α, α) per member and batch.
+struct MixupConfig {
+  double alpha = 0.2;  // > 0
+};
+
 struct TrainConfig {
   std::int64_t epochs = 10;          // > 0
   Index batch = 0;                   // examples per update; 0 = full batch ("full"), 1 = online
@@ -84,6 +91,11 @@ struct TrainConfig {
   std::int64_t schedule_restart = 0;
   // Adversarial examples: evaluated at fit end, and optionally trained on (the `adversarial:` section).
   std::optional<AdversarialConfig> adversarial;
+  // data.augment: random image transforms of the training examples, per member, epoch and row
+  // (train/augment_hook.hpp). Mini-batches only.
+  std::optional<AugmentConfig> augment;
+  // Mix pairs of training examples and their targets (train/mixup.hpp). Mini-batches only.
+  std::optional<MixupConfig> mixup;
 };
 
 // The epochs metrics are recorded at, and unit activity measured at: every log_every-th, or

@@ -12,9 +12,11 @@
 #include "data/order.hpp"
 #include "optim/clipping.hpp"
 #include "train/adversarial_hook.hpp"
+#include "train/augment_hook.hpp"
 #include "train/early_stopping.hpp"
 #include "train/held_out_metrics.hpp"
 #include "train/layer_statistics.hpp"
+#include "train/mixup.hpp"
 #include "train/observer_hook.hpp"
 #include "train/outcome.hpp"
 #include "train/penalty.hpp"
@@ -136,6 +138,11 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   if (config_.adversarial && !config_.adversarial->eval_eps.empty()) list.push_back(&adversarial_evaluation.emplace(*config_.adversarial));
   std::optional<AdversarialTrainingHook> adversarial_training;  // before the penalty: it replaces the loss's gradients
   if (config_.adversarial && config_.adversarial->train) list.insert(list.begin(), &adversarial_training.emplace(*config_.adversarial));
+  // Batch rewriting (on_batch_begin): augmentation first, then mixup mixes the augmented examples.
+  std::optional<AugmentHook> augment;
+  if (config_.augment) list.push_back(&augment.emplace(*config_.augment));
+  std::optional<MixupHook> mixup;
+  if (config_.mixup) list.push_back(&mixup.emplace(*config_.mixup));
   list.insert(list.end(), options.hooks.begin(), options.hooks.end());
   std::optional<CheckpointHook> checkpoints;
   if (options.checkpointer) list.push_back(&checkpoints.emplace(*options.checkpointer));
@@ -200,6 +207,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
         for (const auto& slice_order : orders) rows.emplace_back(slice_order.data() + begin, static_cast<std::size_t>(count));
         gather_batch(train, ctx.train_targets, rows, batch);
       }
+      hooks(&TrainingHook::on_batch_begin, ctx, epoch, b, batch);
       if (measure_before_forward) {
         hooks(&TrainingHook::on_epoch_end, ctx, epoch - 1, false);
         if (!ctx.any_active()) break;

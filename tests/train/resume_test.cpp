@@ -280,3 +280,20 @@ TEST(Resume, CheckpointOfAnotherPopulationIsRejected) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+// Augmentation and mixup draw by (seed, epoch, row or batch), never from a stream: the resumed
+// leg draws what the uninterrupted run drew.
+TEST(Resume, AugmentationAndMixupDrawTheSameAfterResuming) {
+  Scenario s = minibatch_adam();
+  s.train.example_shape = {2, 3};  // the 6 bits as a 2 × 3 image
+  s.config.augment = AugmentConfig{.shift = 1, .flip_horizontal = true, .noise = 0.1};
+  s.config.mixup = MixupConfig{.alpha = 0.3};
+  for (LossSpec& loss : s.losses) loss.soft_targets = true;
+  for (const std::int64_t at : {3, 8}) check_resume_at(s, at);
+}
+
+}  // namespace
+}  // namespace nnlab
