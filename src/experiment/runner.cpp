@@ -23,6 +23,7 @@
 #include "experiment/resume.hpp"
 #include "experiment/augment_samples.hpp"
 #include "experiment/test_pictures.hpp"
+#include "experiment/adversarial_pictures.hpp"
 #include "experiment/weights_file.hpp"
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
@@ -345,6 +346,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       const Index layers = static_cast<Index>(specs.front().layers.size());
       record_test_pictures(*store, run, model, *data.test, pictured, head.report.tsne_layer.value_or(default_tsne_layer(layers)));
       record_augmented_samples(*store, run, head.train, data.train, pictured, seeds);
+      if (head.train.adversarial) record_adversarial_pictures(*store, run, model, *loss, *head.train.adversarial, data.train, *data.test, pictured);
     }
     if (store)
       store->put_artefact(run, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = fmt::format("population-{}", population.index),

@@ -17,6 +17,7 @@
 #include "report/prune_figures.hpp"
 #include "report/snapshot_figures.hpp"
 #include "report/adversarial_figures.hpp"
+#include "report/adversarial_strip.hpp"
 #include "report/stopping_figures.hpp"
 #include "report/success_figures.hpp"
 #include "report/trial_groups.hpp"
@@ -121,6 +122,7 @@ ReportContent run_report_content(const RunStore& store, std::span<const RunId> r
     add_weight_figures(inside, view);
     add_conv_figures(inside, view);
     add_augment_figures(inside, view);
+    add_adversarial_strip(inside, view);
     if (!inside.blocks.empty()) content.sections.push_back(std::move(inside));
 
     ReportSection diagnostics{.heading = heading(view, "Per-layer diagnostics"), .blocks = {}};

@@ -18,20 +18,20 @@ void check_shapes(const Tensor& x, const Tensor& grad, const char* what) {
                                 to_string(grad.shape()));
 }
 
-// The probability of the predicted class of one example's outputs.
-double confidence_of(const float* row, Index classes, bool logits) {
+}  // namespace
+
+Prediction predict_with_confidence(const float* row, Index classes, bool logits) {
   if (classes == 1) {
     const double p = logits ? 1.0 / (1.0 + std::exp(-static_cast<double>(row[0]))) : static_cast<double>(row[0]);
-    return std::max(p, 1.0 - p);
+    return Prediction{.predicted = p > 0.5 ? 1 : 0, .confidence = std::max(p, 1.0 - p)};
   }
-  const double largest = *std::max_element(row, row + classes);
-  if (!logits) return largest;
+  const Index predicted = static_cast<Index>(std::max_element(row, row + classes) - row);
+  const double largest = row[predicted];
+  if (!logits) return Prediction{.predicted = predicted, .confidence = largest};
   double total = 0.0;
   for (Index c = 0; c < classes; ++c) total += std::exp(static_cast<double>(row[c]) - largest);
-  return 1.0 / total;
+  return Prediction{.predicted = predicted, .confidence = 1.0 / total};
 }
-
-}  // namespace
 
 ClipRange adversarial_clip(const AdversarialConfig& config, const Dataset& train) {
   if (config.clip) return ClipRange{(*config.clip)[0], (*config.clip)[1]};
@@ -129,7 +129,7 @@ AdversarialAccuracy evaluate_adversarial(Sequential<float>& model, const Loss<fl
       count_correct(output, labels, std::span(correct).subspan(e * members, members));
       for (Index m = 0; m < population; ++m) {
         double sum = 0.0;
-        for (Index b = 0; b < count; ++b) sum += confidence_of(output.slice(m) + b * classes, classes, loss.takes_logits());
+        for (Index b = 0; b < count; ++b) sum += predict_with_confidence(output.slice(m) + b * classes, classes, loss.takes_logits()).confidence;
         confidence[e * members + static_cast<std::size_t>(m)] += sum;
       }
     }

@@ -43,6 +43,15 @@ void adversarial_examples(Sequential<float>& model, const Loss<float>& loss, con
                           const ForwardContext& context, double eps, std::int64_t steps, double step_size, ClipRange clip,
                           Tensor& adversarial);
 
+// One example's predicted class and its confidence, as the evaluation counts them: one output ->
+// class 1 when p > 0.5 (p = sigmoid(output) with a logits loss), confidence max(p, 1 − p); several
+// -> the argmax, confidence its softmax probability with a logits loss, else its output.
+struct Prediction {
+  Index predicted = 0;
+  double confidence = 0.0;
+};
+Prediction predict_with_confidence(const float* row, Index classes, bool logits);
+
 // Per eps e and member m ([e * P + m]): accuracy and mean confidence of the model's current
 // weights (evaluation mode) on its own adversarial examples of `set` (targets: encode_targets).
 // eps = 0 evaluates the clean inputs, chunked as evaluate() is: exactly its accuracy.
