@@ -319,9 +319,10 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
         }
     }
     const auto start = std::chrono::steady_clock::now();
+    std::vector<Tensor> prune_masks;  // train.prune's final masks, stored with the weights
     std::vector<MemberResult> results = trainer.fit(
         training, FitOptions{.observer = recorder ? &*recorder : options.observer, .checkpointer = checkpointer ? &*checkpointer : nullptr,
-                             .resume = resume_state ? &*resume_state : nullptr});
+                             .resume = resume_state ? &*resume_state : nullptr, .prune_masks = &prune_masks});
     summary.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!options.save_model.empty()) {
       std::filesystem::path file = options.save_model;
@@ -334,15 +335,7 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       }
     }
     if (store && data.test) {
-      // Each trial's median member by final train loss.
-      std::vector<PictureMember> pictured;
-      for (const Index t : population.trials) {
-        std::vector<Index> of_trial;
-        for (std::size_t m = 0; m < member_trial.size(); ++m)
-          if (member_trial[m] == t) of_trial.push_back(static_cast<Index>(m));
-        const Index chosen = median_member(of_trial, results);
-        pictured.push_back(PictureMember{.member = chosen, .run_member = first_member + chosen});
-      }
+      const std::vector<PictureMember> pictured = pictured_members(population.trials, member_trial, results, first_member);
       const Index layers = static_cast<Index>(specs.front().layers.size());
       record_test_pictures(*store, run, model, *data.test, pictured, head.report.tsne_layer.value_or(default_tsne_layer(layers)));
       record_augmented_samples(*store, run, head.train, data.train, pictured, seeds);
@@ -352,6 +345,10 @@ RunSummary run_plan(const Plan& plan, const RunOptions& options) {
       store->put_artefact(run, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = fmt::format("population-{}", population.index),
                                              .epoch = head.train.epochs},
                           weights_bytes(model));
+    if (store && !prune_masks.empty())
+      store->put_artefact(run, ArtefactLabel{.member = std::nullopt, .kind = "prune_masks", .name = fmt::format("population-{}", population.index),
+                                             .epoch = head.train.epochs},
+                          prune_mask_bytes(model, prune_masks));
 
     summary.parameters_per_member = model.parameter_count();
     summary.has_test = data.test.has_value();

@@ -71,6 +71,19 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
   }
 }
 
+std::vector<PictureMember> pictured_members(std::span<const Index> trials, std::span<const Index> member_trial,
+                                            std::span<const MemberResult> results, Index first_member) {
+  std::vector<PictureMember> pictured;
+  for (const Index t : trials) {
+    std::vector<Index> of_trial;
+    for (std::size_t m = 0; m < member_trial.size(); ++m)
+      if (member_trial[m] == t) of_trial.push_back(static_cast<Index>(m));
+    const Index chosen = median_member(of_trial, results);
+    pictured.push_back(PictureMember{.member = chosen, .run_member = first_member + chosen});
+  }
+  return pictured;
+}
+
 Index median_member(std::span<const Index> members, std::span<const MemberResult> results) {
   if (members.empty()) return 0;
   std::vector<double> losses;

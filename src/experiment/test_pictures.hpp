@@ -28,6 +28,11 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
 // (core's lower_median_position: non-finite losses last, ties to the earlier member).
 Index median_member(std::span<const Index> members, std::span<const MemberResult> results);
 
+// Each trial's median member (median_member over the members of that trial; members[m]'s trial
+// is member_trial[m]), numbered in the run from first_member.
+std::vector<PictureMember> pictured_members(std::span<const Index> trials, std::span<const Index> member_trial,
+                                            std::span<const MemberResult> results, Index first_member);
+
 // The default t-SNE layer: the last hidden layer, or the only layer of a one-layer network.
 Index default_tsne_layer(Index layers);
 

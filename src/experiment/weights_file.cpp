@@ -1,6 +1,7 @@
 #include "experiment/weights_file.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
@@ -40,6 +41,15 @@ void load_weights_into(Sequential<float>& model, const std::filesystem::path& fi
 void save_weights(Sequential<float>& model, const std::filesystem::path& file) { write_model_file(file, named_parameters(model)); }
 
 std::vector<std::byte> weights_bytes(Sequential<float>& model) { return model_file_bytes(named_parameters(model)); }
+
+std::vector<std::byte> prune_mask_bytes(Sequential<float>& model, std::span<const Tensor> masks) {
+  std::vector<NamedTensor> named;
+  std::size_t next = 0;
+  for (const ParameterRef<float>& parameter : model.parameters())
+    if (parameter.is_weight() && next < masks.size()) named.push_back(NamedTensor{parameter.name, masks[next++]});
+  if (next != masks.size()) throw std::invalid_argument("prune_mask_bytes: more masks than the model has weights");
+  return model_file_bytes(named);
+}
 
 std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member) {
   return member_model_file_bytes(named_parameters(model), member);

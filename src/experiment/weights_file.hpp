@@ -21,6 +21,9 @@ void save_weights(Sequential<float>& model, const std::filesystem::path& file);
 std::vector<std::byte> weights_bytes(Sequential<float>& model);
 // One member's weights in the plain PyTorch layout, as bytes.
 std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member);
+// train.prune's final masks (FitOptions::prune_masks: one per weight parameter, [P, ...], 1 kept
+// and 0 pruned) under the weights' names, in save_weights' layout.
+std::vector<std::byte> prune_mask_bytes(Sequential<float>& model, std::span<const Tensor> masks);
 // One member's change of its weights since `step_start` (values of model.parameters(), [P, ...]),
 // W − W_start, in the same layout.
 std::vector<std::byte> member_update_bytes(Sequential<float>& model, std::span<const Tensor> step_start, Index member);

@@ -99,6 +99,7 @@ void PruneHook::on_epoch_end(TrainingContext& ctx, std::int64_t epoch, bool /*la
 }
 
 void PruneHook::on_fit_end(TrainingContext& ctx) {
+  if (final_masks_) *final_masks_ = ctx.state.prune_masks;
   std::vector<std::string> layers;
   for (const std::size_t p : pruned_) layers.push_back(ctx.parameters[p].name);
   for (std::size_t m = 0; m < ctx.member_count(); ++m)

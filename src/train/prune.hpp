@@ -33,7 +33,8 @@ void validate(const PruneConfig& config, std::int64_t epochs);
 
 class PruneHook final : public TrainingHook {
  public:
-  explicit PruneHook(const PruneConfig& config) : config_(config) {}
+  // `final_masks`, when given, receives TrainerState::prune_masks at the fit's end.
+  explicit PruneHook(const PruneConfig& config, std::vector<Tensor>* final_masks = nullptr) : config_(config), final_masks_(final_masks) {}
   void on_fit_begin(TrainingContext& ctx) override;
   void on_gradients(TrainingContext& ctx, std::int64_t epoch, Index batch) override;
   void on_step_end(TrainingContext& ctx, std::int64_t epoch, Index batch) override;
@@ -47,6 +48,7 @@ class PruneHook final : public TrainingHook {
   void take_mask(TrainingContext& ctx, Index member, Index from);
   void rewind(TrainingContext& ctx, Index member);
   PruneConfig config_;
+  std::vector<Tensor>* final_masks_ = nullptr;
   std::int64_t round_epochs_ = 1;   // L
   std::vector<std::size_t> pruned_;  // positions in ctx.parameters of the weights masked
 };

@@ -133,7 +133,7 @@ std::vector<MemberResult> Trainer::fit(const TrainingData& data, const FitOption
   PlateauHook plateau;  // steps each member's reduce_on_plateau on the complete record
   if (any_plateau(members_)) list.push_back(&plateau);
   std::optional<PruneHook> prune;  // after the epoch is judged: the round's end is recorded before the rewind
-  if (config_.prune) list.push_back(&prune.emplace(*config_.prune));
+  if (config_.prune) list.push_back(&prune.emplace(*config_.prune, options.prune_masks));
   std::optional<AdversarialEvaluationHook> adversarial_evaluation;  // of the final weights, after any restore
   if (config_.adversarial && !config_.adversarial->eval_eps.empty()) list.push_back(&adversarial_evaluation.emplace(*config_.adversarial));
   std::optional<AdversarialTrainingHook> adversarial_training;  // before the penalty: it replaces the loss's gradients

@@ -26,6 +26,8 @@ struct FitOptions {
   // More hooks, called after the measuring and outcome hooks and before checkpoints and the
   // observer, in this order.
   std::span<TrainingHook* const> hooks;
+  // With train.prune: filled at the end with each weight parameter's final mask, [P, ...] (1 kept, 0 pruned).
+  std::vector<Tensor>* prune_masks = nullptr;
 };
 
 class Trainer {

@@ -188,6 +188,53 @@ train: {epochs: 120, batch: full, order: fixed}
   }
 }
 
+// A pruned run stores each population's final masks beside its weights: one per weight (not
+// the biases), [P, ...], 0 exactly where the stored final weight is 0, and round(rate ×
+// remaining) pruned per round.
+TEST(Runner, PrunedRunStoresTheFinalMasksBesideTheWeights) {
+  const char* pruned = R"(
+seed: 3
+replicates: 2
+data: {train: {source: mirror, bits: 6}}
+model:
+  layers: [{type: dense, units: 8, activation: tanh}, {type: dense, units: 1, activation: sigmoid}]
+loss: bce
+optimizer: {type: adam, lr: 0.05}
+train: {epochs: 5, batch: 8}
+prune: {rounds: 2, rate: 0.3, output_rate: 0.25}
+)";
+  testing::ScratchDirectory scratch;
+  RunStore store(scratch / "runs.db");
+  const RunSummary summary = run_experiment(parse_experiment(pruned, "mirror.yaml"), RunOptions{.store = &store});
+  const auto masks = store.get_artefact(summary.run_id, ArtefactLabel{.member = std::nullopt, .kind = "prune_masks", .name = "population-0", .epoch = 15});
+  const auto weights = store.get_artefact(summary.run_id, ArtefactLabel{.member = std::nullopt, .kind = "weights", .name = "population-0", .epoch = 15});
+  ASSERT_TRUE(masks && weights);
+  const SafetensorsFile mask_file = parse_safetensors(masks->content, "masks");
+  const SafetensorsFile weight_file = parse_safetensors(weights->content, "weights");
+  ASSERT_EQ(mask_file.tensors.size(), 2u);
+  EXPECT_EQ(mask_file.tensors[0].name, "layers.0.weight");
+  EXPECT_EQ(mask_file.tensors[1].name, "layers.1.weight");
+  // Hidden 48 → 48 − round(14.4) = 34 → 34 − round(10.2) = 24; output 8 → 6 → 6 − round(1.5) = 4.
+  const Index expected_kept[] = {24, 4};
+  for (std::size_t k = 0; k < 2; ++k) {
+    const Tensor& mask = mask_file.tensors[k].value;
+    const auto found = std::find_if(weight_file.tensors.begin(), weight_file.tensors.end(),
+                                    [&](const NamedTensor& t) { return t.name == mask_file.tensors[k].name; });
+    ASSERT_NE(found, weight_file.tensors.end());
+    ASSERT_EQ(mask.shape(), found->value.shape());
+    for (Index m = 0; m < 2; ++m) {
+      Index kept = 0;
+      for (Index i = 0; i < mask.slice_size(); ++i) {
+        const float value = mask.slice(m)[i], weight = found->value.slice(m)[i];
+        ASSERT_TRUE(value == 0.0f || value == 1.0f);
+        EXPECT_EQ(value == 0.0f, weight == 0.0f) << k << " " << m << " " << i;
+        kept += value == 1.0f;
+      }
+      EXPECT_EQ(kept, expected_kept[k]) << k << " " << m;
+    }
+  }
+}
+
 // A weight-normalised 6-2-1 mirror network trains, its files hold weight_g / weight_v, its
 // histograms one entry per layer (v, not g), and the mirror-solution check, which reads plain
 // weights, leaves it alone.
