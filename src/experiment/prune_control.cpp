@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -37,25 +38,30 @@ std::uint64_t control_seed(std::uint64_t seed) {
 
 void pair_prune_controls(const Plan& plan, const PlannedPopulation& population, std::vector<std::uint64_t>& seeds,
                          std::vector<MemberSetup>& setups) {
+  if (population.trials.empty() || !plan.trial_config(population.trials.front()).train.prune) return;  // prune is structural
   const auto values_but_reinit = [&](Index t) {
     std::vector<std::pair<std::string, std::string>> values = plan.trials[static_cast<std::size_t>(t)].values;
     std::erase_if(values, [](const auto& value) { return value.first == reinit_key; });
     return values;
   };
+  // Each ticket trial by its values but prune.reinit; made once, so pairing is linear in the trials.
+  std::map<std::vector<std::pair<std::string, std::string>>, std::size_t> tickets;
+  std::vector<bool> control(population.trials.size());
+  for (std::size_t i = 0; i < population.trials.size(); ++i) {
+    control[i] = is_control(plan.trial_config(population.trials[i]));
+    if (!control[i]) tickets.emplace(values_but_reinit(population.trials[i]), i);
+  }
   const auto replicates = static_cast<std::size_t>(plan.replicates);
   for (std::size_t i = 0; i < population.trials.size(); ++i) {
+    if (!control[i]) continue;
     const Index t = population.trials[i];
-    if (!is_control(plan.trial_config(t))) continue;
-    const auto twin = values_but_reinit(t);
-    std::size_t ticket = population.trials.size();
-    for (std::size_t j = 0; j < population.trials.size() && ticket == population.trials.size(); ++j)
-      if (j != i && !is_control(plan.trial_config(population.trials[j])) && values_but_reinit(population.trials[j]) == twin) ticket = j;
-    if (ticket == population.trials.size())
+    const auto ticket = tickets.find(values_but_reinit(t));
+    if (ticket == tickets.end())
       throw InputError(fmt::format("{}: prune.reinit: trial {} is a random-reinit control without a ticket trial of the same values; use "
                                    "prune.control: random_reinit", plan.file.string(), t));
     for (std::size_t r = 0; r < replicates; ++r) {
       const std::size_t member = i * replicates + r;
-      setups[member].prune_mask_from = static_cast<Index>(ticket * replicates + r);
+      setups[member].prune_mask_from = static_cast<Index>(ticket->second * replicates + r);
       seeds[member] = control_seed(seeds[member]);
       setups[member].seed = seeds[member];
     }
