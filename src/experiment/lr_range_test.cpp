@@ -45,6 +45,8 @@ TrainConfig range_test_training(TrainConfig train, std::int64_t steps, Index exa
   train.checkpoint_every = 0;
   train.snapshot_epochs.clear();
   train.early_stopping.reset();
+  train.prune.reset();  // the dense network's range (a control twin trains as another seed)
+  train.schedule_restart = 0;
   if (train.adversarial) train.adversarial->eval_eps.clear();  // held out; adversarial training stays the objective
   return train;
 }

@@ -151,6 +151,19 @@ TEST_F(LrFindCommand, FullBatchRunsWithANote) {
   EXPECT_EQ(trial_rows(result.out).size(), 2u);
 }
 
+// A pruned file's range test is the dense network's: prune and its per-round schedule restart
+// are dropped; the random-reinit twins are trials of their own (2 momenta x ticket, control).
+TEST_F(LrFindCommand, APrunedFileTestsTheDenseNetwork) {
+  const fs::path path = dir_ / "pruned.yaml";
+  std::ofstream(path) << "seed: 4\nreplicates: 2\ndata: {train: {source: spirals, points: 60}}\n"
+                         "model: {layers: [{units: 8, activation: tanh}, {units: 2}]}\n"
+                         "loss: cross_entropy\noptimizer: {type: sgd, lr: 0.1, momentum: 0.9}\ntrain: {epochs: 2, batch: 16}\n"
+                         "prune: {rounds: 3, control: random_reinit}\nsweep: {parameters: {optimizer.momentum: [0, 0.9]}}\n";
+  const auto result = nnlab({"lr-find", path.string(), "--steps", "12", "--no-store", "--out", (dir_ / "pruned").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(trial_rows(result.out).size(), 4u) << result.out;
+}
+
 TEST_F(LrFindCommand, BadFlagsExitTwoWithOneLineNamingTheFlag) {
   const std::string file = experiment().string();
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
