@@ -61,7 +61,7 @@ ExperimentConfig read_experiment(const Field& root, const fs::path& base_dir) {
     train.child("snapshot_ensemble", train.node()["snapshot_ensemble"])
         .fail("sets the learning rate itself (a cosine cycle per snapshot); remove the schedule section or snapshot_ensemble");
   }
-  if (const auto prune = section.find("prune")) read_prune(*prune, section, config);
+  if (const auto prune = section.find("prune")) read_prune(*prune, config);
   if (const auto adversarial = section.find("adversarial")) config.train.adversarial = read_adversarial(*adversarial, config.data);
   read_batch_rewrites(part("data"), part("train"), config);
   if (const auto success = section.find("success")) config.success = read_success(*success, config.data);

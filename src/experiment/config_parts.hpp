@@ -40,9 +40,9 @@ MonitorKind read_monitor(const Field& field, const DataConfig& data);
 TrainConfig read_train(const Field& field, const DataConfig& data);
 SuccessConfig read_success(const Field& field, const DataConfig& data);
 ReportConfig read_report(const Field& field, std::size_t layers);
-// After train and schedule: sets config.train.prune, and config.train.epochs to (rounds + 1) × a
-// round's (train.epochs as written). `root` is the file's top level.
-void read_prune(const Field& field, const Section& root, ExperimentConfig& config);
+// After train and schedule: sets config.train.prune, config.train.epochs to (rounds + 1) × a
+// round's (train.epochs as written) and config.train.schedule_restart to a round's.
+void read_prune(const Field& field, ExperimentConfig& config);
 // The top-level `adversarial:` section; eval_eps needs a test set or a validation split.
 AdversarialConfig read_adversarial(const Field& field, const DataConfig& data);
 // data.augment and train.mixup into config.train, after the loss and train sections are read

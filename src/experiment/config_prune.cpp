@@ -11,7 +11,7 @@ constexpr std::array<Choice<PruneScope>, 2> scope_names{{{"layer", PruneScope::l
 
 }  // namespace
 
-void read_prune(const Field& field, const Section& /*root*/, ExperimentConfig& config) {
+void read_prune(const Field& field, ExperimentConfig& config) {
   const Section section(field, {"rounds", "rate", "output_rate", "scope", "rewind", "control", "reinit"});
   PruneConfig prune;
   if (const auto rounds = section.find("rounds")) prune.rounds = integer_between(*rounds, 1, 1000);
