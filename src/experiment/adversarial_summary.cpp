@@ -4,12 +4,12 @@
 
 #include <cmath>
 
+#include "experiment/summary_json.hpp"
+
 namespace nnlab {
 namespace {
 
 using nlohmann::json;
-
-json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
 // The first outcome among the trial's members: the eps and the set they share (one config).
 const AdversarialOutcome* first_outcome(const RunSummary& summary, const TrialSummary& trial) {
@@ -30,14 +30,6 @@ std::vector<Quantiles> per_eps(const RunSummary& summary, const TrialSummary& tr
     result.push_back(quantiles(std::move(values)));
   }
   return result;
-}
-
-json quantiles_json(const std::vector<Quantiles>& per) {
-  json out = json::array();
-  for (const Quantiles& q : per)
-    out.push_back(q.count == 0 ? json(nullptr)
-                               : json{{"min", q.min}, {"q25", q.q25}, {"median", q.median}, {"q75", q.q75}, {"max", q.max}, {"count", q.count}});
-  return out;
 }
 
 std::string eps_text(double eps) { return fmt::format("{:g}", eps); }

@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "experiment/summary_json.hpp"
+
 namespace nnlab {
 namespace {
 
 using nlohmann::json;
-
-json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
 std::vector<const PruneOutcome*> outcomes(const RunSummary& summary, const TrialSummary& trial) {
   std::vector<const PruneOutcome*> found;
@@ -36,11 +36,6 @@ std::size_t most_rounds(const std::vector<const PruneOutcome*>& members) {
 double early_epoch(const PruneRound& r) { return r.early_stop_epoch >= 0 ? static_cast<double>(r.early_stop_epoch) : std::nan(""); }
 
 std::string cell(const Quantiles& q, const char* format) { return q.count > 0 ? fmt::format(fmt::runtime(format), q.median) : std::string("-"); }
-
-json quantiles_json(const Quantiles& q) {
-  if (q.count == 0) return nullptr;
-  return {{"min", q.min}, {"q25", q.q25}, {"median", q.median}, {"q75", q.q75}, {"max", q.max}, {"count", q.count}};
-}
 
 }  // namespace
 

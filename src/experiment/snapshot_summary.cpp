@@ -5,20 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "experiment/summary_json.hpp"
+
 namespace nnlab {
 namespace {
 
 using nlohmann::json;
-
-json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-json quantiles_json(const std::vector<Quantiles>& per_m) {
-  json out = json::array();
-  for (const Quantiles& q : per_m)
-    out.push_back(q.count == 0 ? json(nullptr)
-                               : json{{"min", q.min}, {"q25", q.q25}, {"median", q.median}, {"q75", q.q75}, {"max", q.max}, {"count", q.count}});
-  return out;
-}
 
 // Per m = 1, 2, ... ([m - 1]), over the trial's members with m snapshots, the accuracy of
 // snapshot m alone and of the ensemble of the last m.

@@ -12,6 +12,7 @@
 #include "experiment/data_init_summary.hpp"
 #include "experiment/prune_summary.hpp"
 #include "experiment/snapshot_summary.hpp"
+#include "experiment/summary_json.hpp"
 #include "experiment/sweep.hpp"
 
 namespace nnlab {
@@ -19,12 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-json to_json(const Quantiles& q) {
-  if (q.count == 0) return nullptr;
-  return {{"min", q.min}, {"q25", q.q25}, {"median", q.median}, {"q75", q.q75}, {"max", q.max}, {"count", q.count}};
-}
 
 template <typename Field>
 Quantiles quantiles_over(const RunSummary& summary, const std::vector<Index>& members, Field field) {
@@ -75,15 +70,15 @@ json outcomes_json(const TrialSummary& trial, const Outcomes& o) {
 json statistics_json(const RunSummary& summary, const TrialSummary& trial, const TrialStatistics& s) {
   json result = {{"members", s.members},
                  {"diverged", s.diverged},
-                 {"train_loss", to_json(s.train_loss)},
-                 {"train_accuracy", to_json(s.train_accuracy)}};
+                 {"train_loss", quantiles_json(s.train_loss)},
+                 {"train_accuracy", quantiles_json(s.train_accuracy)}};
   if (trial.boolean_task) result["outcomes"] = outcomes_json(trial, s.outcomes);
   json histogram = json::array();
   for (const auto& [accuracy, count] : s.final_accuracy_counts) histogram.push_back({{"train_accuracy", accuracy}, {"count", count}});
   result["final_train_accuracy_histogram"] = histogram;
   if (summary.has_test) {
-    result["test_loss"] = to_json(s.test_loss);
-    result["test_accuracy"] = to_json(s.test_accuracy);
+    result["test_loss"] = quantiles_json(s.test_loss);
+    result["test_accuracy"] = quantiles_json(s.test_accuracy);
   }
   if (summary.has_success_criterion) {
     result["succeeded"] = s.succeeded;
@@ -92,11 +87,11 @@ json statistics_json(const RunSummary& summary, const TrialSummary& trial, const
     result["success_rate"] = s.success_rate;
     result["success_rate_95"] = {s.success_low, s.success_high};
     result["time_to_success"] = time_to_success_json(s.time_to_success);
-    result["epochs_to_success"] = to_json(s.epochs_to_success);
+    result["epochs_to_success"] = quantiles_json(s.epochs_to_success);
   }
   if (s.early_stopping > 0)
     result["early_stopping"] = {{"members", s.early_stopping}, {"stopped", s.stopped},
-                                {"stopped_epoch", to_json(s.stopped_epoch)}, {"best_epoch", to_json(s.best_epoch)}};
+                                {"stopped_epoch", quantiles_json(s.stopped_epoch)}, {"best_epoch", quantiles_json(s.best_epoch)}};
   if (json ensemble = snapshot_ensemble_trial_json(summary, trial); !ensemble.is_null()) result["snapshot_ensemble"] = std::move(ensemble);
   if (json adversarial = adversarial_trial_json(summary, trial); !adversarial.is_null()) result["adversarial"] = std::move(adversarial);
   if (s.solutions_checked > 0) {
@@ -174,6 +169,19 @@ std::string early_stopping_text(const RunSummary& summary, const TrialSummary& t
 }
 
 }  // namespace
+
+json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json quantiles_json(const Quantiles& q) {
+  if (q.count == 0) return nullptr;
+  return {{"min", q.min}, {"q25", q.q25}, {"median", q.median}, {"q75", q.q75}, {"max", q.max}, {"count", q.count}};
+}
+
+json quantiles_json(const std::vector<Quantiles>& per) {
+  json out = json::array();
+  for (const Quantiles& q : per) out.push_back(quantiles_json(q));
+  return out;
+}
 
 Quantiles quantiles(std::vector<double> values) {
   std::erase_if(values, [](double v) { return !std::isfinite(v); });
