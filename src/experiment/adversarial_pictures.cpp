@@ -14,7 +14,7 @@ namespace {
 constexpr Index pictured_images = 8;  // one row of the report's grid
 }  // namespace
 
-void record_adversarial_pictures(RunStore& store, RunId run, Sequential<float>& model, const Loss<float>& loss,
+void record_adversarial_pictures(RunWriter& store, RunId run, Sequential<float>& model, const Loss<float>& loss,
                                  const AdversarialConfig& config, const Dataset& train, const Dataset& test,
                                  std::span<const PictureMember> members) {
   if (members.empty() || config.eval_eps.empty() || test.size() == 0) return;
@@ -71,7 +71,7 @@ void record_adversarial_pictures(RunStore& store, RunId run, Sequential<float>& 
                                      {"clean_confidence", clean_confidence},
                                      {"adversarial_predicted", adversarial_predicted},
                                      {"adversarial_confidence", adversarial_confidence}};
-    store.put_artefact(run, ArtefactLabel{.member = member.run_member, .kind = "adversarial", .name = "test", .epoch = std::nullopt},
+    store.keep_artefact(run, ArtefactLabel{.member = member.run_member, .kind = "adversarial", .name = "test", .epoch = std::nullopt},
                        text_bytes(document.dump()));
   }
 }

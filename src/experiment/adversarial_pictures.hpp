@@ -12,14 +12,14 @@
 #include "experiment/test_pictures.hpp"
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
-#include "store/store.hpp"
+#include "store/run_writer.hpp"
 #include "train/options.hpp"
 
 namespace nnlab {
 
 // Nothing for non-image data, an empty test set or a largest eps of 0. `train` gives the clip when
 // the config has none (adversarial_clip). Leaves the model's parameter gradients zero.
-void record_adversarial_pictures(RunStore& store, RunId run, Sequential<float>& model, const Loss<float>& loss,
+void record_adversarial_pictures(RunWriter& store, RunId run, Sequential<float>& model, const Loss<float>& loss,
                                  const AdversarialConfig& config, const Dataset& train, const Dataset& test,
                                  std::span<const PictureMember> members);
 

@@ -15,7 +15,7 @@ namespace {
 constexpr Index samples = 8;  // one row of the grid each
 }  // namespace
 
-void record_augmented_samples(RunStore& store, RunId run, const TrainConfig& train, const Dataset& data,
+void record_augmented_samples(RunWriter& store, RunId run, const TrainConfig& train, const Dataset& data,
                               std::span<const PictureMember> members, std::span<const std::uint64_t> seeds) {
   const bool augment = train.augment && train.augment->any();
   if ((!augment && !train.mixup) || data.size() == 0) return;
@@ -54,7 +54,7 @@ void record_augmented_samples(RunStore& store, RunId run, const TrainConfig& tra
       document["lambda"] = draw.lambda;
       document["partners"] = draw.partner;
     }
-    store.put_artefact(run, ArtefactLabel{.member = member.run_member, .kind = "augmented", .name = "train", .epoch = std::nullopt},
+    store.keep_artefact(run, ArtefactLabel{.member = member.run_member, .kind = "augmented", .name = "train", .epoch = std::nullopt},
                        text_bytes(document.dump()));
   }
 }

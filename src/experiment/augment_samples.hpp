@@ -8,13 +8,13 @@
 
 #include "data/dataset.hpp"
 #include "experiment/test_pictures.hpp"
-#include "store/store.hpp"
+#include "store/run_writer.hpp"
 #include "train/options.hpp"
 
 namespace nnlab {
 
 // Nothing without data.augment or train.mixup, or for non-image data. `seeds` are the population's.
-void record_augmented_samples(RunStore& store, RunId run, const TrainConfig& train, const Dataset& data,
+void record_augmented_samples(RunWriter& store, RunId run, const TrainConfig& train, const Dataset& data,
                               std::span<const PictureMember> members, std::span<const std::uint64_t> seeds);
 
 }  // namespace nnlab

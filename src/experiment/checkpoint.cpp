@@ -1,4 +1,5 @@
 #include "experiment/checkpoint.hpp"
+#include "experiment/record_json.hpp"
 
 #include <fmt/format.h>
 
@@ -271,6 +272,13 @@ std::string prune_rewind_name(const std::string& weight) { return "prune.rewind.
 std::string buffer_name(std::size_t parameter, int buffer) { return fmt::format("optimizer.{}.{}", parameter, buffer); }
 
 }  // namespace
+
+nlohmann::json encode_epoch_metrics(const EpochMetrics& metrics) { return encode(metrics); }
+EpochMetrics decode_epoch_metrics(const nlohmann::json& in) { return decode_metrics(in); }
+nlohmann::json encode_bit_doubles(std::span<const double> values) { return encode_doubles(values); }
+std::vector<double> decode_bit_doubles(const nlohmann::json& in) { return decode_doubles(in); }
+nlohmann::json encode_member_prune_rounds(const std::vector<std::vector<PruneRound>>& members) { return encode_prune_rounds(members); }
+std::vector<std::vector<PruneRound>> decode_member_prune_rounds(const nlohmann::json& in) { return decode_prune_rounds(in); }
 
 CheckpointContents snapshot(Sequential<float>& model, const Optimizer& optimizer, const TrainerState& state) {
   CheckpointContents contents{.weights = {}, .optimizer = optimizer.state(), .trainer = state};

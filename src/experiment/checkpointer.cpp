@@ -8,9 +8,14 @@ ArtefactLabel checkpoint_label(Index population) {
   return ArtefactLabel{.member = std::nullopt, .kind = "checkpoint", .name = fmt::format("population-{}", population), .epoch = std::nullopt};
 }
 
-StoreCheckpointer::StoreCheckpointer(Index population, Sequential<float>& model, const Optimizer& optimizer, RunRecorder& recorder,
+ArtefactLabel checkpoint_label(Index population, Index begin, Index end) {
+  return ArtefactLabel{.member = std::nullopt, .kind = "checkpoint", .name = fmt::format("population-{}.members-{}-{}", population, begin, end),
+                       .epoch = std::nullopt};
+}
+
+StoreCheckpointer::StoreCheckpointer(ArtefactLabel label, Sequential<float>& model, const Optimizer& optimizer, RunRecorder& recorder,
                                      std::int64_t every_epochs, std::chrono::seconds every_seconds)
-    : population_(population),
+    : label_(std::move(label)),
       model_(model),
       optimizer_(optimizer),
       recorder_(recorder),
@@ -40,7 +45,7 @@ std::optional<std::pair<ArtefactLabel, std::vector<std::byte>>> StoreCheckpointe
   if (!staged_) return std::nullopt;
   auto bytes = encode_checkpoint(*staged_);
   staged_.reset();
-  return std::make_pair(checkpoint_label(population_), std::move(bytes));
+  return std::make_pair(label_, std::move(bytes));
 }
 
 }  // namespace nnlab

@@ -19,13 +19,15 @@
 
 namespace nnlab {
 
-// The label of population `population`'s checkpoint.
+// The label of population `population`'s checkpoint, and of a range [begin, end) of its members
+// trained as a population of their own (a work item, experiment/work.hpp).
 ArtefactLabel checkpoint_label(Index population);
+ArtefactLabel checkpoint_label(Index population, Index begin, Index end);
 
 class StoreCheckpointer final : public Checkpointer, public FlushCompanion {
  public:
   // Registers itself as the recorder's companion.
-  StoreCheckpointer(Index population, Sequential<float>& model, const Optimizer& optimizer, RunRecorder& recorder,
+  StoreCheckpointer(ArtefactLabel label, Sequential<float>& model, const Optimizer& optimizer, RunRecorder& recorder,
                     std::int64_t every_epochs, std::chrono::seconds every_seconds = std::chrono::seconds(60));
   ~StoreCheckpointer() override;
   StoreCheckpointer(const StoreCheckpointer&) = delete;
@@ -36,7 +38,7 @@ class StoreCheckpointer final : public Checkpointer, public FlushCompanion {
   std::optional<std::pair<ArtefactLabel, std::vector<std::byte>>> take() override;
 
  private:
-  Index population_;
+  ArtefactLabel label_;
   Sequential<float>& model_;
   const Optimizer& optimizer_;
   RunRecorder& recorder_;

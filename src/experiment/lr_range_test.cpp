@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/statistics.hpp"
+#include "experiment/hyperparameters.hpp"
 #include "experiment/plan_data.hpp"
 #include "experiment/runner.hpp"
 #include "nn/loss.hpp"

@@ -11,13 +11,15 @@
 
 namespace nnlab {
 
-RunRecorder::RunRecorder(RunStore& store, RunId run, Index first_member, RecorderSetup setup, TrainObserver* next,
+RunRecorder::RunRecorder(RunWriter& store, RunId run, Index first_member, RecorderSetup setup, TrainObserver* next,
                          std::chrono::milliseconds flush_interval)
     : store_(store),
       run_(run),
       first_member_(first_member),
       next_(next),
       log_every_(setup.log_every),
+      population_members_(setup.population_members),
+      member_offset_(setup.member_offset),
       snapshot_epochs_(std::move(setup.snapshot_epochs)),
       snapshot_members_(std::move(setup.snapshot_members)),
       classes_(setup.classes),
@@ -36,7 +38,7 @@ void RunRecorder::on_train_begin(Index members, std::int64_t epochs, Index batch
   last_flush_ = std::chrono::steady_clock::now();
   recorded_final_.assign(static_cast<std::size_t>(members), 0);
   epochs_ = epochs;
-  log_every_ = resolved_log_every(log_every_, epochs, members);
+  log_every_ = resolved_log_every(log_every_, epochs, population_members_ > 0 ? population_members_ : members);
   members_ = members;
   row_epochs_.clear();
   row_values_.assign(names_.size(), {});
@@ -85,7 +87,7 @@ void RunRecorder::on_epoch_end(std::int64_t epoch, std::span<const EpochMetrics>
     for (std::size_t f = 0; f < fields; ++f)
       if (!std::isnan(values[f]) || f == 0) record(f, m, epoch, values[f], logged_epoch);
     std::size_t next = fields;
-    if (m == 0) {
+    if (m == 0 && member_offset_ == 0) {  // the population's member 0
       const double shared[] = {e.epoch_seconds, e.updates};
       for (std::size_t k = 0; k < std::size(shared); ++k)
         if (!std::isnan(shared[k])) record(next + k, m, epoch, shared[k], logged_epoch);
@@ -176,14 +178,14 @@ void RunRecorder::on_model(std::int64_t epoch, Sequential<float>& model, std::sp
       if (const Tensor* output = outputs[layer]; output != nullptr && output->rank() == 3)
         activations.push_back(entry(layer, std::span(output->slice(member), static_cast<std::size_t>(output->slice_size()))));
     const nlohmann::json document{{"epoch", epoch}, {"member", run_member}, {"weights", weights}, {"activations", activations}};
-    store_.put_artefact(run_, ArtefactLabel{.member = run_member, .kind = "histograms", .name = name, .epoch = epoch},
+    store_.keep_artefact(run_, ArtefactLabel{.member = run_member, .kind = "histograms", .name = name, .epoch = epoch},
                         text_bytes(document.dump()));
     // The weights themselves at these epochs (safetensors, PyTorch layout), for later study, and
     // the last step's change ΔW = W − W_before (same names).
-    store_.put_artefact(run_, ArtefactLabel{.member = run_member, .kind = "snapshot", .name = name, .epoch = epoch},
-                        member_weights_bytes(model, member));
+    store_.keep_artefact(run_, ArtefactLabel{.member = run_member, .kind = "snapshot", .name = name, .epoch = epoch},
+                        member_weights_bytes(model, member, member_offset_ + member));
     if (step_start.size() == parameters.size())
-      store_.put_artefact(run_, ArtefactLabel{.member = run_member, .kind = "update", .name = name, .epoch = epoch},
+      store_.keep_artefact(run_, ArtefactLabel{.member = run_member, .kind = "update", .name = name, .epoch = epoch},
                           member_update_bytes(model, step_start, member));
   }
 }

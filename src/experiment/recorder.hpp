@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.hpp"
+#include "store/run_writer.hpp"
 #include "train/trainer.hpp"
 
 namespace nnlab {
@@ -33,13 +33,17 @@ struct RecorderSetup {
   std::int64_t log_every = 0;
   std::vector<std::int64_t> snapshot_epochs;   // where on_model keeps weights (empty: 0, 1, 10, ..., last)
   std::vector<Index> snapshot_members{0};      // population-local members whose weights are kept
+  // The whole population's size when the recorder records a range of its members (a work item
+  // of an MPI run, experiment/work.hpp), so that log_every resolves as for the whole; 0: the members trained.
+  Index population_members = 0;
+  Index member_offset = 0;  // the range's first member in its population (0 when whole)
 };
 
 class RunRecorder final : public TrainObserver {
  public:
   // Members of this population are members first_member, first_member + 1, ... of the run.
   // Progress reaches `next` too (may be null).
-  RunRecorder(RunStore& store, RunId run, Index first_member, RecorderSetup setup, TrainObserver* next,
+  RunRecorder(RunWriter& store, RunId run, Index first_member, RecorderSetup setup, TrainObserver* next,
               std::chrono::milliseconds flush_interval = std::chrono::milliseconds(2000));
 
   void on_train_begin(Index members, std::int64_t epochs, Index batches_per_epoch) override;
@@ -57,12 +61,14 @@ class RunRecorder final : public TrainObserver {
   void set_companion(FlushCompanion* companion) { companion_ = companion; }
 
  private:
-  RunStore& store_;
+  RunWriter& store_;
   RunId run_;
   Index first_member_;
   TrainObserver* next_;
   FlushCompanion* companion_ = nullptr;
   std::int64_t log_every_;
+  Index population_members_;
+  Index member_offset_;
   std::vector<std::int64_t> snapshot_epochs_;
   std::vector<Index> snapshot_members_;
   std::size_t class_metrics_ = 0;   // index of the first per-class series in names_

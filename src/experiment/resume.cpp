@@ -113,12 +113,17 @@ void check_checkpoint_fits_plan(const TrainerState& state, Index members, std::i
                                  state.step, epochs));
 }
 
-RunSummary resume_run(RunStore& store, RunId run, RunOptions options) {
+Plan prepare_resume(RunStore& store, RunId run, RunOptions& options) {
   store.mark_abandoned_runs();
-  const Plan plan = stored_plan(store, run);
+  Plan plan = stored_plan(store, run);
   check_stored_members(store, run, plan);
   options.store = &store;
   options.resume = run;
+  return plan;
+}
+
+RunSummary resume_run(RunStore& store, RunId run, RunOptions options) {
+  const Plan plan = prepare_resume(store, run, options);
   return run_plan(plan, options);
 }
 

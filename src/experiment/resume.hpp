@@ -19,6 +19,10 @@ PlanSource decode_plan_source(std::string_view content, const std::string& where
 // text as it was then, its --set overrides and --force). InputError when the run has none.
 Plan stored_plan(const RunStore& store, RunId run);
 
+// What resume_run does before training: marks abandoned runs killed, makes the run's stored plan
+// again and checks its members against it, and sets `options` to resume `run` of `store`.
+Plan prepare_resume(RunStore& store, RunId run, RunOptions& options);
+
 // Marks abandoned runs killed, then continues `run`: options.store must be `store`. Before
 // anything changes, the stored populations and members must be the ones the stored plan makes
 // (a population may have none yet): otherwise the store is damaged, an InputError naming the

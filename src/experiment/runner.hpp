@@ -61,8 +61,6 @@ PopulationMembers population_members(const Plan& plan, const PlannedPopulation& 
 // variances into *data_init when given). A spec the layers refuse: InputError naming the file.
 std::unique_ptr<Sequential<float>> population_model(const ExperimentConfig& head, const PopulationMembers& members, bool logits,
                                                     const Dataset& train, std::vector<std::vector<DataInitLayer>>* data_init = nullptr);
-// Trial t's hyper-parameters and swept values as the run store keeps them for each member.
-std::string member_hyperparameters_json(const Plan& plan, Index trial);
 
 // The model table of `nnlab summary`: layers, output shapes, parameter counts.
 std::string describe_model(const ExperimentConfig& config);

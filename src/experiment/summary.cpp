@@ -319,6 +319,7 @@ std::string to_json(const RunSummary& summary) {
                          {"parameters_per_member", summary.parameters_per_member},
                          {"populations", summary.populations},
                          {"seconds", summary.seconds},
+                         {"ranks", summary.ranks},
                          {"trials", trials},
                          {"members", members},
                          {"aggregate", statistics_json(summary, everyone, statistics_of(summary, everyone))}};
@@ -380,8 +381,9 @@ std::string to_text(const RunSummary& summary) {
                           "successful members\n",
                           100 * mirror_pair_tolerance, 100 * mirror_ratio_tolerance, s.solutions_matching_paper, s.solutions_checked);
   }
-  text += fmt::format("{} member(s) in {} population(s), {} parameters each, trained in {:.2f} s\n", count, summary.populations,
-                      with_thousands(summary.parameters_per_member), summary.seconds);
+  text += fmt::format("{} member(s) in {} population(s), {} parameters each, trained in {:.2f} s{}\n", count, summary.populations,
+                      with_thousands(summary.parameters_per_member), summary.seconds,
+                      summary.ranks > 1 ? fmt::format(" on {} MPI ranks", summary.ranks) : std::string());
   if (summary.run_id > 0) text += fmt::format("recorded as run {} (nnlab show {}, nnlab report {})\n", summary.run_id, summary.run_id, summary.run_id);
   return text;
 }

@@ -99,6 +99,7 @@ struct RunSummary {
   Index parameters_per_member = 0;
   Index populations = 1;
   double seconds = 0.0;  // wall time of training every population
+  int ranks = 1;         // MPI ranks that trained them (cluster/job.hpp)
   bool has_test = false;
   bool has_validation = false;
   bool has_success_criterion = false;

@@ -13,7 +13,7 @@
 
 namespace nnlab {
 
-void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, const Dataset& test,
+void record_test_pictures(RunWriter& store, RunId run, Sequential<float>& model, const Dataset& test,
                           std::span<const PictureMember> members, Index layer) {
   if (members.empty()) return;
   const Index classes = std::max<Index>(test.classes, 2);
@@ -58,15 +58,15 @@ void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, 
   for (std::size_t i = 0; i < members.size(); ++i) {
     const Index run_member = members[i].run_member;
     const nlohmann::json matrix = {{"classes", classes}, {"member", run_member}, {"counts", confusion[i]}};
-    store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "confusion", .name = "test", .epoch = std::nullopt},
+    store.keep_artefact(run, ArtefactLabel{.member = run_member, .kind = "confusion", .name = "test", .epoch = std::nullopt},
                        text_bytes(matrix.dump()));
     if (!activations[i].empty()) {
       const nlohmann::json hidden = {{"layer", layer}, {"member", run_member}, {"labels", activation_labels}, {"values", activations[i]}};
-      store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = fmt::format("layers.{}", layer), .epoch = std::nullopt},
+      store.keep_artefact(run, ArtefactLabel{.member = run_member, .kind = "activations", .name = fmt::format("layers.{}", layer), .epoch = std::nullopt},
                          text_bytes(hidden.dump()));
     }
     if (feature_maps[i])
-      store.put_artefact(run, ArtefactLabel{.member = run_member, .kind = "feature_maps", .name = "test-0", .epoch = std::nullopt},
+      store.keep_artefact(run, ArtefactLabel{.member = run_member, .kind = "feature_maps", .name = "test-0", .epoch = std::nullopt},
                          text_bytes(feature_maps[i]->dump()));
   }
 }

@@ -10,7 +10,7 @@
 
 #include "data/dataset.hpp"
 #include "nn/model.hpp"
-#include "store/store.hpp"
+#include "store/run_writer.hpp"
 #include "train/training_state.hpp"
 
 namespace nnlab {
@@ -21,7 +21,7 @@ struct PictureMember {
 };
 
 // One pass over the test set for all `members`; `layer` is the config layer whose outputs are kept.
-void record_test_pictures(RunStore& store, RunId run, Sequential<float>& model, const Dataset& test,
+void record_test_pictures(RunWriter& store, RunId run, Sequential<float>& model, const Dataset& test,
                           std::span<const PictureMember> members, Index layer);
 
 // The member of `members` (population-local indices) with the median final train loss

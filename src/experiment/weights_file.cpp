@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
 #include "io/model_file.hpp"
 #include "io/safetensors.hpp"
 
@@ -38,6 +42,27 @@ void load_weights_into(Sequential<float>& model, const std::filesystem::path& fi
   }
 }
 
+void load_population_members(Sequential<float>& model, std::span<const std::byte> bytes, std::span<const Index> from,
+                             const std::string& where) {
+  const SafetensorsFile file = parse_safetensors(bytes, where);
+  const std::vector<std::pair<std::string, Tensor*>> tensors = file_tensors(model);
+  if (static_cast<Index>(from.size()) != model.population())
+    throw std::invalid_argument("load_population_members: one source member per model member");
+  for (const auto& [name, value] : tensors) {
+    const auto found = std::find_if(file.tensors.begin(), file.tensors.end(), [&](const NamedTensor& t) { return t.name == name; });
+    if (found == file.tensors.end()) throw InputError(fmt::format("{}: the weights have no tensor {}", where, name));
+    const Index per_member = value->slice_size();
+    const Index members = per_member > 0 ? found->value.size() / per_member : 0;
+    if (per_member == 0 || found->value.size() != members * per_member)
+      throw InputError(fmt::format("{}: tensor {} holds {} values, not a multiple of a member's {}", where, name, found->value.size(), per_member));
+    for (std::size_t k = 0; k < from.size(); ++k) {
+      if (from[k] < 0 || from[k] >= members)
+        throw InputError(fmt::format("{}: tensor {} holds {} members, member {} asked for", where, name, members, from[k]));
+      std::copy_n(found->value.data() + from[k] * per_member, per_member, value->slice(static_cast<Index>(k)));
+    }
+  }
+}
+
 void save_weights(Sequential<float>& model, const std::filesystem::path& file) { write_model_file(file, named_parameters(model)); }
 
 std::vector<std::byte> weights_bytes(Sequential<float>& model) { return model_file_bytes(named_parameters(model)); }
@@ -51,8 +76,8 @@ std::vector<std::byte> prune_mask_bytes(Sequential<float>& model, std::span<cons
   return model_file_bytes(named);
 }
 
-std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member) {
-  return member_model_file_bytes(named_parameters(model), member);
+std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member, std::optional<Index> named) {
+  return member_model_file_bytes(named_parameters(model), member, named);
 }
 
 std::vector<std::byte> member_update_bytes(Sequential<float>& model, std::span<const Tensor> step_start, Index member) {

@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "nn/model.hpp"
@@ -15,12 +17,19 @@ namespace nnlab {
 // `.num_batches_tracked` [], optionally with a leading [1] axis). Names and shapes must match.
 void load_weights_into(Sequential<float>& model, const std::filesystem::path& file);
 
+// Member k of `model` takes member from[k] of a population's weights (weights_bytes' layout):
+// the pictures of chosen members of a population trained in parts. InputError naming `where`
+// when a tensor is missing or too small.
+void load_population_members(Sequential<float>& model, std::span<const std::byte> bytes, std::span<const Index> from,
+                             const std::string& where);
+
 // Writes every member's weights and buffers: plain PyTorch layout when P = 1, a leading [P] axis otherwise.
 void save_weights(Sequential<float>& model, const std::filesystem::path& file);
 // The bytes save_weights would write.
 std::vector<std::byte> weights_bytes(Sequential<float>& model);
 // One member's weights in the plain PyTorch layout, as bytes.
-std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member);
+// named: the member number its metadata gives (default `member`).
+std::vector<std::byte> member_weights_bytes(Sequential<float>& model, Index member, std::optional<Index> named = std::nullopt);
 // train.prune's final masks (FitOptions::prune_masks: one per weight parameter, [P, ...], 1 kept
 // and 0 pruned) under the weights' names, in save_weights' layout.
 std::vector<std::byte> prune_mask_bytes(Sequential<float>& model, std::span<const Tensor> masks);

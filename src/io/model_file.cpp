@@ -89,7 +89,7 @@ void write_model_file(const std::filesystem::path& file, std::span<const NamedTe
   write_file_atomically(file, model_file_bytes(parameters));
 }
 
-std::vector<std::byte> member_model_file_bytes(std::span<const NamedTensor> parameters, Index member) {
+std::vector<std::byte> member_model_file_bytes(std::span<const NamedTensor> parameters, Index member, std::optional<Index> named) {
   const Index population = population_of(parameters);
   if (member < 0 || member >= population)
     throw std::invalid_argument("write_member_model_file: member " + std::to_string(member) +
@@ -98,7 +98,7 @@ std::vector<std::byte> member_model_file_bytes(std::span<const NamedTensor> para
   views.reserve(parameters.size());
   for (const NamedTensor& parameter : parameters) views.push_back(member_view(parameter, member));
   return safetensors_bytes(std::span<const NamedTensorView>(views),
-                           {{"format", "pt"}, {"nnlab_population", "1"}, {"nnlab_member", std::to_string(member)}});
+                           {{"format", "pt"}, {"nnlab_population", "1"}, {"nnlab_member", std::to_string(named.value_or(member))}});
 }
 
 void write_member_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters, Index member) {

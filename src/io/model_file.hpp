@@ -36,7 +36,8 @@ std::vector<std::byte> model_file_bytes(std::span<const NamedTensor> parameters)
 void write_member_model_file(const std::filesystem::path& file, std::span<const NamedTensor> parameters, Index member);
 
 // The bytes write_member_model_file writes.
-std::vector<std::byte> member_model_file_bytes(std::span<const NamedTensor> parameters, Index member);
+// named: the member number the metadata gives (default `member`; a population trained in parts numbers its own).
+std::vector<std::byte> member_model_file_bytes(std::span<const NamedTensor> parameters, Index member, std::optional<Index> named = std::nullopt);
 // Reads name -> [1, ...] for exactly the expected tensors. A tensor may be stored plain (the
 // expected shape), as [1, ...], or as a population [P, ...]; a population file needs `member`
 // (< P) to say which member to load, and all its population tensors must agree on P.

@@ -25,13 +25,14 @@
 
 #include "store/metric_buffer.hpp"
 #include "store/records.hpp"
+#include "store/run_writer.hpp"
 #include "store/sqlite.hpp"
 
 namespace nnlab {
 
 inline constexpr std::string_view default_store_file = "runs.db";
 
-class RunStore {
+class RunStore final : public RunWriter {
  public:
   enum class OpenMode {
     create_if_missing,  // `nnlab run`: a new file becomes an empty store
@@ -44,7 +45,7 @@ class RunStore {
   explicit RunStore(const std::filesystem::path& file, OpenMode mode = OpenMode::create_if_missing);
   // Writes what is still buffered, best effort: an error here cannot be reported, so callers
   // that care call flush() or finish_run() themselves.
-  ~RunStore();
+  ~RunStore() override;
   RunStore(RunStore&&) noexcept = default;
   RunStore& operator=(RunStore&&) = delete;  // would drop the target's buffered metrics
   RunStore(const RunStore&) = delete;
@@ -68,14 +69,14 @@ class RunStore {
   // The same for one metric of members 0..values.size()-1, e.g. a population's losses.
   void append_metric(RunId run, Epoch epoch, std::string_view metric, std::span<const float> value_by_member);
   // Many epochs of one member's metric at once (the cheap path for large populations).
-  void append_series(RunId run, Index member, std::string_view metric, std::span<const Epoch> epochs, std::span<const float> values);
+  void append_series(RunId run, Index member, std::string_view metric, std::span<const Epoch> epochs, std::span<const float> values) override;
   // Writes everything buffered, for all runs, in ONE transaction; each (run, member, metric)
   // becomes one row. On failure nothing is written and the buffer is kept.
-  void flush();
+  void flush() override;
   std::size_t buffered_points() const { return buffer_.points(); }
   // flush() and put_artefact() in ONE transaction: both are written or neither (a checkpoint
   // together with the metrics recorded up to it).
-  void flush_with_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content);
+  void flush_with_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) override;
 
   void set_member_result(RunId run, Index member, std::string_view result_json,
                          RunStatus status = RunStatus::finished);
@@ -92,6 +93,10 @@ class RunStore {
   // Verifies the content against its checksum: a mismatch is a DamagedArtefact (an InputError
   // naming the store, run, artefact and member). A file kept outside the store is not read.
   std::optional<Artefact> get_artefact(RunId run, const ArtefactLabel& label) const;
+  // RunWriter's names for put_artefact and get_artefact.
+  void keep_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) override { put_artefact(run, label, content); }
+  std::optional<Artefact> read_artefact(RunId run, const ArtefactLabel& label) const override { return get_artefact(run, label); }
+  std::string where() const override { return file().string(); }
   std::vector<ArtefactInfo> list_artefacts(RunId run) const;  // without content, by id
 
   // --- reading ---

@@ -9,6 +9,7 @@
 
 #include "core/histogram.hpp"
 #include "core/rng.hpp"
+#include "store/store.hpp"
 #include "experiment/recorder.hpp"
 #include "io/safetensors.hpp"
 #include "support/scratch_directory.hpp"
