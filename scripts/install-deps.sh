@@ -13,6 +13,8 @@ packages=(
   dataset-fashion-mnist
   ccache  # optional: CMake compiles through it when present (rebuilds and worktrees reuse objects)
   chromium python3  # the report's browser test: headless Chromium on index.html
+  libopenmpi-dev openmpi-bin  # NNLAB_MPI: `mpirun -np N nnlab run ...` (docs/cluster.md)
+  iproute2  # the two-host MPI test: ranks in network namespaces joined by veth
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-numpy libdlib-dev)

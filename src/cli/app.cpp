@@ -12,6 +12,7 @@
 #include "cli/inspect.hpp"
 #include "cli/lr_find_command.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_command.hpp"
 #include "cli/schedule_command.hpp"
 #include "cli/store_commands.hpp"
 #include "core/error.hpp"
@@ -27,84 +28,6 @@
 
 namespace nnlab {
 namespace {
-
-constexpr int exit_ok = 0;
-constexpr int exit_internal = 1;
-constexpr int exit_bad_input = 2;
-
-struct RunFlags {
-  std::string experiment;
-  std::vector<std::string> overrides;
-  int threads = 0;
-  bool json = false;
-  bool quiet = false;
-  std::string save_model;
-  bool plan_only = false;
-  bool force = false;
-  std::optional<std::string> max_memory;  // --max-memory SIZE; unset = the machine's available memory
-  std::string store;
-  bool no_store = false;
-  std::string report;
-};
-
-// What run and resume print and write once training is done. The run's status describes its
-// training: a model file or report that cannot be written leaves it finished, and the command
-// then exits with code 2 and one line per file that failed, after printing everything else.
-int finish_training(const RunFlags& flags, const RunSummary& summary, RunStore* store) {
-  std::vector<std::string> failures = summary.unsaved;
-  if (!flags.quiet) fmt::print(stderr, "{}", to_text(summary));
-  if (!flags.save_model.empty() && !flags.quiet && summary.unsaved.empty()) fmt::print(stderr, "weights written to {}\n", flags.save_model);
-  if (!flags.report.empty() && store) {
-    try {
-      const std::vector<RunId> runs{summary.run_id};
-      const auto index = write_checked_report(*store, runs, flags.report);
-      if (!flags.quiet) fmt::print(stderr, "report written to {}\n", index.string());
-    } catch (const InputError& error) {
-      failures.push_back(error.what());
-    }
-  }
-  if (flags.json) fmt::print("{}\n", to_json(summary));
-  for (const std::string& failure : failures) fmt::print(stderr, "nnlab: {}\n", failure);
-  return failures.empty() ? exit_ok : exit_bad_input;
-}
-
-int command_run(const RunFlags& flags) {
-  if (!flags.report.empty() && flags.no_store) throw InputError("--report: needs the run store (drop --no-store)");
-  const std::optional<MemoryLimit> limit = memory_limit(flags.max_memory);  // a bad --max-memory is an error even with --force
-  const Plan plan = plan_experiment(flags.experiment, flags.overrides, flags.force);
-  // Each population's memory, estimated from the plan and its data before anything else is
-  // allocated; the data sets stay loaded for run_plan.
-  PlanData data;
-  if (flags.plan_only) {
-    fmt::print("{}", describe_plan(plan));
-    fmt::print("{}", describe_plan_memory(estimate_plan_memory(plan, data, !flags.no_store), limit));
-    return exit_ok;
-  }
-  if (limit && !flags.force) check_plan_memory(flags.experiment, estimate_plan_memory(plan, data, !flags.no_store), *limit);
-  set_thread_count(flags.threads);
-  const bool show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
-  ProgressLine progress(stderr);
-  std::optional<RunStore> store;
-  if (!flags.no_store) store.emplace(store_path(flags.store));
-  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = store ? &*store : nullptr,
-                     .resume = std::nullopt, .data = &data};
-  if (!flags.quiet) fmt::print(stderr, "nnlab: {}", describe_plan(plan));
-  const RunSummary summary = run_plan(plan, options);
-  return finish_training(flags, summary, store ? &*store : nullptr);
-}
-
-// flags.experiment names the run to resume.
-int command_resume(const RunFlags& flags) {
-  set_thread_count(flags.threads);
-  const bool show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
-  ProgressLine progress(stderr);
-  RunStore store(store_path(flags.store), RunStore::OpenMode::existing);
-  const RunId run = store.resolve_run(flags.experiment);
-  if (!flags.quiet) fmt::print(stderr, "nnlab: resuming run {} of {}\n", run, store.file().string());
-  RunOptions options{.save_model = flags.save_model, .observer = show_progress ? &progress : nullptr, .store = &store, .resume = std::nullopt};
-  const RunSummary summary = resume_run(store, run, options);
-  return finish_training(flags, summary, &store);
-}
 
 int command_summary(const std::string& experiment, const std::vector<std::string>& overrides) {
   const ExperimentConfig config = load_experiment(experiment, overrides);
@@ -250,10 +173,11 @@ int run_cli(int argc, char** argv) {
     return exit_bad_input;
   }
 
+  const std::vector<std::string> arguments(argv + 1, argv + argc);
   try {
     (void)simd_target();  // a bad NNLAB_SIMD is an error before anything runs
-    if (run->parsed()) return command_run(run_flags);
-    if (resume->parsed()) return command_resume(resume_flags);
+    if (run->parsed()) return command_run(run_flags, arguments);
+    if (resume->parsed()) return command_resume(resume_flags, arguments);
     if (summary->parsed()) return command_summary(summary_experiment, summary_overrides);
     if (schedule->parsed()) {
       fmt::print("{}", schedule_table(schedule_flags));

@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""Two `nnlab run --json` summaries are the same but for timings, the run id and the ranks field."""
+import json, sys
+
+def load(file):
+    document = json.load(open(file))
+    for key in ("seconds", "run", "ranks"):
+        document.pop(key, None)
+    for member in document["members"]:
+        member.pop("seconds", None)
+    return document
+
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if a != b:
+    print(f"{sys.argv[2]}: the summary differs from {sys.argv[1]}")
+    sys.exit(1)
+print(f"{sys.argv[2]}: summary identical ({len(a['members'])} members)")
