@@ -101,7 +101,11 @@ ItemOutcome train_item(const Plan& plan, const WorkItem& item, const ExperimentD
   const std::unique_ptr<Sequential<float>> built = population_model(head, members, loss->takes_logits(), data.train, &data_init);
   Sequential<float>& model = *built;
   const auto optimizer = make_optimizer(members.optimizers);
-  Trainer trainer(model, *loss, *optimizer, members.setups, head.train, head.success);
+  // A range logs the epochs the whole population logs (log_every 0 resolves by population size),
+  // and measures what is measured only on logged epochs (layer statistics, class accuracy) there.
+  TrainConfig train = head.train;
+  if (!item.whole() && train.log_every == 0) train.log_every = resolved_log_every(0, train.epochs, item.members);
+  Trainer trainer(model, *loss, *optimizer, members.setups, train, head.success);
   const TrainingData training{&data.train, data.validation ? &*data.validation : nullptr, data.test ? &*data.test : nullptr};
   const Index first_member = context.first_member + item.begin;  // the run's number of the item's member 0
   RunWriter* const writer = context.writer;
@@ -113,7 +117,7 @@ ItemOutcome train_item(const Plan& plan, const WorkItem& item, const ExperimentD
     if (!item.whole()) population_trial = population_members(plan, population, data.train).member_trial;
     recorder.emplace(*writer, context.run, first_member,
                      RecorderSetup{.layers = static_cast<int>(specs.front().layers.size()), .classes = per_class_count(data.train),
-                                   .log_every = head.train.log_every, .snapshot_epochs = head.train.snapshot_epochs,
+                                   .log_every = train.log_every, .snapshot_epochs = head.train.snapshot_epochs,
                                    .snapshot_members = first_member_of_each_trial(population_trial, item.begin),
                                    .population_members = item.members, .member_offset = item.begin},
                      context.observer);

@@ -4,13 +4,24 @@ series value (epoch_seconds, a timing, aside), every artefact but checkpoints an
 sources, bit for bit, and the member rows. Exit 1 with what differs."""
 import sqlite3, struct, sys
 
+def epoch_list(first, count, blob):
+    """store/series_chunk.hpp: no blob (consecutive), every epoch, (stride), or (stride, last)."""
+    if blob is None or len(blob) == 0:
+        return range(first, first + count)
+    if len(blob) == 8 * count:
+        return struct.unpack(f"<{count}q", blob)
+    if len(blob) == 8:
+        (stride,) = struct.unpack("<q", blob)
+        return [first + stride * i for i in range(count)]
+    stride, last = struct.unpack("<2q", blob)
+    return [first + stride * i for i in range(count - 1)] + [last]
+
 def series(file):
     values = {}
     rows = sqlite3.connect(file).execute(
         "select member, metric, first_epoch, count, epochs_i64, values_f32 from series where metric != 'epoch_seconds' order by rowid")
     for member, metric, first, count, epochs, floats in rows:
-        # a run of consecutive epochs keeps only its first; others list every epoch
-        listed = range(first, first + count) if epochs is None else struct.unpack(f"<{count}q", epochs)
+        listed = epoch_list(first, count, epochs)
         for i, epoch in enumerate(listed):
             values[(member, metric, epoch)] = bytes(floats[4 * i:4 * i + 4])  # the newest write wins, as nnlab reads
     return values
