@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Two `nnlab run --json` summaries are the same but for timings, the run id and the ranks field."""
+"""Two `nnlab run --json` summaries are the same but for timings, the run id, the ranks field and
+the config path (a resumed run names its file by the absolute path it stored)."""
 import json, sys
 
 def load(file):
     document = json.load(open(file))
-    for key in ("seconds", "run", "ranks"):
+    for key in ("seconds", "run", "ranks", "config"):
         document.pop(key, None)
     for member in document["members"]:
         member.pop("seconds", None)

@@ -80,4 +80,26 @@ grid=$(cd "$here/../.." && pwd)/experiments/rumelhart-lr-momentum-grid.yaml
 "${mpi[@]}" -np 3 "$nnlab" run "$grid" --quiet --json --store grid3.db --threads 1 > grid3.json
 "$python" "$here/compare_summaries.py" grid1.json grid3.json
 "$python" "$here/compare_stores.py" grid1.db grid3.db
+# A rank SIGKILLed mid-run: the job ends non-zero, the store passes integrity_check, and
+# `nnlab resume` (one process) ends bit-identical to the uninterrupted run.
+"$nnlab" run big.yaml --set train.epochs=10000 --set train.checkpoint_every=500 --quiet --json --store long1.db > long1.json
+"${mpi[@]}" -np 3 "$nnlab" run big.yaml --set train.epochs=10000 --set train.checkpoint_every=500 --quiet --json --store killed.db \
+  --threads 1 > /dev/null 2> killed.err &
+job=$!
+for _ in $(seq 100); do
+  sleep 0.1
+  victim=$(pgrep -f "nnlab run big.yaml --set train.epochs=10000" | while read -r pid; do
+    [[ $(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | grep -c '^OMPI_COMM_WORLD_RANK=2$') == 1 ]] && echo "$pid"; done | head -1)
+  [[ -n $victim ]] && break
+done
+sleep 0.5
+[[ -n ${victim:-} ]] && { kill -KILL "$victim" || true; }
+status=0
+wait "$job" || status=$?
+if (( status == 0 )); then echo "the job with a killed rank exited 0"; exit 1; fi
+echo "killed rank 2 (pid ${victim:-none}): the job exited $status"
+[[ $("$python" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('pragma integrity_check').fetchone()[0])" killed.db) == ok ]]
+"$nnlab" resume latest --store killed.db --quiet --json > resumed.json
+"$python" "$here/compare_summaries.py" long1.json resumed.json
+"$python" "$here/compare_stores.py" long1.db killed.db
 echo "mpi_check: all identical"
