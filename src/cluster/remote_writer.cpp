@@ -7,6 +7,13 @@ namespace {
 
 enum class Op : std::uint64_t { series = 1, artefact = 2, flush = 3, flush_with_artefact = 4 };
 
+void put_artefact_op(ByteWriter& out, Op op, RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
+  out.u64(static_cast<std::uint64_t>(op));
+  out.i64(run);
+  out.label(label);
+  out.block(content);
+}
+
 }  // namespace
 
 void RemoteWriter::append_series(RunId run, Index member, std::string_view metric, std::span<const Epoch> epochs,
@@ -26,20 +33,14 @@ void RemoteWriter::flush() {
 }
 
 void RemoteWriter::flush_with_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
-  series_.u64(static_cast<std::uint64_t>(Op::flush_with_artefact));
-  series_.i64(run);
-  series_.label(label);
-  series_.block(content);
+  put_artefact_op(series_, Op::flush_with_artefact, run, label, content);
   session_.send_later(0, Tag::write, std::move(series_.bytes()));
   series_ = ByteWriter();
 }
 
 void RemoteWriter::keep_artefact(RunId run, const ArtefactLabel& label, std::span<const std::byte> content) {
   ByteWriter message;  // on its own, as RunStore writes it at once; the buffered series wait for their flush
-  message.u64(static_cast<std::uint64_t>(Op::artefact));
-  message.i64(run);
-  message.label(label);
-  message.block(content);
+  put_artefact_op(message, Op::artefact, run, label, content);
   session_.send_later(0, Tag::write, std::move(message.bytes()));
 }
 

@@ -41,11 +41,12 @@ double majority_fraction(const Dataset& data) {
   return data.size() ? static_cast<double>(largest) / static_cast<double>(data.size()) : 0.0;
 }
 
-// The item-local index of each trial's first member (replicate 0) that the item holds; members are trial-major.
-std::vector<Index> first_member_of_each_trial(const std::vector<Index>& member_trial, Index begin) {
+// The item-local index of each trial's first member (replicate 0) that the item holds: members
+// are trial-major, `replicates` per trial, so trial k's first is population member k * replicates.
+std::vector<Index> first_member_of_each_trial(const PlannedPopulation& population, Index replicates, const WorkItem& item) {
   std::vector<Index> firsts;
-  for (std::size_t m = static_cast<std::size_t>(begin); m < member_trial.size(); ++m)
-    if (m == 0 || member_trial[m] != member_trial[m - 1]) firsts.push_back(static_cast<Index>(m) - begin);
+  for (std::size_t k = 0; k < population.trials.size(); ++k)
+    if (const Index first = static_cast<Index>(k) * replicates; first >= item.begin && first < item.end) firsts.push_back(first - item.begin);
   return firsts;
 }
 
@@ -113,12 +114,10 @@ ItemOutcome train_item(const Plan& plan, const WorkItem& item, const ExperimentD
   std::optional<StoreCheckpointer> checkpointer;
   std::optional<TrainerState> resume_state;
   if (writer) {
-    std::vector<Index> population_trial = members.member_trial;  // the whole population's, for the snapshot members
-    if (!item.whole()) population_trial = population_members(plan, population, data.train).member_trial;
     recorder.emplace(*writer, context.run, first_member,
                      RecorderSetup{.layers = static_cast<int>(specs.front().layers.size()), .classes = per_class_count(data.train),
                                    .log_every = train.log_every, .snapshot_epochs = head.train.snapshot_epochs,
-                                   .snapshot_members = first_member_of_each_trial(population_trial, item.begin),
+                                   .snapshot_members = first_member_of_each_trial(population, plan.replicates, item),
                                    .population_members = item.members, .member_offset = item.begin},
                      context.observer);
     checkpointer.emplace(item_checkpoint_label(item), model, *optimizer, *recorder, head.train.checkpoint_every);
