@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 
+#include "cli/mpi_launch.hpp"
 #include "cli/progress.hpp"
 #include "cli/store_commands.hpp"
 #include "core/error.hpp"
@@ -81,37 +82,7 @@ int resume_here(const RunFlags& flags) {
   return finish_training(flags, summary, &store);
 }
 
-int launch_size_from(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? std::atoi(value) : 0;
-}
-
 }  // namespace
-
-int mpi_launch_size() {
-  // Open MPI's mpirun sets OMPI_COMM_WORLD_SIZE; srun --mpi=pmix sets PMIX_RANK and SLURM_NTASKS.
-  const int open_mpi = launch_size_from("OMPI_COMM_WORLD_SIZE");
-  const bool pmix = std::getenv("PMIX_RANK") != nullptr;
-  const int pmi = launch_size_from("PMI_SIZE");  // MPICH's hydra, MVAPICH, srun --mpi=pmi2
-  const int slurm = launch_size_from("SLURM_NTASKS");
-#ifdef NNLAB_HAVE_MPI
-  if (open_mpi > 0) return open_mpi;
-  if (pmix) return std::max(slurm, 1);
-  if (pmi > 1)
-    throw InputError(fmt::format("started by another MPI's launcher with {} ranks (PMI_SIZE), but this nnlab talks Open MPI: start it with "
-                                 "Open MPI's mpirun, or srun --mpi=pmix (docs/cluster.md)", pmi));
-  if (slurm > 1 && std::getenv("SLURM_PROCID") && std::getenv("SLURM_STEP_ID"))
-    throw InputError(fmt::format("srun started {} tasks without PMIx, so each would run the whole job alone: use srun --mpi=pmix "
-                                 "(docs/cluster.md)", slurm));
-  return 0;
-#else
-  const int ranks = std::max({open_mpi, pmi, pmix ? 2 : 0});
-  if (ranks > 1)
-    throw InputError(fmt::format("started by an MPI launcher with {} ranks, but this nnlab was built without MPI (NNLAB_MPI=OFF; "
-                                 "scripts/install-deps.sh installs Open MPI): every rank would run the whole job", ranks));
-  return 0;
-#endif
-}
 
 #ifdef NNLAB_HAVE_MPI
 namespace {
@@ -148,7 +119,9 @@ int run_as_rank(const RunFlags& flags, const std::vector<std::string>& arguments
       options.run.store = store ? &*store : nullptr;
       if (!flags.quiet) fmt::print(stderr, "nnlab: {} ranks; {}", session.size(), describe_plan(*plan));
     }
-    options.show_progress = !flags.quiet && isatty(fileno(stderr)) != 0;
+    // mpirun hands rank 0 a pipe for stderr even at a terminal, but a pty for stdout when its own
+    // stdout is a terminal: either one being a terminal means someone is watching.
+    options.show_progress = !flags.quiet && (isatty(fileno(stderr)) != 0 || isatty(fileno(stdout)) != 0);
     options.quiet = flags.quiet;
     const std::optional<RunSummary> summary = run_over_mpi(session, &*plan, options);
     return finish_training(flags, *summary, store ? &*store : nullptr);

@@ -32,9 +32,4 @@ int command_run(const RunFlags& flags, const std::vector<std::string>& arguments
 // flags.experiment names the run to resume.
 int command_resume(const RunFlags& flags, const std::vector<std::string>& arguments);
 
-// How many processes an MPI launcher started with this one (0: none). A launcher this nnlab
-// cannot talk to (another MPI's, srun without PMIx, or any when built without MPI) is an
-// InputError saying what to use instead.
-int mpi_launch_size();
-
 }  // namespace nnlab

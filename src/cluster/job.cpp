@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -111,6 +112,7 @@ class Coordinator {
   }
 
   RunSummary run() {
+    const auto start = std::chrono::steady_clock::now();
     try {
       Setup setup{.source = plan_.source, .run = book_.run(), .resume = options_.run.resume.has_value(), .recorded = book_.store() != nullptr,
                   .send_weights = !options_.run.save_model.empty(), .store = book_.store() ? book_.store()->file().string() : std::string(),
@@ -133,8 +135,15 @@ class Coordinator {
         }
       }
       progress_.finish();
-      RunSummary summary = book_.finish();
+      RunSummary summary;
+      {
+        const RecordingTime timing(recording_);
+        summary = book_.finish();
+      }
       summary.ranks = session_.size();
+      // In one process the items' seconds add up to the wall time; here they overlap.
+      summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      summary.recording_seconds = recording_.count();
       return summary;
     } catch (...) {
       progress_.finish();
@@ -188,8 +197,22 @@ class Coordinator {
     progress_.item_done(index);
   }
 
+  // Adds the time it lives to rank 0's recording of what the other ranks sent.
+  class RecordingTime {
+   public:
+    explicit RecordingTime(std::chrono::duration<double>& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+    ~RecordingTime() { total_ += std::chrono::steady_clock::now() - start_; }
+    RecordingTime(const RecordingTime&) = delete;
+    RecordingTime& operator=(const RecordingTime&) = delete;
+
+   private:
+    std::chrono::duration<double>& total_;
+    std::chrono::steady_clock::time_point start_;
+  };
+
   void handle(const Message& message) {
     const std::string where = fmt::format("rank {}", message.source);
+    const RecordingTime timing(recording_);
     switch (message.tag) {
       case Tag::ready: {
         if (next_ < order_.size()) {
@@ -241,10 +264,16 @@ class Coordinator {
   std::size_t next_ = 0;            // into order_
   std::size_t done_ = 0;
   int released_ = 0;                // workers told there is no more work
+  std::chrono::duration<double> recording_{0.0};  // handling the other ranks' messages, and finishing the run
 };
 
 // A worker rank: asks for items until there are none, trains each, sends what it records.
 void work(MpiSession& session, const JobOptions& options) {
+  // When mpirun stops the job (Ctrl-C) it sends every rank SIGTERM, and SIGKILL a second later.
+  // A worker has nothing to save, but dying at once can end rank 0 before it has marked the run
+  // failed; so workers wait for rank 0's MPI_Abort (or the SIGKILL).
+  std::signal(SIGTERM, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
   const Message setup_message = session.receive(0, Tag::setup);
   const Setup setup = decode_setup(setup_message.bytes);
   const auto fail = [&](const std::string& reason) {

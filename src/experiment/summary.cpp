@@ -313,7 +313,7 @@ std::string to_json(const RunSummary& summary) {
     trials.push_back(std::move(entry));
   }
   const TrialSummary everyone = all_members(summary);
-  const json document = {{"run", summary.run_id},
+  json document = {{"run", summary.run_id},
                          {"name", summary.name},
                          {"config", summary.config_file},
                          {"parameters_per_member", summary.parameters_per_member},
@@ -323,6 +323,7 @@ std::string to_json(const RunSummary& summary) {
                          {"trials", trials},
                          {"members", members},
                          {"aggregate", statistics_json(summary, everyone, statistics_of(summary, everyone))}};
+  if (summary.ranks > 1) document["recording_seconds"] = summary.recording_seconds;
   return document.dump();
 }
 
@@ -383,7 +384,9 @@ std::string to_text(const RunSummary& summary) {
   }
   text += fmt::format("{} member(s) in {} population(s), {} parameters each, trained in {:.2f} s{}\n", count, summary.populations,
                       with_thousands(summary.parameters_per_member), summary.seconds,
-                      summary.ranks > 1 ? fmt::format(" on {} MPI ranks", summary.ranks) : std::string());
+                      summary.ranks > 1 ? fmt::format(" on {} MPI ranks (rank 0 recording the others' work: {:.2f} s, {:.1f} %)", summary.ranks,
+                                                       summary.recording_seconds, 100.0 * summary.recording_seconds / std::max(summary.seconds, 1e-9))
+                                         : std::string());
   if (summary.run_id > 0) text += fmt::format("recorded as run {} (nnlab show {}, nnlab report {})\n", summary.run_id, summary.run_id, summary.run_id);
   return text;
 }

@@ -100,6 +100,7 @@ struct RunSummary {
   Index populations = 1;
   double seconds = 0.0;  // wall time of training every population
   int ranks = 1;         // MPI ranks that trained them (cluster/job.hpp)
+  double recording_seconds = 0.0;  // of `seconds`, rank 0's recording what the other ranks sent (MPI only)
   bool has_test = false;
   bool has_validation = false;
   bool has_success_criterion = false;

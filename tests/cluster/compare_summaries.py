@@ -5,7 +5,7 @@ import json, sys
 
 def load(file):
     document = json.load(open(file))
-    for key in ("seconds", "run", "ranks", "config"):
+    for key in ("seconds", "recording_seconds", "run", "ranks", "config"):
         document.pop(key, None)
     for member in document["members"]:
         member.pop("seconds", None)

@@ -5,41 +5,10 @@
 # every artefact but checkpoints (final weights, snapshots, pictures), member rows.
 #   tests/cluster/mpi_check.sh NNLAB SCRATCH       exit 77 (skipped) without mpirun
 set -euo pipefail
-nnlab=$(realpath "$1")
-scratch=$2
-here=$(cd "$(dirname "$0")" && pwd)
-if ! command -v mpirun > /dev/null; then
-  echo "skipped: no mpirun (scripts/install-deps.sh installs Open MPI)"
-  exit 77
-fi
-if ! "$nnlab" --version > /dev/null; then exit 1; fi
-rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
+source "$(dirname "$0")/common.sh" "$1" "$2"
 mpi=(mpirun --oversubscribe --allow-run-as-root --mca btl self,vader,tcp)
-python=/usr/bin/python3
-[[ -x $python ]] || python=python3
 
-# Three populations: sigmoid grid of 40 members (lr x momentum, cut when ranks > 1), tanh of 8, a
-# 4-unit sigmoid net of 4.
-cat > sweep.yaml <<'YAML'
-name: mpi-sweep
-seed: 3
-data:
-  train: {source: mirror, bits: 6}
-model:
-  inputs: 6
-  layers:
-    - {type: dense, units: 2, activation: sigmoid}
-    - {type: dense, units: 1, activation: sigmoid}
-loss: {type: mse}
-optimizer: {type: sgd, lr: 0.3, momentum: 0.9}
-train: {epochs: 120, batch: full}
-replicates: 4
-sweep:
-  method: grid
-  parameters:
-    optimizer.lr: [0.1, 0.5]
-    model.layers.0.activation: [sigmoid, tanh]
-YAML
+# sweep.yaml (common.sh): 8 sigmoid members (lr 0.1 and 0.5, cut when ranks > 1), 8 tanh.
 "$nnlab" run sweep.yaml --quiet --json --store one.db > one.json
 for ranks in 1 2 3 4; do
   "${mpi[@]}" -np "$ranks" "$nnlab" run sweep.yaml --quiet --json --store "np$ranks.db" > "np$ranks.json"
