@@ -42,12 +42,13 @@ work = sqlite3.connect(sys.argv[1]).execute("select content from artefacts where
 assert work is not None, "the 300-member population was not cut"
 print("cut:", json.loads(bytes(work[0])))
 PY
-# The issue's own check: the bundled Rumelhart grid (2,000 members, 1,425 epochs; one population
+# The issue's own check (summary and report): the bundled Rumelhart grid (2,000 members, 1,425 epochs; one population
 # cut in 3), where log_every resolves by the whole population's size.
 grid=$(cd "$here/../.." && pwd)/experiments/rumelhart-lr-momentum-grid.yaml
-"$nnlab" run "$grid" --quiet --json --store grid1.db > grid1.json
-"${mpi[@]}" -np 3 "$nnlab" run "$grid" --quiet --json --store grid3.db --threads 1 > grid3.json
+"$nnlab" run "$grid" --quiet --json --store grid1.db --report report1 > grid1.json
+"${mpi[@]}" -np 3 "$nnlab" run "$grid" --quiet --json --store grid3.db --threads 1 --report report3 > grid3.json
 "$python" "$here/compare_summaries.py" grid1.json grid3.json
+"$python" "$here/compare_reports.py" report1 report3
 "$python" "$here/compare_stores.py" grid1.db grid3.db
 # A rank SIGKILLed mid-run: the job ends non-zero, the store passes integrity_check, and
 # `nnlab resume` (one process) ends bit-identical to the uninterrupted run.
