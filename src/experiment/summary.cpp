@@ -314,15 +314,15 @@ std::string to_json(const RunSummary& summary) {
   }
   const TrialSummary everyone = all_members(summary);
   json document = {{"run", summary.run_id},
-                         {"name", summary.name},
-                         {"config", summary.config_file},
-                         {"parameters_per_member", summary.parameters_per_member},
-                         {"populations", summary.populations},
-                         {"seconds", summary.seconds},
-                         {"ranks", summary.ranks},
-                         {"trials", trials},
-                         {"members", members},
-                         {"aggregate", statistics_json(summary, everyone, statistics_of(summary, everyone))}};
+                   {"name", summary.name},
+                   {"config", summary.config_file},
+                   {"parameters_per_member", summary.parameters_per_member},
+                   {"populations", summary.populations},
+                   {"seconds", summary.seconds},
+                   {"ranks", summary.ranks},
+                   {"trials", trials},
+                   {"members", members},
+                   {"aggregate", statistics_json(summary, everyone, statistics_of(summary, everyone))}};
   if (summary.ranks > 1) document["recording_seconds"] = summary.recording_seconds;
   return document.dump();
 }

@@ -49,7 +49,7 @@ void load_population_members(Sequential<float>& model, std::span<const std::byte
   if (static_cast<Index>(from.size()) != model.population())
     throw std::invalid_argument("load_population_members: one source member per model member");
   for (const auto& [name, value] : tensors) {
-    const std::string& wanted = name;  // a lambda may not capture a structured binding before C++20 in clang < 16
+    const std::string& wanted = name;  // clang before 16 lets no lambda capture a structured binding, even in C++20
     const auto found = std::find_if(file.tensors.begin(), file.tensors.end(), [&](const NamedTensor& t) { return t.name == wanted; });
     if (found == file.tensors.end()) throw InputError(fmt::format("{}: the weights have no tensor {}", where, name));
     const Index per_member = value->slice_size();

@@ -6,7 +6,7 @@
 #   tests/cluster/mpi_check.sh NNLAB SCRATCH       exit 77 (skipped) without mpirun
 set -euo pipefail
 source "$(dirname "$0")/common.sh" "$1" "$2"
-mpi=(mpirun --oversubscribe --allow-run-as-root --mca btl self,vader,tcp)
+mpi=("${mpirun[@]}")
 
 # sweep.yaml (common.sh): 8 sigmoid members (lr 0.1 and 0.5, cut when ranks > 1), 8 tanh.
 "$nnlab" run sweep.yaml --quiet --json --store one.db > one.json

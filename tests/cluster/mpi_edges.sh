@@ -12,7 +12,7 @@
 #   tests/cluster/mpi_edges.sh NNLAB SCRATCH       exit 77 (skipped) without mpirun
 set -euo pipefail
 source "$(dirname "$0")/common.sh" "$1" "$2"
-mpi=(timeout -s KILL 120 mpirun --oversubscribe --allow-run-as-root --mca btl self,vader,tcp)
+mpi=(timeout -s KILL 120 "${mpirun[@]}")
 expect_in() {  # expect_in FILE TEXT: FILE holds TEXT
   grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$1 does not say: $2"; }
 }
@@ -105,7 +105,7 @@ replicates: 200
 YAML
 "$nnlab" run long.yaml --quiet --json --store long1.db > long1.json
 set -m  # job control: the background job keeps SIGINT (a non-interactive shell would ignore it)
-mpirun --oversubscribe --allow-run-as-root --mca btl self,vader,tcp -np 2 "$nnlab" run long.yaml --quiet --store stopped.db --threads 1 \
+"${mpirun[@]}" -np 2 "$nnlab" run long.yaml --quiet --store stopped.db --threads 1 \
   > /dev/null 2> stopped.err &
 job=$!
 set +m
@@ -133,7 +133,7 @@ echo "ok: Ctrl-C: mpirun exited $status, no rank left, the store resumes bit-ide
 
 # One progress line for the job, drawn by rank 0 at a terminal (mpirun's stdout a pty).
 if command -v script > /dev/null; then
-  timeout -s KILL 120 script -qec "mpirun --oversubscribe --allow-run-as-root --mca btl self,vader,tcp -np 2 $nnlab run long.yaml \
+  timeout -s KILL 120 script -qec "${mpirun[*]} -np 2 $nnlab run long.yaml \
     --no-store --threads 1 --set train.epochs=30000" /dev/null > progress.out 2>&1 || { cat progress.out; fail "the job at a terminal"; }
   tr '\r' '\n' < progress.out | grep "populations" > draws || true
   (( $(wc -l < draws) >= 1 )) || { cat -v progress.out; fail "no progress line at a terminal"; }

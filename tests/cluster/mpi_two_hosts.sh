@@ -6,7 +6,6 @@
 # The sweep of mpi_check.sh on 2 ranks, one per "machine", ends bit-identical to one process.
 #   tests/cluster/mpi_two_hosts.sh NNLAB SCRATCH       exit 77 (skipped) where namespaces cannot be made
 set -euo pipefail
-skip() { echo "skipped: $*"; exit 77; }
 source "$(dirname "$0")/common.sh" "$1" "$2"
 command -v ip > /dev/null || skip "no ip (iproute2)"
 command -v unshare > /dev/null || skip "no unshare (util-linux)"
