@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/simd.hpp"
 #include "experiment/adversarial_pictures.hpp"
 #include "experiment/augment_samples.hpp"
 #include "experiment/hyperparameters.hpp"
@@ -16,6 +17,7 @@
 #include "experiment/weights_merge.hpp"
 #include "io/safetensors.hpp"
 #include "nn/loss.hpp"
+#include "nn/small_network.hpp"
 #include "store/store.hpp"
 
 namespace nnlab {
@@ -30,14 +32,16 @@ std::vector<PopulationWork> population_work(const Plan& plan, PlanData& data, bo
   std::vector<PopulationWork> work;
   for (const PlannedPopulation& population : plan.populations) {
     PopulationWork entry{.members = population_size(plan, population)};
+    const Dataset& train = data.of(plan, population).train;
+    const PopulationMembers members = population_members(plan, population, train);
+    entry.fused = SmallNetworkKernel<float>::supports(members.specs.front()) &&
+                  SmallNetworkKernel<float>::supports(members.losses.front().kind);
     std::vector<std::uint64_t> seeds(static_cast<std::size_t>(entry.members));
     std::vector<MemberSetup> setups(seeds.size());
     pair_prune_controls(plan, population, seeds, setups);
     entry.cuttable = std::none_of(setups.begin(), setups.end(), [](const MemberSetup& setup) { return setup.prune_mask_from >= 0; });
     if (with_costs) {
       const ExperimentConfig head = plan.trial_config(population.trials.front());
-      const Dataset& train = data.of(plan, population).train;
-      const PopulationMembers members = population_members(plan, population, train);
       entry.cost_per_member = parameters_per_member(members.specs.front()) * static_cast<double>(std::max<Index>(train.size(), 1)) *
                               static_cast<double>(std::max<std::int64_t>(head.train.epochs, 1));
     }
@@ -58,7 +62,7 @@ std::vector<Index> first_members(const Plan& plan) {
   return firsts;
 }
 
-RunBook::RunBook(const Plan& plan, const RunOptions& options, int ranks)
+RunBook::RunBook(const Plan& plan, const RunOptions& options, int ranks, Workers workers)
     : plan_(plan), options_(options), data_(options.data ? *options.data : own_data_) {
   const ExperimentConfig first_config = plan.trial_config(0);
   summary_.name = plan.name;
@@ -93,14 +97,24 @@ RunBook::RunBook(const Plan& plan, const RunOptions& options, int ranks)
   summary_.run_id = run_;
   try {
     const std::vector<PopulationWork> work = population_work(plan, data_, ranks > 1 && !stored_cut);
+    std::vector<PopulationWork> to_cut = work;
+    if (workers == Workers::threads) {
+      const bool fused = std::all_of(work.begin(), work.end(), [](const PopulationWork& population) { return population.fused; });
+      if (!fused || (options.resume && !stored_cut)) ranks = 1;
+      // A range is worth a thread when it fills a few SIMD blocks (one member per lane).
+      const Index enough = 2 * static_cast<Index>(simd_lanes(simd_target())) * ranks;
+      for (PopulationWork& population : to_cut) population.cuttable = population.cuttable && population.members >= enough;
+    }
     if (stored_cut) {
       items_ = decode_work(stored_cut->content, work, fmt::format("{}: run {}", store->file().string(), run_));
     } else {
-      items_ = cut_work(work, ranks);
+      items_ = cut_work(to_cut, ranks);
       // A cut is kept with the run, so that a resume with any number of processes trains the same items.
       const bool cut = std::any_of(items_.begin(), items_.end(), [](const WorkItem& item) { return !item.whole(); });
       if (store && cut) store->put_artefact(run_, work_label(), encode_work(items_));
     }
+    concurrent_ = workers == Workers::threads && ranks > 1 && items_.size() > 1 &&
+                  std::all_of(work.begin(), work.end(), [](const PopulationWork& population) { return population.fused; });
   } catch (...) {
     fail();
     throw;

@@ -23,13 +23,22 @@ std::vector<Index> first_members(const Plan& plan);
 
 class RunBook {
  public:
-  // ranks: how many processes will train; above 1, populations larger than an equal share are
-  // cut (a resumed run keeps the cut it began with, whatever `ranks` is).
-  RunBook(const Plan& plan, const RunOptions& options, int ranks = 1);
+  // Who trains the items: MPI ranks (cluster/), or the threads of this one process, which
+  // share the work only when every population runs the fused small-network kernel (whose
+  // per-step OpenMP regions are too short to keep two cores busy; larger members thread
+  // inside their GEMMs instead).
+  enum class Workers { processes, threads };
+  // ranks: how many workers will train; above 1, populations larger than an equal share are
+  // cut (a resumed run keeps the cut it began with, whatever `ranks` is; with threads, a
+  // resumed run that began uncut stays uncut, so its checkpoints still fit).
+  RunBook(const Plan& plan, const RunOptions& options, int ranks = 1, Workers workers = Workers::processes);
   RunBook(const RunBook&) = delete;
   RunBook& operator=(const RunBook&) = delete;
 
   const std::vector<WorkItem>& items() const { return items_; }
+  // Workers::threads: whether the items are to be trained concurrently (several items, every
+  // population fused).
+  bool concurrent() const { return concurrent_; }
   RunId run() const { return run_; }
   RunStore* store() const { return options_.store; }
   // Item `item`'s data (loaded once, shared between populations that read the same).
@@ -61,6 +70,7 @@ class RunBook {
   std::map<Index, std::vector<ItemOutcome>> parts_;    // a cut population's ranges in so far
   Index facts_from_ = -1;                              // the population whose facts the summary shows (the last)
   bool finished_ = false;
+  bool concurrent_ = false;
 };
 
 }  // namespace nnlab

@@ -8,7 +8,9 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "experiment/data_setup.hpp"
+#include "experiment/item_threads.hpp"
 #include "experiment/member_schedule.hpp"
 #include "experiment/prune_control.hpp"
 #include "experiment/run_book.hpp"
@@ -133,7 +135,9 @@ PopulationMembers population_members(const Plan& plan, const PlannedPopulation& 
 ArtefactLabel plan_source_label() { return ArtefactLabel{.member = std::nullopt, .kind = "source", .name = "plan", .epoch = std::nullopt}; }
 
 RunSummary run_plan(const Plan& plan, const RunOptions& options) {
-  RunBook book(plan, options);
+  const int threads = thread_count();
+  RunBook book(plan, options, threads, RunBook::Workers::threads);
+  if (book.concurrent()) return train_items_on_threads(book, plan, options, threads);
   try {
     for (const WorkItem& item : book.items()) {
       book.start(item);

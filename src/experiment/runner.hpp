@@ -35,7 +35,8 @@ struct RunOptions {
   PlanData* data = nullptr;
 };
 
-// Trains every population of the plan, one after another.
+// Trains every population of the plan, one after another; populations of small networks on
+// several threads train as concurrent work items instead (experiment/item_threads.hpp).
 RunSummary run_plan(const Plan& plan, const RunOptions& options = {});
 // One config without a sweep: its replicates as one population.
 RunSummary run_experiment(const ExperimentConfig& config, const RunOptions& options = {});

@@ -30,6 +30,7 @@ struct PopulationWork {
   Index members = 0;
   double cost_per_member = 0.0;
   bool cuttable = true;  // false when members depend on each other (a pruning control and its ticket)
+  bool fused = false;    // its members train in the fused small-network kernel (nn/small_network.hpp)
 };
 
 // Every population whole, in plan order.
