@@ -62,9 +62,14 @@ RunSummary train_items_on_threads(RunBook& book, const Plan& plan, const RunOpti
   const std::vector<WorkItem>& items = book.items();
   // Everything that touches the book happens here, before the threads and after them.
   std::vector<const ExperimentData*> data;
-  for (const WorkItem& item : items) {
-    book.start(item);
-    data.push_back(&book.data(item));
+  try {
+    for (const WorkItem& item : items) {
+      book.start(item);
+      data.push_back(&book.data(item));
+    }
+  } catch (...) {  // as run_plan's own loop: the run is marked failed, what was recorded kept
+    book.fail();
+    throw;
   }
   std::mutex store_lock;
   std::vector<std::optional<ItemOutcome>> outcomes(items.size());

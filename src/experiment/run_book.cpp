@@ -27,23 +27,27 @@ Index population_size(const Plan& plan, const PlannedPopulation& population) {
   return static_cast<Index>(population.trials.size()) * plan.replicates;
 }
 
-// What the cut needs: sizes, whether members depend on each other, and (for a cut) the cost.
-std::vector<PopulationWork> population_work(const Plan& plan, PlanData& data, bool with_costs) {
+// What the cut needs: sizes, whether members depend on each other, and (for a cut) the cost;
+// with_fused: whether each population trains fused (for the threads' cut). The members are
+// built only when one of the two is asked for: a run on one worker needs neither.
+std::vector<PopulationWork> population_work(const Plan& plan, PlanData& data, bool with_costs, bool with_fused) {
   std::vector<PopulationWork> work;
   for (const PlannedPopulation& population : plan.populations) {
     PopulationWork entry{.members = population_size(plan, population)};
-    const Dataset& train = data.of(plan, population).train;
-    const PopulationMembers members = population_members(plan, population, train);
-    entry.fused = SmallNetworkKernel<float>::supports(members.specs.front()) &&
-                  SmallNetworkKernel<float>::supports(members.losses.front().kind);
     std::vector<std::uint64_t> seeds(static_cast<std::size_t>(entry.members));
     std::vector<MemberSetup> setups(seeds.size());
     pair_prune_controls(plan, population, seeds, setups);
     entry.cuttable = std::none_of(setups.begin(), setups.end(), [](const MemberSetup& setup) { return setup.prune_mask_from >= 0; });
-    if (with_costs) {
-      const ExperimentConfig head = plan.trial_config(population.trials.front());
-      entry.cost_per_member = parameters_per_member(members.specs.front()) * static_cast<double>(std::max<Index>(train.size(), 1)) *
-                              static_cast<double>(std::max<std::int64_t>(head.train.epochs, 1));
+    if (with_costs || with_fused) {
+      const Dataset& train = data.of(plan, population).train;
+      const PopulationMembers members = population_members(plan, population, train);
+      entry.fused = SmallNetworkKernel<float>::supports(members.specs.front()) &&
+                    SmallNetworkKernel<float>::supports(members.losses.front().kind);
+      if (with_costs) {
+        const ExperimentConfig head = plan.trial_config(population.trials.front());
+        entry.cost_per_member = parameters_per_member(members.specs.front()) * static_cast<double>(std::max<Index>(train.size(), 1)) *
+                                static_cast<double>(std::max<std::int64_t>(head.train.epochs, 1));
+      }
     }
     work.push_back(entry);
   }
@@ -96,11 +100,13 @@ RunBook::RunBook(const Plan& plan, const RunOptions& options, int ranks, Workers
   }
   summary_.run_id = run_;
   try {
-    const std::vector<PopulationWork> work = population_work(plan, data_, ranks > 1 && !stored_cut);
+    const bool on_threads = workers == Workers::threads && ranks > 1;
+    const std::vector<PopulationWork> work = population_work(plan, data_, ranks > 1 && !stored_cut, on_threads);
+    const bool all_fused =
+        on_threads && std::all_of(work.begin(), work.end(), [](const PopulationWork& population) { return population.fused; });
     std::vector<PopulationWork> to_cut = work;
     if (workers == Workers::threads) {
-      const bool fused = std::all_of(work.begin(), work.end(), [](const PopulationWork& population) { return population.fused; });
-      if (!fused || (options.resume && !stored_cut)) ranks = 1;
+      if (!all_fused || (options.resume && !stored_cut)) ranks = 1;
       // A range is worth a thread when it fills a few SIMD blocks (one member per lane).
       const Index enough = 2 * static_cast<Index>(simd_lanes(simd_target())) * ranks;
       for (PopulationWork& population : to_cut) population.cuttable = population.cuttable && population.members >= enough;
@@ -113,8 +119,7 @@ RunBook::RunBook(const Plan& plan, const RunOptions& options, int ranks, Workers
       const bool cut = std::any_of(items_.begin(), items_.end(), [](const WorkItem& item) { return !item.whole(); });
       if (store && cut) store->put_artefact(run_, work_label(), encode_work(items_));
     }
-    concurrent_ = workers == Workers::threads && ranks > 1 && items_.size() > 1 &&
-                  std::all_of(work.begin(), work.end(), [](const PopulationWork& population) { return population.fused; });
+    concurrent_ = all_fused && ranks > 1 && items_.size() > 1;
   } catch (...) {
     fail();
     throw;
